@@ -1,0 +1,3 @@
+"""dataops: the data side of deploying an application the twelve-factor way."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from dataops.cli import main
+
+main()

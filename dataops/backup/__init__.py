@@ -1,0 +1,1 @@
+"""Backups: wal-g (PostgreSQL), Borg (files) and the object store they share."""

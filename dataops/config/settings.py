@@ -1,0 +1,244 @@
+"""Settings from the environment (twelve-factor), with ``_FILE`` indirection for secrets.
+
+Every variable ``NAME`` may instead be given as ``NAME_FILE`` pointing to a file
+whose content (trailing newline stripped) is the value, as Docker and Kubernetes
+mount secrets.  Setting both is an error.  All invalid variables are reported at
+once as a :class:`~dataops.errors.ConfigError` (exit 2).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from dataops.db import normalize_url
+from dataops.errors import ConfigError
+from dataops.log import LOG_LEVELS, register_secret
+
+log = logging.getLogger(__name__)
+
+PREFIX = "DATAOPS_"
+FILE_SUFFIX = "_FILE"
+
+
+class _FileIndirectionError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def resolve_file_variables(environ: Mapping[str, str]) -> dict[str, str]:
+    """Return ``environ`` with every ``X_FILE`` replaced by ``X`` = the file's content."""
+    result = dict(environ)
+    problems: list[str] = []
+    for key, path in environ.items():
+        upper = key.upper()
+        if not upper.endswith(FILE_SUFFIX) or not (
+            upper.startswith(PREFIX) or upper.startswith("AWS_") or upper.startswith("SENTRY_")
+        ):
+            continue
+        target = key[: -len(FILE_SUFFIX)]
+        if environ.get(target):
+            problems.append(f"{target} and {key} are both set; use one")
+            continue
+        try:
+            value = Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as exc:
+            problems.append(f"{key}: cannot read {path}: {exc.strerror}")
+            continue
+        result[target] = value
+        del result[key]
+    if problems:
+        raise _FileIndirectionError(problems)
+    return result
+
+
+class _EnvWithFiles(EnvSettingsSource):
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        resolved = resolve_file_variables(os.environ)
+        return {
+            (k if self.case_sensitive else k.lower()): v
+            for k, v in resolved.items()
+            if not (self.env_ignore_empty and v == "")
+        }
+
+
+class Settings(BaseSettings):
+    """The effective configuration of one dataops process."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX,
+        case_sensitive=False,
+        env_ignore_empty=True,
+        extra="ignore",
+        frozen=True,
+    )
+
+    # core
+    database_url: SecretStr | None = Field(None, description="SQLAlchemy-style database URL")
+    log_level: Literal["debug", "info", "warning", "error", "critical"] = "info"
+    log_format: Literal["json", "text"] | None = Field(
+        None, description="json or text; default json unless stderr is a terminal"
+    )
+
+    # object storage
+    s3_endpoint: str | None = Field(None, description="S3-compatible endpoint URL (MinIO)")
+    s3_bucket: str | None = None
+    s3_prefix: str = ""
+    s3_region: str = "us-east-1"
+    s3_force_path_style: bool = True
+    aws_access_key_id: str | None = Field(
+        None, validation_alias=AliasChoices("AWS_ACCESS_KEY_ID", "DATAOPS_AWS_ACCESS_KEY_ID")
+    )
+    aws_secret_access_key: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("AWS_SECRET_ACCESS_KEY", "DATAOPS_AWS_SECRET_ACCESS_KEY"),
+    )
+
+    # migrations
+    migrations_path: Path = Path("migrations")
+
+    # PostgreSQL backups (wal-g)
+    pg_data: Path | None = Field(None, description="PostgreSQL data directory")
+    pg_os_user: str | None = Field(None, description="OS user running PostgreSQL")
+    pg_bin_dir: Path | None = Field(None, description="directory of postgres, pg_ctl, initdb")
+    walg_bin: str = "wal-g"
+    walg_compression: Literal["lz4", "lzma", "zstd", "brotli"] = "lz4"
+    walg_libsodium_key: SecretStr | None = None
+    walg_delta_max_steps: int = Field(0, ge=0)
+    walg_timeout: float = Field(3600.0, gt=0, description="seconds for one wal-g call")
+
+    # error reporting
+    sentry_dsn: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SENTRY_DSN", "DATAOPS_SENTRY_DSN")
+    )
+    sentry_environment: str | None = None
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _normalize_database_url(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        return normalize_url(raw)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_level(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("s3_endpoint")
+    @classmethod
+    def _check_endpoint(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, _EnvWithFiles(settings_cls))
+
+    # helpers -------------------------------------------------------------
+    @property
+    def database_url_value(self) -> str | None:
+        return self.database_url.get_secret_value() if self.database_url else None
+
+    def register_secrets(self) -> None:
+        """Register every secret value with the log redactor."""
+        from sqlalchemy.engine import make_url
+
+        for name, field in type(self).model_fields.items():
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                register_secret(value.get_secret_value())
+            del field
+        if self.database_url:
+            with contextlib.suppress(Exception):  # an unparsable URL was rejected earlier
+                register_secret(make_url(self.database_url.get_secret_value()).password)
+
+    def public_dict(self) -> dict[str, Any]:
+        """The effective configuration keyed by variable name, secrets as ``***``."""
+        out: dict[str, Any] = {}
+        for name, field in type(self).model_fields.items():
+            value = getattr(self, name)
+            if name == "database_url" and value is not None:
+                from dataops.db import masked_url
+
+                shown: Any = masked_url(value.get_secret_value())
+            elif isinstance(value, SecretStr):
+                shown = "***"
+            elif isinstance(value, Path):
+                shown = str(value)
+            else:
+                shown = value
+            out[env_name(name, field)] = shown
+        return out
+
+
+def env_name(name: str, field: FieldInfo) -> str:
+    alias = field.validation_alias
+    if isinstance(alias, AliasChoices):
+        first = alias.choices[0]
+        return str(first)
+    return PREFIX + name.upper()
+
+
+def _describe_errors(exc: ValidationError) -> list[str]:
+    fields = Settings.model_fields
+    problems = []
+    for err in exc.errors():
+        loc = err["loc"][0] if err["loc"] else ""
+        key = str(loc)
+        field = fields.get(key)
+        if field is None:  # alias used as loc
+            matches = [n for n, f in fields.items() if env_name(n, f).lower() == key.lower()]
+            field = fields[matches[0]] if matches else None
+            key = matches[0] if matches else key
+        var = env_name(key, field) if field is not None else key.upper()
+        msg = err["msg"].removeprefix("Value error, ")
+        problems.append(f"{var}: {msg}")
+    return problems
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the environment; raise ConfigError naming every invalid variable."""
+    try:
+        settings = Settings(**overrides)
+    except _FileIndirectionError as exc:
+        raise ConfigError("invalid configuration", details=exc.problems) from None
+    except ValidationError as exc:
+        raise ConfigError("invalid configuration", details=_describe_errors(exc)) from None
+    settings.register_secrets()
+    known = {env_name(n, f).upper() for n, f in Settings.model_fields.items()}
+    for key in os.environ:
+        upper = key.upper().removesuffix(FILE_SUFFIX)
+        if (
+            upper.startswith(PREFIX)
+            and upper not in known
+            and not upper.startswith(("DATAOPS_ANONYMIZE_", "DATAOPS_TEST_"))
+        ):
+            log.warning("config.unknown_variable", extra={"variable": key})
+    return settings
+
+
+__all__ = ["LOG_LEVELS", "Settings", "load_settings"]

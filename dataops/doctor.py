@@ -1,0 +1,111 @@
+"""``dataops doctor``: is everything that is configured reachable and installed?"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from dataops import db, tools
+from dataops.backup.objstore import ObjectStore, StorageConfig
+from dataops.config.settings import Settings
+from dataops.errors import DataopsError
+from dataops.execute import tool_version
+from dataops.log import redact
+
+log = logging.getLogger(__name__)
+
+Status = Literal["ok", "failed", "missing", "skipped"]
+
+TOOLS = ("pg_dump", "pg_restore", "psql", "postgres", "wal-g", "borg", "mysqldump")
+
+
+@dataclass
+class Check:
+    name: str
+    kind: Literal["database", "storage", "tool"]
+    status: Status
+    detail: str
+    required: bool = False
+
+
+@dataclass
+class DoctorReport:
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(c.status in ("failed", "missing") and c.required for c in self.checks)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"ok": self.ok, "checks": [asdict(c) for c in self.checks]}
+
+
+def _sql_error(exc: SQLAlchemyError) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    return redact(first)
+
+
+def check_database(settings: Settings) -> Check:
+    url = settings.database_url_value
+    if not url:
+        return Check("database", "database", "skipped", "DATAOPS_DATABASE_URL not set")
+    where = db.masked_url(url)
+    try:
+        engine = db.engine(url)
+        with engine.connect() as conn:
+            backend = engine.dialect.name
+            if backend == "sqlite":
+                version = "SQLite " + str(conn.execute(text("select sqlite_version()")).scalar())
+            else:
+                version = str(conn.execute(text("select version()")).scalar())
+        engine.dispose()
+    except SQLAlchemyError as exc:
+        return Check(
+            "database", "database", "failed", f"{where} unreachable: {_sql_error(exc)}", True
+        )
+    return Check("database", "database", "ok", f"{where}: {version.split(' on ')[0]}", True)
+
+
+def check_storage(settings: Settings) -> Check:
+    if not settings.s3_bucket:
+        return Check("object storage", "storage", "skipped", "DATAOPS_S3_BUCKET not set")
+    config = StorageConfig.from_settings(settings)
+    where = f"{config.endpoint or 'aws'} {config.url()}"
+    store = ObjectStore(config, timeout=5)
+    probe = f".dataops-doctor-{secrets.token_hex(6)}"
+    try:
+        store.check_bucket()
+        store.put(probe, b"dataops doctor probe\n")
+        store.delete(probe)
+    except DataopsError as exc:
+        return Check("object storage", "storage", "failed", redact(f"{where}: {exc.message}"), True)
+    return Check(
+        "object storage", "storage", "ok", f"{where}: bucket exists, write+delete ok", True
+    )
+
+
+def check_tool(name: str, settings: Settings) -> Check:
+    override = settings.walg_bin if name == "wal-g" and settings.walg_bin != "wal-g" else None
+    try:
+        path = tools.find(name, override, settings.pg_bin_dir)
+        version = tool_version([path, "--version"])
+    except DataopsError as exc:
+        return Check(name, "tool", "missing", exc.message, required=override is not None)
+    return Check(name, "tool", "ok", f"{version} ({path})")
+
+
+def doctor(settings: Settings) -> DoctorReport:
+    """Run every check; the report says which configured parts are unreachable."""
+    report = DoctorReport()
+    report.checks.append(check_database(settings))
+    report.checks.append(check_storage(settings))
+    report.checks.extend(check_tool(name, settings) for name in TOOLS)
+    for check in report.checks:
+        log.info("doctor.check", extra={"check": check.name, "status": check.status})
+    return report

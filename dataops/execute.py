@@ -1,0 +1,380 @@
+"""The one gate through which dataops starts external programs.
+
+* argv sequences only, never a shell;
+* an explicit environment (a small inherited base plus what the caller passes);
+  values of secret variables are registered for redaction before the start;
+* every child runs in its own process group; a timeout or a forwarded signal
+  reaches the whole group (SIGTERM, then SIGKILL after a grace period);
+* stderr is streamed line by line into the logs, redacted, and its last lines
+  travel with the :class:`~dataops.errors.CommandError` raised on failure;
+* which exit codes count as success is the caller's table (``ok_codes``).
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import logging
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import IO
+
+from dataops.errors import CommandError, OperationError, ToolNotFoundError
+from dataops.log import SECRET_NAMES, redact, register_secret
+
+log = logging.getLogger(__name__)
+
+BASE_ENV_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "USER")
+TAIL_LINES = 20
+KILL_GRACE_SECONDS = 5.0
+
+_SECRET_KEYS = tuple(n.upper() for n in SECRET_NAMES)
+
+
+class Interrupted(OperationError):
+    """The run was stopped by SIGINT/SIGTERM; exit code 128 + signal number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"interrupted by {signal.Signals(signum).name}")
+        self.exit_code = 128 + signum
+        self.signum = signum
+
+
+@dataclass
+class Result:
+    argv: list[str]
+    returncode: int
+    stdout: bytes | None
+    stderr_tail: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def which(tool: str, override: str | None = None) -> str:
+    """Absolute path of ``tool`` (or of ``override``); ToolNotFoundError if absent."""
+    candidate = override or tool
+    if os.sep in candidate:
+        path = Path(candidate)
+        if path.is_file() and os.access(path, os.X_OK):
+            return str(path)
+        raise ToolNotFoundError(f"{tool}: {candidate} is not an executable file")
+    found = shutil.which(candidate)
+    if not found:
+        raise ToolNotFoundError(f"{tool}: not found on PATH")
+    return found
+
+
+def build_env(env: Mapping[str, str] | None, inherit: bool) -> dict[str, str]:
+    base: dict[str, str]
+    if inherit:
+        base = dict(os.environ)
+    else:
+        base = {k: os.environ[k] for k in BASE_ENV_KEYS if k in os.environ}
+    if env:
+        base.update(env)
+    for key, value in base.items():
+        if any(s in key.upper() for s in _SECRET_KEYS):
+            register_secret(value)
+    return base
+
+
+def _drop_to(user: str | None) -> tuple[int | None, int | None, list[int] | None]:
+    """(uid, gid, extra_groups) for Popen to run as ``user`` when we are root."""
+    if user is None or os.geteuid() != 0:
+        return None, None, None
+    entry = pwd.getpwnam(user)
+    return entry.pw_uid, entry.pw_gid, []
+
+
+def _kill_group(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, sig)
+
+
+def _terminate(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the group, SIGKILL it after the grace period."""
+    _kill_group(proc, signal.SIGTERM)
+    try:
+        proc.wait(KILL_GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc, signal.SIGKILL)
+        proc.wait()
+    # children that outlived the leader
+    _kill_group(proc, signal.SIGKILL)
+
+
+class _StderrPump(threading.Thread):
+    """Reads a child's stderr, logs every line redacted, keeps the last lines."""
+
+    def __init__(self, stream: IO[bytes], tool: str, level: int) -> None:
+        super().__init__(daemon=True, name=f"stderr-{tool}")
+        self.stream = stream
+        self.tool = tool
+        self.level = level
+        self.tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
+
+    def run(self) -> None:
+        for raw in iter(self.stream.readline, b""):
+            line = redact(raw.decode("utf-8", "replace").rstrip("\r\n"))
+            if not line:
+                continue
+            self.tail.append(line)
+            log.log(self.level, "subprocess.output", extra={"tool": self.tool, "line": line})
+        self.stream.close()
+
+
+class _SignalForwarder:
+    """While active, SIGINT/SIGTERM go to the child's process group (main thread only)."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self.proc = proc
+        self.received: int | None = None
+        self._previous: dict[int, object] = {}
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.received = signum
+        _kill_group(self.proc, signum)
+
+    def __enter__(self) -> _SignalForwarder:
+        if threading.current_thread() is threading.main_thread():
+            for sig in self.SIGNALS:
+                self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)  # type: ignore[arg-type]
+
+
+def _describe(argv: Sequence[str]) -> str:
+    return redact(Path(argv[0]).name)
+
+
+def _popen(
+    argv: Sequence[str],
+    *,
+    env: Mapping[str, str] | None,
+    inherit_env: bool,
+    cwd: str | Path | None,
+    stdin: int | IO[bytes] | None,
+    stdout: int | IO[bytes] | None,
+    user: str | None,
+) -> subprocess.Popen[bytes]:
+    argv = [str(a) for a in argv]
+    uid, gid, groups = _drop_to(user)
+    try:
+        return subprocess.Popen(
+            argv,
+            env=build_env(env, inherit_env),
+            cwd=cwd,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            close_fds=True,
+            user=uid,
+            group=gid,
+            extra_groups=groups,
+        )
+    except FileNotFoundError as exc:
+        raise ToolNotFoundError(f"{_describe(argv)}: not found") from exc
+    except PermissionError as exc:
+        raise ToolNotFoundError(f"{_describe(argv)}: not executable ({exc.strerror})") from exc
+
+
+def run(
+    argv: Sequence[str | Path],
+    *,
+    env: Mapping[str, str] | None = None,
+    inherit_env: bool = False,
+    timeout: float | None = None,
+    cwd: str | Path | None = None,
+    input: bytes | None = None,
+    capture: bool = False,
+    ok_codes: Sequence[int] = (0,),
+    user: str | None = None,
+    stderr_level: int = logging.INFO,
+) -> Result:
+    """Run a program to completion.
+
+    ``capture=True`` returns stdout in :attr:`Result.stdout`; otherwise stdout is
+    discarded.  A return code outside ``ok_codes`` raises CommandError; a timeout
+    kills the whole process group and raises CommandError(timed_out=True).
+    """
+    args = [str(a) for a in argv]
+    tool = _describe(args)
+    started = time.monotonic()
+    proc = _popen(
+        args,
+        env=env,
+        inherit_env=inherit_env,
+        cwd=cwd,
+        stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+        user=user,
+    )
+    assert proc.stderr is not None
+    pump = _StderrPump(proc.stderr, tool, stderr_level)
+    pump.start()
+    out_chunks: list[bytes] = []
+    reader: threading.Thread | None = None
+    if capture:
+        assert proc.stdout is not None
+        stdout = proc.stdout
+
+        def _read() -> None:
+            out_chunks.append(stdout.read())
+
+        reader = threading.Thread(target=_read, daemon=True)
+        reader.start()
+    timed_out = False
+    with _SignalForwarder(proc) as fwd:
+        if input is not None:
+            assert proc.stdin is not None
+            with contextlib.suppress(BrokenPipeError):
+                proc.stdin.write(input)
+            proc.stdin.close()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            _terminate(proc)
+    if reader is not None:
+        reader.join()
+    pump.join(timeout=5)
+    seconds = time.monotonic() - started
+    tail = list(pump.tail)
+    if fwd.received is not None:
+        raise Interrupted(fwd.received)
+    if timed_out:
+        raise CommandError(
+            f"{tool} timed out after {timeout:g} s and was killed",
+            argv=args,
+            returncode=None,
+            output_tail=tail,
+            timed_out=True,
+        )
+    if proc.returncode not in ok_codes:
+        raise CommandError(
+            f"{tool} failed with exit code {proc.returncode}",
+            argv=args,
+            returncode=proc.returncode,
+            output_tail=tail,
+        )
+    log.debug(
+        "subprocess.finished", extra={"tool": tool, "rc": proc.returncode, "seconds": seconds}
+    )
+    return Result(args, proc.returncode, b"".join(out_chunks) if capture else None, tail, seconds)
+
+
+class Stream:
+    """A running program whose stdout is read by the caller (see :func:`stream`)."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], pump: _StderrPump, argv: list[str]) -> None:
+        self.proc = proc
+        self.pump = pump
+        self.argv = argv
+
+    @property
+    def stdout(self) -> IO[bytes]:
+        assert self.proc.stdout is not None
+        return self.proc.stdout
+
+
+@contextlib.contextmanager
+def stream(
+    argv: Sequence[str | Path],
+    *,
+    env: Mapping[str, str] | None = None,
+    inherit_env: bool = False,
+    timeout: float | None = None,
+    cwd: str | Path | None = None,
+    ok_codes: Sequence[int] = (0,),
+    user: str | None = None,
+    stderr_level: int = logging.INFO,
+    on_timeout: Callable[[], None] | None = None,
+) -> Iterator[Stream]:
+    """Start a program and yield it with its stdout as a pipe (e.g. ``pg_dump`` into a filter).
+
+    On leaving the block the program must have exited with an ok code; if the
+    block raised, the program's group is terminated.  A watchdog enforces ``timeout``.
+    """
+    args = [str(a) for a in argv]
+    tool = _describe(args)
+    proc = _popen(
+        args,
+        env=env,
+        inherit_env=inherit_env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        user=user,
+    )
+    assert proc.stderr is not None
+    pump = _StderrPump(proc.stderr, tool, stderr_level)
+    pump.start()
+    expired = threading.Event()
+
+    def _expire() -> None:
+        expired.set()
+        _terminate(proc)
+        if on_timeout:
+            on_timeout()
+
+    timer = threading.Timer(timeout, _expire) if timeout else None
+    if timer:
+        timer.daemon = True
+        timer.start()
+    try:
+        with _SignalForwarder(proc) as fwd:
+            try:
+                yield Stream(proc, pump, args)
+            except BaseException:
+                _terminate(proc)
+                raise
+            finally:
+                if proc.stdout:
+                    proc.stdout.close()
+            proc.wait()
+    finally:
+        if timer:
+            timer.cancel()
+        if proc.poll() is None:
+            _terminate(proc)
+        pump.join(timeout=5)
+    tail = list(pump.tail)
+    if fwd.received is not None:
+        raise Interrupted(fwd.received)
+    if expired.is_set():
+        raise CommandError(
+            f"{tool} timed out after {timeout:g} s and was killed",
+            argv=args,
+            returncode=None,
+            output_tail=tail,
+            timed_out=True,
+        )
+    if proc.returncode not in ok_codes:
+        raise CommandError(
+            f"{tool} failed with exit code {proc.returncode}",
+            argv=args,
+            returncode=proc.returncode,
+            output_tail=tail,
+        )
+
+
+def tool_version(argv: Sequence[str], timeout: float = 10.0) -> str:
+    """First non-empty line a ``--version`` style invocation prints (stdout or stderr)."""
+    result = run(argv, capture=True, timeout=timeout, stderr_level=logging.DEBUG, inherit_env=True)
+    text = (result.stdout or b"").decode("utf-8", "replace").strip()
+    lines = [ln for ln in text.splitlines() if ln.strip()] or result.stderr_tail
+    return lines[0].strip() if lines else ""

@@ -1,0 +1,114 @@
+"""Session-scoped real services and helpers to run the ``dataops`` CLI as a process.
+
+A service that cannot start fails the tests that need it with the reason; nothing
+is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from tests.harness.mariadb import MariaDBServer, start_mariadb
+from tests.harness.minio import MinioServer, start_minio
+from tests.harness.postgres import PgServer, start_postgres
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[PgServer]:
+    server = start_postgres()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture
+def pg_factory() -> Iterator[Callable[..., PgServer]]:
+    """Start extra clusters with their own settings, e.g. ``pg_factory(archive_mode="on")``."""
+    started: list[PgServer] = []
+
+    def make(**settings: str) -> PgServer:
+        server = start_postgres(settings)
+        started.append(server)
+        return server
+
+    yield make
+    for server in started:
+        server.destroy()
+
+
+@pytest.fixture
+def pg_db(pg: PgServer) -> Iterator[str]:
+    """A fresh, empty database on the session cluster; yields its URL."""
+    name = "t_" + uuid.uuid4().hex[:10]
+    url = pg.create_database(name)
+    yield url
+    pg.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def mariadb() -> Iterator[MariaDBServer]:
+    server = start_mariadb()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture
+def mariadb_db(mariadb: MariaDBServer) -> Iterator[str]:
+    name = "t_" + uuid.uuid4().hex[:10]
+    url = mariadb.create_database(name)
+    yield url
+    mariadb.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def minio() -> Iterator[MinioServer]:
+    server = start_minio()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture
+def bucket(minio: MinioServer) -> str:
+    return minio.create_bucket("b-" + uuid.uuid4().hex[:12])
+
+
+def _clean_env() -> dict[str, str]:
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATAOPS_", "AWS_", "SENTRY_", "PG")) or k == "DATAOPS_TEST_TOOLS_BIN"
+    }
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run ``dataops ARGS`` as a separate process with a clean environment plus ``env``."""
+
+    def _run(
+        *args: str,
+        env: Mapping[str, str] | None = None,
+        input: str | None = None,
+        timeout: float = 300,
+        cwd: Path | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        full_env = _clean_env()
+        full_env.update(env or {})
+        return subprocess.run(
+            [sys.executable, "-m", "dataops", *args],
+            env=full_env,
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=cwd,
+        )
+
+    return _run
