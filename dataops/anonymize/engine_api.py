@@ -1,0 +1,89 @@
+"""The contract between the rules/plan layer and the dump-format engines.
+
+An engine (plain SQL stream, custom archive, directory archive, ...) knows the
+dump's layout; the plan knows what to do with each table.  The engine:
+
+1. collects the dump's DDL into a :class:`dataops.anonymize.ddl.Catalog`
+   (``catalog.add_sql(statement)`` for every CREATE/ALTER statement it meets,
+   e.g. the ``defn`` of custom-archive TOC entries) and the list of
+   :class:`TableData` sections (schema, table, COPY column list);
+2. calls ``plan.check(catalog, tables)`` **before writing any output**; it raises
+   ConfigError listing every problem at once (fail closed);
+3. for each data section asks ``plan.action(table)``: KEEP -> copy bytes
+   through untouched, TRUNCATE -> emit an empty data section, TRANSFORM ->
+   stream the COPY text data through ``plan.transformer(table)``.
+
+COPY text data handed to a transformer is the bytes between the COPY header and
+the ``\\.`` terminator (plain) or the decompressed data block (archives, which
+have no terminator line).  Transformers work on bytes: rows are split on ``\\n``,
+fields on ``\\t``, values unescaped before and re-escaped after transforming.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from dataops.anonymize.ddl import Catalog
+
+
+@dataclass(frozen=True)
+class TableData:
+    """One table's data section as the dump names it."""
+
+    schema: str
+    table: str
+    columns: tuple[str, ...]  # COPY column list, identifiers unquoted
+    location: str = ""  # where in the dump, for error messages ("line 1234", "TOC entry 3456")
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.table}"
+
+
+class TableAction(enum.Enum):
+    KEEP = "keep"
+    TRUNCATE = "truncate"
+    TRANSFORM = "transform"
+
+
+@dataclass
+class TableStats:
+    """Per-table summary for the report."""
+
+    table: str
+    action: str
+    rows: int = 0
+    columns_transformed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    bytes_in: int = 0
+    bytes_out: int = 0
+
+
+class CopyTransformer(Protocol):
+    """Streams one table's COPY text data; stateful, one instance per data section."""
+
+    rows: int
+
+    def feed(self, chunk: bytes) -> bytes:
+        """Take any slice of the data; return the transformed complete rows so far."""
+        ...
+
+    def finish(self) -> bytes:
+        """End of data: return what is left; raise OperationError on a partial row."""
+        ...
+
+
+class DumpPlan(Protocol):
+    def check(self, catalog: Catalog, tables: Sequence[TableData]) -> None:
+        """Raise ConfigError listing every uncovered/unknown table or column and constraint problem."""
+        ...
+
+    def action(self, table: TableData) -> TableAction: ...
+
+    def transformer(self, table: TableData) -> CopyTransformer: ...
+
+    def transformed_columns(self, table: TableData) -> list[str]: ...
