@@ -7,7 +7,7 @@ import click
 from dataops.cli.context import app
 from dataops.cli.output import echo_json, echo_table
 from dataops.doctor import doctor as run_doctor
-from dataops.errors import EXIT_DEPENDENCY
+from dataops.errors import DependencyError
 
 _MARK = {"ok": "ok", "failed": "FAILED", "missing": "missing", "skipped": "-"}
 
@@ -29,4 +29,9 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
             [(c.name, _MARK[c.status], c.detail) for c in report.checks],
         )
     if not report.ok:
-        ctx.exit(EXIT_DEPENDENCY)
+        failed = [c for c in report.checks if c.required and c.status != "ok"]
+        raise DependencyError(
+            f"{len(failed)} configured dependenc{'y is' if len(failed) == 1 else 'ies are'} "
+            "unreachable or missing",
+            details=[f"{c.name}: {c.detail}" for c in failed],
+        )

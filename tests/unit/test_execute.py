@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dataops import execute
+from dataops import log as logsetup
+from dataops.errors import CommandError, ToolNotFoundError
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie counts as dead
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().split()[2] != "Z"
+
+
+def test_capture_and_ok() -> None:
+    result = execute.run(["sh", "-c", "printf hello"], capture=True)
+    assert result.stdout == b"hello"
+    assert result.returncode == 0
+
+
+def test_failure_carries_exit_code_and_stderr_tail() -> None:
+    script = "for i in $(seq 1 30); do echo line$i >&2; done; exit 7"
+    with pytest.raises(CommandError) as err:
+        execute.run(["sh", "-c", script])
+    assert err.value.returncode == 7
+    assert err.value.output_tail[-1] == "line30"
+    assert len(err.value.output_tail) == execute.TAIL_LINES
+    assert "exit code 7" in err.value.message
+
+
+def test_ok_codes_table() -> None:
+    assert execute.run(["sh", "-c", "exit 74"], ok_codes=(0, 74)).returncode == 74
+
+
+def test_timeout_kills_the_whole_process_group(tmp_path: Path) -> None:
+    pidfile = tmp_path / "child.pid"
+    # the shell starts a grandchild that would outlive a plain kill of the shell
+    script = f"sleep 60 & echo $! > {pidfile}; wait"
+    started = time.monotonic()
+    with pytest.raises(CommandError) as err:
+        execute.run(["sh", "-c", script], timeout=1)
+    assert err.value.timed_out
+    assert time.monotonic() - started < 15
+    grandchild = int(pidfile.read_text())
+    deadline = time.monotonic() + 5
+    while _alive(grandchild) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(grandchild)
+
+
+def test_environment_is_explicit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATAOPS_LEAK_CHECK", "inherited")
+    out = execute.run(["sh", "-c", 'echo "[$DATAOPS_LEAK_CHECK][$MINE]"'], env={"MINE": "x"}, capture=True)
+    assert out.stdout == b"[][x]\n"
+
+
+def test_stderr_is_logged_redacted() -> None:
+    stream = io.StringIO()
+    handler = logsetup.setup("debug", "json", stream=stream)
+    try:
+        execute.run(
+            ["sh", "-c", 'echo "using $PGPASSWORD and postgresql://u:pw123456@h/db" >&2'],
+            env={"PGPASSWORD": "topsecret-pg"},
+        )
+    finally:
+        logging.getLogger().removeHandler(handler)
+    records = [json.loads(line) for line in stream.getvalue().splitlines()]
+    output = [r for r in records if r["event"] == "subprocess.output"]
+    assert output, records
+    assert "topsecret-pg" not in stream.getvalue()
+    assert "pw123456" not in stream.getvalue()
+
+
+def test_missing_tool() -> None:
+    with pytest.raises(ToolNotFoundError):
+        execute.run(["definitely-not-a-tool-xyz"])
+    with pytest.raises(ToolNotFoundError):
+        execute.which("definitely-not-a-tool-xyz")
+
+
+def test_stream_pipes_stdout_and_checks_exit() -> None:
+    with execute.stream(["sh", "-c", "seq 1 100000"]) as proc:
+        data = proc.stdout.read()
+    assert data.splitlines()[-1] == b"100000"
+    with pytest.raises(CommandError), execute.stream(["sh", "-c", "echo partial; exit 3"]) as proc:
+        proc.stdout.read()
+
+
+def test_sigterm_is_forwarded_to_the_child(tmp_path: Path) -> None:
+    """A parent running execute.run() passes SIGTERM on to the child's group and exits 143."""
+    marker = tmp_path / "got-term"
+    code = (
+        "import sys\n"
+        "from dataops import execute\n"
+        "from dataops.cli import run\n"
+        "try:\n"
+        f"    execute.run(['sh', '-c', 'trap \"touch {marker}; exit 0\" TERM; sleep 30 & wait'])\n"
+        "except execute.Interrupted as exc:\n"
+        "    sys.exit(exc.exit_code)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    time.sleep(1.5)
+    proc.terminate()
+    assert proc.wait(20) == 143
+    assert marker.exists()
