@@ -1,0 +1,1 @@
+"""Dump-format engines for ``dataops anonymize`` (custom and directory archives here)."""

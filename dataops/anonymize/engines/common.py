@@ -1,0 +1,95 @@
+"""What the custom and directory engines share: TOC -> catalog + table list, stats."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from dataops.anonymize.engine_api import DumpPlan, TableAction, TableData, TableStats
+from dataops.anonymize.pgarchive import Archive, ArchiveError, TocEntry, parse_copy_stmt
+
+if TYPE_CHECKING:
+    from dataops.anonymize.ddl import Catalog
+
+log = logging.getLogger(__name__)
+
+#: What pg_dump stores after the rows of a table: the end-of-data line and blank lines.
+END_MARKER = b"\\.\n\n\n"
+
+#: Progress callback: (current table or "", input bytes consumed so far).
+Progress = Callable[[str, int], None]
+
+
+class CatalogLike(Protocol):
+    def add_sql(self, sql: str, location: str = "") -> None: ...
+
+
+def new_catalog() -> Catalog:
+    from dataops.anonymize.ddl import Catalog
+
+    return Catalog()
+
+
+def is_table_data(entry: TocEntry) -> bool:
+    return entry.desc == b"TABLE DATA" and entry.has_data
+
+
+def table_of(entry: TocEntry) -> TableData:
+    """The table a TABLE DATA entry fills, from its COPY statement."""
+    if not entry.copy_stmt:
+        raise ArchiveError(
+            f"{entry.label} holds INSERT statements (pg_dump --inserts / --column-inserts); "
+            "only COPY data (pg_dump's default) can be anonymized"
+        )
+    schema, table, columns = parse_copy_stmt(TocEntry.text(entry.copy_stmt))
+    if schema is None:
+        schema = TocEntry.text(entry.namespace) or "public"
+    return TableData(schema, table, columns, location=f"TOC entry {entry.dump_id}")
+
+
+def load_catalog(archive: Archive, catalog: CatalogLike) -> None:
+    for entry in archive.entries:
+        if entry.defn:
+            catalog.add_sql(TocEntry.text(entry.defn), f"TOC entry {entry.dump_id}")
+
+
+@dataclass
+class Planned:
+    """The plan's decisions for every table data entry of an archive, made before any output."""
+
+    tables: dict[int, TableData]
+    actions: dict[int, TableAction]
+    stats: dict[int, TableStats] = field(default_factory=dict)
+
+    @property
+    def any_transform(self) -> bool:
+        return TableAction.TRANSFORM in self.actions.values()
+
+
+def plan_archive(archive: Archive, plan: DumpPlan, catalog: CatalogLike | None = None) -> Planned:
+    """Collect DDL and tables, let the plan check them (fail closed), decide per table."""
+    cat = catalog if catalog is not None else new_catalog()
+    load_catalog(archive, cat)
+    tables = {e.dump_id: table_of(e) for e in archive.entries if is_table_data(e)}
+    plan.check(cat, list(tables.values()))  # type: ignore[arg-type]
+    actions = {dump_id: plan.action(t) for dump_id, t in tables.items()}
+    planned = Planned(tables, actions)
+    for dump_id, table in tables.items():
+        action = actions[dump_id]
+        cols = plan.transformed_columns(table) if action is TableAction.TRANSFORM else []
+        planned.stats[dump_id] = TableStats(table.qualified, action.value, columns_transformed=cols)
+        if action is TableAction.TRANSFORM:
+            plan.transformer(table)  # build value pools etc. once, before worker processes fork
+    return planned
+
+
+class Timer:
+    def __init__(self, stats: TableStats) -> None:
+        self.stats = stats
+        self.start = time.monotonic()
+
+    def stop(self) -> None:
+        self.stats.seconds += time.monotonic() - self.start

@@ -1,0 +1,230 @@
+"""Row-aligned pieces of COPY data, transformed (and compressed) in worker processes.
+
+Archive engines cut a table's decompressed COPY data into pieces of about
+:data:`PIECE_SIZE` bytes at row boundaries (a raw newline always ends a row in COPY
+text format), send each piece to a process pool, and write the results back in
+order.  Piece boundaries depend only on the content, so the output is the same
+for any number of jobs.
+
+Compression of the output happens where it is cheapest to parallelise:
+
+* gzip is slow, so each worker compresses its own piece: a raw deflate segment
+  ended by a sync flush (custom archives: the segments form one zlib stream,
+  pigz-style, with a combined Adler-32) or a complete gzip member (directory
+  archives: a gzip file may hold several members);
+* none, lz4 and zstd are fast: workers return plain bytes and the main process
+  compresses one continuous stream.
+
+The end-of-data marker (``\\.`` and blank lines) that pg_dump stores after the
+rows is held back from the transformer and appended verbatim.
+"""
+
+from __future__ import annotations
+
+import collections
+import multiprocessing
+import multiprocessing.pool
+import os
+import signal
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from dataops.anonymize.engine_api import DumpPlan, TableData
+from dataops.anonymize.pgarchive import Compression
+
+PIECE_SIZE = 4 << 20
+
+#: How results come back from a worker.
+MODE_RAW = "raw"  # transformed bytes, compressed later by the main process
+MODE_DEFLATE = "deflate"  # raw deflate segment ending in a sync flush
+MODE_GZIP = "gzip"  # a complete gzip member
+
+_ADLER_BASE = 65521
+
+
+def adler32_combine(adler1: int, adler2: int, len2: int) -> int:
+    """Adler-32 of A+B from adler32(A), adler32(B) and len(B) (as zlib's adler32_combine)."""
+    rem = len2 % _ADLER_BASE
+    sum1 = adler1 & 0xFFFF
+    sum2 = (rem * sum1) % _ADLER_BASE
+    sum1 += (adler2 & 0xFFFF) + _ADLER_BASE - 1
+    sum2 += ((adler1 >> 16) & 0xFFFF) + ((adler2 >> 16) & 0xFFFF) + _ADLER_BASE - rem
+    sum1 %= _ADLER_BASE
+    sum2 %= _ADLER_BASE
+    return sum1 | (sum2 << 16)
+
+
+def zlib_header(level: int) -> bytes:
+    return zlib.compress(b"", level)[:2]
+
+
+def deflate_segment(data: bytes, level: int) -> bytes:
+    comp = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return comp.compress(data) + comp.flush(zlib.Z_SYNC_FLUSH)
+
+
+#: A final, empty, fixed-Huffman deflate block: ends a stream of sync-flushed segments.
+DEFLATE_END = b"\x03\x00"
+
+
+def gzip_member(data: bytes, level: int) -> bytes:
+    comp = zlib.compressobj(level, zlib.DEFLATED, 31)
+    return comp.compress(data) + comp.flush()
+
+
+@dataclass
+class PieceResult:
+    data: bytes  # transformed bytes, or their compressed form per the mode
+    length: int  # uncompressed length of the transformed bytes
+    adler: int  # Adler-32 of the transformed bytes (MODE_DEFLATE only, else 1)
+    rows: int
+
+
+def encode_piece(data: bytes, mode: str, level: int) -> PieceResult:
+    if mode == MODE_DEFLATE:
+        return PieceResult(deflate_segment(data, level), len(data), zlib.adler32(data), 0)
+    if mode == MODE_GZIP:
+        return PieceResult(gzip_member(data, level), len(data), 1, 0)
+    return PieceResult(data, len(data), 1, 0)
+
+
+_PLAN: DumpPlan | None = None
+
+
+def transform_piece(table: TableData, piece: bytes, mode: str, level: int) -> PieceResult:
+    """Worker entry point: transform one row-aligned piece and encode it."""
+    assert _PLAN is not None, "worker started without a plan"
+    transformer = _PLAN.transformer(table)
+    out = transformer.feed(piece) + transformer.finish()
+    result = encode_piece(out, mode, level)
+    result.rows = transformer.rows
+    return result
+
+
+def _worker_init() -> None:
+    # Ctrl-C is the parent's business (it terminates the pool); SIGTERM kills outright.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def split_end_marker(tail: bytes, prev: int | None) -> tuple[bytes, bytes]:
+    """Split the last bytes of a table's COPY data into (rows, end marker).
+
+    ``prev`` is the byte before ``tail`` (None at the start of the data).  The marker
+    is a ``\\.`` line followed only by newlines; a row can never be exactly ``\\.``
+    because COPY escapes backslashes.
+    """
+    stripped = tail.rstrip(b"\n")
+    if stripped.endswith(b"\\."):
+        cut = len(stripped) - 2
+        before = tail[cut - 1] if cut > 0 else prev
+        if before is None or before == 0x0A:
+            return tail[:cut], tail[cut:]
+    return tail, b""
+
+
+def row_pieces(chunks: Iterable[bytes], size: int = PIECE_SIZE) -> Iterator[bytes | tuple[bytes]]:
+    """Cut a stream into row-aligned pieces of at least ``size`` bytes.
+
+    Yields ``bytes`` pieces of rows, then one 1-tuple holding the end marker (possibly
+    empty).  The last piece of rows may end without a newline (a truncated dump): the
+    transformer reports it.
+    """
+    buf = bytearray()
+    prev: int | None = None
+    for chunk in chunks:
+        buf += chunk
+        while len(buf) >= size + 64:
+            cut = buf.find(b"\n", size)
+            if cut < 0 or cut + 64 >= len(buf):
+                break  # keep enough bytes behind to recognise the end marker
+            piece = bytes(buf[: cut + 1])
+            del buf[: cut + 1]
+            prev = 0x0A
+            yield piece
+    rows, marker = split_end_marker(bytes(buf), prev)
+    if rows:
+        yield rows
+    yield (marker,)
+
+
+class OrderedPool:
+    """Runs work items in worker processes, delivering results in submission order.
+
+    At most ``window`` items are in flight, so memory stays bounded.  With ``jobs <= 1``
+    everything runs inline.  ``then(callback)`` queues a main-process action behind
+    the pending results (e.g. opening the next output block).
+    """
+
+    def __init__(self, jobs: int, plan: DumpPlan) -> None:
+        global _PLAN
+        _PLAN = plan
+        self.jobs = max(1, jobs)
+        self.window = 2 * self.jobs
+        self.pool: multiprocessing.pool.Pool | None = None
+        if self.jobs > 1:
+            ctx = multiprocessing.get_context("fork")
+            self.pool = ctx.Pool(self.jobs, initializer=_worker_init)
+        self.pending: collections.deque[tuple[Any, Callable[[Any], None]]] = collections.deque()
+
+    def submit(
+        self, fn: Callable[..., Any], args: tuple[Any, ...], callback: Callable[[Any], None]
+    ) -> None:
+        if self.pool is None:
+            self.drain()
+            callback(fn(*args))
+            return
+        self.pending.append((self.pool.apply_async(fn, args), callback))
+        while len(self.pending) > self.window:
+            self._pop()
+
+    def then(self, callback: Callable[[], None]) -> None:
+        if not self.pending:
+            callback()
+            return
+        self.pending.append((None, lambda _: callback()))
+
+    def _pop(self) -> None:
+        handle, callback = self.pending.popleft()
+        callback(None if handle is None else handle.get())
+
+    def drain(self) -> None:
+        while self.pending:
+            self._pop()
+
+    def close(self) -> None:
+        self.drain()
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+            self.pool = None
+
+    def terminate(self) -> None:
+        self.pending.clear()
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+    def __enter__(self) -> OrderedPool:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.terminate()
+
+
+def default_jobs() -> int:
+    return (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    )
+
+
+def piece_mode(method: Compression, *, gzip_file: bool) -> str:
+    if method is Compression.GZIP:
+        return MODE_GZIP if gzip_file else MODE_DEFLATE
+    return MODE_RAW
