@@ -240,14 +240,37 @@ def compressor(
     return _ZstdCompressor(lvl)
 
 
+class _Checked:
+    """Turns a codec's own exceptions into :class:`ArchiveError`."""
+
+    def __init__(self, inner: Decompressor, method: Compression) -> None:
+        self.inner = inner
+        self.method = method
+
+    def decompress(self, data: bytes) -> bytes:
+        try:
+            return self.inner.decompress(data)
+        except (zlib.error, RuntimeError, zstandard.ZstdError) as exc:
+            raise ArchiveError(f"corrupt {self.method.name.lower()} data: {exc}") from exc
+
+    def flush(self) -> bytes:
+        try:
+            return self.inner.flush()
+        except (zlib.error, RuntimeError, zstandard.ZstdError) as exc:
+            raise ArchiveError(f"corrupt {self.method.name.lower()} data: {exc}") from exc
+
+
 def decompressor(method: Compression, *, gzip_file: bool = False) -> Decompressor:
+    inner: Decompressor
     if method is Compression.NONE:
         return _Identity()
     if method is Compression.GZIP:
-        return _ZlibDecompressor(31 if gzip_file else 15)
-    if method is Compression.LZ4:
-        return _Lz4Decompressor()
-    return _ZstdDecompressor()
+        inner = _ZlibDecompressor(31 if gzip_file else 15)
+    elif method is Compression.LZ4:
+        inner = _Lz4Decompressor()
+    else:
+        inner = _ZstdDecompressor()
+    return _Checked(inner, method)
 
 
 # --------------------------------------------------------------------------- primitives

@@ -199,10 +199,13 @@ def _table_block(
         pool.then(lambda: writer.begin_block(blk, dump_id))
         sink = _BlockSink(writer, method, level, stats)
         mode = sink.mode
-        for piece in row_pieces(read_stream(reader, method)):
-            if isinstance(piece, tuple):
-                pool.then(functools.partial(sink.finish, piece[0]))
-            else:
-                pool.submit(transform_piece, (table, piece, mode, level), sink.add)
+        try:
+            for piece in row_pieces(read_stream(reader, method)):
+                if isinstance(piece, tuple):
+                    pool.then(functools.partial(sink.finish, piece[0]))
+                else:
+                    pool.submit(transform_piece, (table, piece, mode, level), sink.add)
+        except ArchiveError as exc:
+            raise ArchiveError(f"TOC entry {dump_id} ({table.qualified}): {exc}") from exc
     stats.bytes_in += reader.pos - start
     timer.stop()

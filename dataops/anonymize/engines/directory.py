@@ -1,0 +1,268 @@
+"""Anonymize a directory-format archive (``pg_dump -Fd``) into another directory.
+
+``toc.dat`` is copied unchanged; each table's ``NNNN.dat[.gz|.lz4|.zst]`` is kept
+(copied), truncated (only the end-of-data marker) or transformed with its
+compression kept.  Transformed tables are cut into row-aligned pieces that worker
+processes transform (and, for gzip, compress) in parallel, so both cores work
+even when one table dominates the dump.  Every other file (``blobs.toc``, large
+object files) is copied as is.
+
+The output is assembled in a temporary directory beside the target and renamed
+into place at the end: a failed or interrupted run leaves nothing at the target.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import os
+import shutil
+import tempfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from dataops.anonymize.engine_api import DumpPlan, TableAction, TableData, TableStats
+from dataops.anonymize.engines.common import (
+    END_MARKER,
+    CatalogLike,
+    Progress,
+    Timer,
+    plan_archive,
+)
+from dataops.anonymize.engines.pieces import (
+    OrderedPool,
+    PieceResult,
+    default_jobs,
+    encode_piece,
+    piece_mode,
+    row_pieces,
+    transform_piece,
+)
+from dataops.anonymize.pgarchive import (
+    CHUNK_SIZE,
+    DEFAULT_LEVELS,
+    Archive,
+    ArchiveError,
+    Compression,
+    TocEntry,
+    compressor,
+    decompressor,
+    read_toc_file,
+)
+from dataops.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+_SUFFIXES = {
+    "": Compression.NONE,
+    ".gz": Compression.GZIP,
+    ".lz4": Compression.LZ4,
+    ".zst": Compression.ZSTD,
+}
+
+
+def find_data_file(src: Path, entry: TocEntry) -> tuple[Path, Compression]:
+    name = TocEntry.text(entry.filename)
+    for suffix, method in _SUFFIXES.items():
+        path = src / (name + suffix)
+        if path.is_file():
+            return path, method
+    raise ArchiveError(f"{src}: data file {name} of {entry.label} is missing")
+
+
+def is_directory_archive(path: Path) -> bool:
+    return path.is_dir() and (path / "toc.dat").is_file()
+
+
+class _FileSink:
+    """Receives one transformed table's pieces in order and writes its data file."""
+
+    def __init__(self, path: Path, method: Compression, level: int, stats: TableStats) -> None:
+        self.path = path
+        self.mode = piece_mode(method, gzip_file=True)
+        self.level = level
+        self.stats = stats
+        self.fh: BinaryIO | None = None
+        # gzip pieces arrive compressed (one member each); other methods compress here
+        self.comp = None if method is Compression.GZIP else compressor(method, level)
+        self.pending = bytearray()
+
+    def _out(self) -> BinaryIO:
+        if self.fh is None:
+            self.fh = open(self.path, "wb")  # noqa: SIM115 - closed in finish()
+        return self.fh
+
+    def add(self, result: PieceResult) -> None:
+        self.stats.rows += result.rows
+        if self.comp is None:
+            self._out().write(result.data)
+            return
+        self.pending += result.data
+        while len(self.pending) >= CHUNK_SIZE:
+            block = bytes(self.pending[:CHUNK_SIZE])
+            del self.pending[:CHUNK_SIZE]
+            self._out().write(self.comp.compress(block))
+
+    def finish(self, marker: bytes) -> None:
+        self.add(encode_piece(marker, self.mode, self.level))
+        out = self._out()
+        if self.comp is not None:
+            out.write(self.comp.compress(bytes(self.pending)))
+            out.write(self.comp.flush())
+            self.pending.clear()
+        out.close()
+        self.stats.bytes_out += self.path.stat().st_size
+
+    def abort(self) -> None:
+        if self.fh is not None:
+            self.fh.close()
+
+
+def _decompressed_chunks(path: Path, method: Compression, counter: list[int]) -> Iterator[bytes]:
+    dec = decompressor(method, gzip_file=True)
+    with open(path, "rb") as fh:
+        while True:
+            raw = fh.read(1 << 20)
+            if not raw:
+                break
+            counter[0] += len(raw)
+            data = dec.decompress(raw)
+            if data:
+                yield data
+    tail = dec.flush()
+    if tail:
+        yield tail
+
+
+def _write_compressed(path: Path, data: bytes, method: Compression, level: int) -> int:
+    comp = compressor(method, level, gzip_file=True)
+    blob = comp.compress(data) + comp.flush()
+    path.write_bytes(blob)
+    return len(blob)
+
+
+def _prepare_target(dst: Path) -> None:
+    exists = dst.exists() or dst.is_symlink()
+    if exists and (dst.is_symlink() or not dst.is_dir() or any(dst.iterdir())):
+        raise ConfigError(f"output {dst} already exists (a directory archive needs a new path)")
+    if not dst.parent.is_dir():
+        raise ConfigError(f"output directory's parent {dst.parent} does not exist")
+
+
+def anonymize_directory(
+    plan: DumpPlan,
+    src: Path,
+    dst: Path,
+    *,
+    jobs: int | None = None,
+    catalog: CatalogLike | None = None,
+    progress: Progress | None = None,
+) -> list[TableStats]:
+    """Anonymize the directory archive ``src`` into the new directory ``dst``.
+
+    Nothing is written before the plan has checked the archive's tables.
+    """
+    if not is_directory_archive(src):
+        raise ConfigError(f"{src} is not a directory archive (no toc.dat)")
+    archive = read_toc_file(src / "toc.dat")
+    planned = plan_archive(archive, plan, catalog)
+    _prepare_target(dst)
+    jobs = default_jobs() if jobs is None else jobs
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dst.name}.", suffix=".partial", dir=dst.parent))
+    try:
+        handled = {"toc.dat"}
+        shutil.copyfile(src / "toc.dat", tmp / "toc.dat")
+        consumed = [0]
+        with OrderedPool(jobs if planned.any_transform else 1, plan) as pool:
+            for entry in archive.entries:
+                table = planned.tables.get(entry.dump_id)
+                if table is None:
+                    continue
+                path, method = find_data_file(src, entry)
+                handled.add(path.name)
+                if progress is not None:
+                    progress(table.qualified, consumed[0])
+                _table_file(
+                    pool,
+                    archive,
+                    planned.actions[entry.dump_id],
+                    table,
+                    planned.stats[entry.dump_id],
+                    path,
+                    tmp / path.name,
+                    method,
+                    consumed,
+                )
+        for item in sorted(src.iterdir()):
+            if item.name in handled:
+                continue
+            if item.is_dir():
+                shutil.copytree(item, tmp / item.name)
+            else:
+                shutil.copyfile(item, tmp / item.name)
+        _fsync_dir(tmp)
+        with contextlib.suppress(FileNotFoundError):
+            dst.rmdir()  # an empty directory given as the target
+        tmp.rename(dst)
+        _fsync_dir(dst.parent)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if progress is not None:
+        progress("", consumed[0])
+    return [planned.stats[d] for d in planned.tables]
+
+
+def _level(archive: Archive, method: Compression) -> int:
+    level = archive.header.level
+    if method is Compression.GZIP and (level is None or level <= 0):
+        return zlib.Z_DEFAULT_COMPRESSION
+    return DEFAULT_LEVELS[method] if level is None or method is not Compression.GZIP else level
+
+
+def _table_file(
+    pool: OrderedPool,
+    archive: Archive,
+    action: TableAction,
+    table: TableData,
+    stats: TableStats,
+    src: Path,
+    dst: Path,
+    method: Compression,
+    consumed: list[int],
+) -> None:
+    timer = Timer(stats)
+    size = src.stat().st_size
+    stats.bytes_in += size
+    level = _level(archive, method)
+    if action is TableAction.KEEP:
+        shutil.copyfile(src, dst)
+        consumed[0] += size
+        stats.bytes_out += size
+    elif action is TableAction.TRUNCATE:
+        stats.bytes_out += _write_compressed(dst, END_MARKER, method, level)
+        consumed[0] += size
+    else:
+        sink = _FileSink(dst, method, level, stats)
+        try:
+            for piece in row_pieces(_decompressed_chunks(src, method, consumed)):
+                if isinstance(piece, tuple):
+                    pool.then(functools.partial(sink.finish, piece[0]))
+                else:
+                    pool.submit(transform_piece, (table, piece, sink.mode, level), sink.add)
+        except ArchiveError as exc:
+            sink.abort()
+            raise ArchiveError(f"{src.name} ({table.qualified}): {exc}") from exc
+    timer.stop()
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
