@@ -503,6 +503,47 @@ def read_header(reader: Reader) -> Header:
     )
 
 
+def build_header(
+    version: int = V1_14,
+    compression: Compression = Compression.GZIP,
+    level: int | None = None,
+    *,
+    archive_format: ArchiveFormat = ArchiveFormat.CUSTOM,
+    int_size: int = 4,
+    off_size: int = 8,
+    created: tuple[int, int, int, int, int, int, int] = (0, 0, 0, 1, 0, 100, 0),
+    dbname: bytes | None = b"db",
+    server_version: bytes | None = b"15.0",
+    dump_version: bytes | None = b"15.0",
+) -> Header:
+    """A header as pg_dump would write it (for building archives from scratch)."""
+    parts = [MAGIC, bytes([version >> 16, (version >> 8) & 0xFF, version & 0xFF])]
+    parts.append(bytes([int_size, off_size, archive_format]))
+    if version >= V1_15:
+        parts.append(bytes([compression]))
+        stored_level = None
+    else:
+        if compression not in (Compression.NONE, Compression.GZIP):
+            raise ValueError("archives before 1.15 know only gzip compression")
+        stored_level = 0 if compression is Compression.NONE else (-1 if level is None else level)
+        parts.append(encode_int(stored_level, int_size))
+    parts.extend(encode_int(v, int_size) for v in created)
+    for text in (dbname, server_version, dump_version):
+        parts.append(encode_str(text, int_size))
+    return Header(
+        raw=b"".join(parts),
+        version=version,
+        int_size=int_size,
+        off_size=off_size,
+        format=archive_format,
+        compression=compression,
+        level=stored_level,
+        dbname=dbname,
+        server_version=server_version,
+        dump_version=dump_version,
+    )
+
+
 # --------------------------------------------------------------------------- TOC
 
 

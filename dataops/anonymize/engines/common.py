@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 from collections.abc import Callable
@@ -63,10 +64,23 @@ class Planned:
     tables: dict[int, TableData]
     actions: dict[int, TableAction]
     stats: dict[int, TableStats] = field(default_factory=dict)
+    lo_policy: str = "keep"
 
     @property
     def any_transform(self) -> bool:
         return TableAction.TRANSFORM in self.actions.values()
+
+
+LARGE_OBJECT_DESCS = (b"BLOBS", b"BLOB", b"BLOB METADATA")
+
+
+def has_large_objects(archive: Archive) -> bool:
+    return any(e.desc in LARGE_OBJECT_DESCS for e in archive.entries)
+
+
+def large_object_policy(plan: DumpPlan) -> str:
+    """``keep`` (default) or ``empty``: what to do with large object contents."""
+    return str(getattr(plan, "large_objects", "keep"))
 
 
 def plan_archive(archive: Archive, plan: DumpPlan, catalog: CatalogLike | None = None) -> Planned:
@@ -74,9 +88,12 @@ def plan_archive(archive: Archive, plan: DumpPlan, catalog: CatalogLike | None =
     cat = catalog if catalog is not None else new_catalog()
     load_catalog(archive, cat)
     tables = {e.dump_id: table_of(e) for e in archive.entries if is_table_data(e)}
-    plan.check(cat, list(tables.values()))  # type: ignore[arg-type]
+    if "has_large_objects" in inspect.signature(plan.check).parameters:
+        plan.check(cat, list(tables.values()), has_large_objects=has_large_objects(archive))  # type: ignore[arg-type, call-arg]
+    else:
+        plan.check(cat, list(tables.values()))  # type: ignore[arg-type]
     actions = {dump_id: plan.action(t) for dump_id, t in tables.items()}
-    planned = Planned(tables, actions)
+    planned = Planned(tables, actions, lo_policy=large_object_policy(plan))
     for dump_id, table in tables.items():
         action = actions[dump_id]
         cols = plan.transformed_columns(table) if action is TableAction.TRANSFORM else []

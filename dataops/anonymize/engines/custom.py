@@ -48,6 +48,7 @@ from dataops.anonymize.pgarchive import (
     Reader,
     copy_blobs,
     copy_stream,
+    encode_int,
     read_archive_head,
     read_block_header,
     read_stream,
@@ -135,8 +136,11 @@ def anonymize_custom(
                         log.warning("anonymize.archive.orphan_block", extra={"dump_id": dump_id})
                     pool.drain()
                     writer.begin_block(blk, dump_id)
-                    copy = copy_blobs if blk == BLK_BLOBS else copy_stream
-                    writer.advance(copy(reader, writer.sink))
+                    if blk == BLK_BLOBS and planned.lo_policy == "empty":
+                        writer.advance(_empty_blobs(reader, writer.sink, method, level))
+                    else:
+                        copy = copy_blobs if blk == BLK_BLOBS else copy_stream
+                        writer.advance(copy(reader, writer.sink))
                     continue
                 _table_block(
                     reader,
@@ -163,6 +167,21 @@ def anonymize_custom(
     if progress is not None:
         progress("", reader.pos)
     return [planned.stats[d] for d in planned.tables]
+
+
+def _empty_blobs(reader: Reader, out: BinaryIO, method: Compression, level: int) -> int:
+    """A large-object block with every object's content emptied (oids kept)."""
+    n = reader.int_size
+    written = 0
+    while True:
+        oid = reader.read_int()
+        out.write(encode_int(oid, n))
+        written += 1 + n
+        if oid == 0:
+            return written
+        for _ in reader.stream_spans(raw=True):
+            pass
+        written += ChunkWriter(out, method, level, n).close()
 
 
 def _table_block(

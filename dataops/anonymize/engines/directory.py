@@ -144,6 +144,23 @@ def _write_compressed(path: Path, data: bytes, method: Compression, level: int) 
     return len(blob)
 
 
+def _empty_blob_files(src: Path, dst: Path, level: int) -> set[str]:
+    """Write every large object file listed in ``blobs*.toc`` with empty content."""
+    done: set[str] = set()
+    for toc in sorted(src.glob("blobs*.toc")):
+        for line in toc.read_bytes().splitlines():
+            parts = line.split(b" ", 1)
+            if len(parts) != 2:
+                continue
+            name = parts[1].decode("utf-8", "surrogateescape").strip()
+            for suffix, method in _SUFFIXES.items():
+                if (src / (name + suffix)).is_file():
+                    _write_compressed(dst / (name + suffix), b"", method, level)
+                    done.add(name + suffix)
+                    break
+    return done
+
+
 def _prepare_target(dst: Path) -> None:
     exists = dst.exists() or dst.is_symlink()
     if exists and (dst.is_symlink() or not dst.is_dir() or any(dst.iterdir())):
@@ -196,6 +213,8 @@ def anonymize_directory(
                     method,
                     consumed,
                 )
+        if planned.lo_policy == "empty":
+            handled |= _empty_blob_files(src, tmp, _level(archive, archive.header.compression))
         for item in sorted(src.iterdir()):
             if item.name in handled:
                 continue

@@ -125,13 +125,14 @@ def split_end_marker(tail: bytes, prev: int | None) -> tuple[bytes, bytes]:
     return tail, b""
 
 
-def row_pieces(chunks: Iterable[bytes], size: int = PIECE_SIZE) -> Iterator[bytes | tuple[bytes]]:
+def row_pieces(chunks: Iterable[bytes], size: int | None = None) -> Iterator[bytes | tuple[bytes]]:
     """Cut a stream into row-aligned pieces of at least ``size`` bytes.
 
     Yields ``bytes`` pieces of rows, then one 1-tuple holding the end marker (possibly
     empty).  The last piece of rows may end without a newline (a truncated dump): the
     transformer reports it.
     """
+    size = size or PIECE_SIZE
     buf = bytearray()
     prev: int | None = None
     for chunk in chunks:
