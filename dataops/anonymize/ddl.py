@@ -1,0 +1,546 @@
+"""What the dump's own DDL says about its tables: columns, NOT NULL, keys, partitions.
+
+Engines hand every DDL statement they meet to :meth:`Catalog.add_sql` (a statement
+or a script; what it does not understand it ignores).  The plan then asks the
+catalog which columns are NOT NULL, part of a PRIMARY KEY / UNIQUE constraint or
+index, or the two ends of a FOREIGN KEY, and which tables are partitions of which.
+Only ``pg_dump``'s own output style has to be understood, and it is regular:
+schema-qualified names, one statement per object, constraints in ``ALTER TABLE``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from dataops.anonymize.engine_api import TableData
+from dataops.anonymize.sqlscan import Token, split_statements, tokenize
+
+QName = tuple[str, str]  # (schema, name), unquoted
+
+_COLUMN_CONSTRAINT_WORDS = frozenset(
+    {
+        "collate",
+        "not",
+        "null",
+        "default",
+        "generated",
+        "constraint",
+        "primary",
+        "unique",
+        "references",
+        "check",
+        "compression",
+        "storage",
+    }
+)
+_TABLE_CONSTRAINT_WORDS = frozenset(
+    {"constraint", "primary", "unique", "foreign", "check", "exclude", "like"}
+)
+
+
+@dataclass
+class ColumnInfo:
+    name: str
+    type: str
+    not_null: bool = False
+    generated: bool = False
+
+
+@dataclass
+class TableInfo:
+    schema: str
+    name: str
+    kind: str = "table"  # table | partitioned | foreign
+    columns: dict[str, ColumnInfo] = field(default_factory=dict)
+    inherits: list[QName] = field(default_factory=list)
+    partition_of: QName | None = None
+    location: str = ""
+
+    @property
+    def qname(self) -> QName:
+        return (self.schema, self.name)
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class UniqueKey:
+    table: QName
+    name: str
+    kind: str  # "PRIMARY KEY" | "UNIQUE" | "UNIQUE INDEX"
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    table: QName
+    name: str
+    columns: tuple[str, ...]
+    ref_table: QName
+    ref_columns: tuple[str, ...]
+
+
+@dataclass
+class DomainInfo:
+    base: str
+    not_null: bool = False
+
+
+class _Cursor:
+    """Walks a token list."""
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.toks = tokens
+        self.i = 0
+
+    def peek(self, k: int = 0) -> Token | None:
+        j = self.i + k
+        return self.toks[j] if j < len(self.toks) else None
+
+    def next(self) -> Token | None:
+        tok = self.peek()
+        if tok is not None:
+            self.i += 1
+        return tok
+
+    def kw(self, *words: str) -> bool:
+        """Consume the keyword sequence if it is next."""
+        for k, w in enumerate(words):
+            tok = self.peek(k)
+            if tok is None or not tok.is_kw(w):
+                return False
+        self.i += len(words)
+        return True
+
+    def op(self, text: str) -> bool:
+        tok = self.peek()
+        if tok is not None and tok.is_op(text):
+            self.i += 1
+            return True
+        return False
+
+    def name(self) -> str | None:
+        tok = self.peek()
+        if tok is not None and tok.kind in ("ident", "qident"):
+            self.i += 1
+            return tok.text
+        return None
+
+    def qname(self) -> QName | None:
+        first = self.name()
+        if first is None:
+            return None
+        if self.op("."):
+            second = self.name()
+            if second is None:
+                return None
+            return (first, second)
+        return ("public", first)
+
+    def group(self) -> list[Token]:
+        """Consume a parenthesised group; return the tokens inside (without the parens)."""
+        if not self.op("("):
+            return []
+        depth = 1
+        start = self.i
+        while self.i < len(self.toks):
+            tok = self.toks[self.i]
+            self.i += 1
+            if tok.is_op("("):
+                depth += 1
+            elif tok.is_op(")"):
+                depth -= 1
+                if depth == 0:
+                    return list(self.toks[start : self.i - 1])
+        return list(self.toks[start:])
+
+    def names_list(self) -> tuple[str, ...]:
+        """``(a, "B", c)`` -> names; empty if an element is not a plain column name."""
+        inner = self.group()
+        out: list[str] = []
+        for part in _split_commas(inner):
+            if len(part) != 1 or part[0].kind not in ("ident", "qident"):
+                return ()
+            out.append(part[0].text)
+        return tuple(out)
+
+
+def _split_commas(tokens: Sequence[Token]) -> list[list[Token]]:
+    parts: list[list[Token]] = [[]]
+    depth = 0
+    for tok in tokens:
+        if tok.is_op("(") or tok.is_op("["):
+            depth += 1
+        elif tok.is_op(")") or tok.is_op("]"):
+            depth -= 1
+        if depth == 0 and tok.is_op(","):
+            parts.append([])
+        else:
+            parts[-1].append(tok)
+    return [p for p in parts if p]
+
+
+def _type_text(tokens: Sequence[Token]) -> str:
+    out = ""
+    for tok in tokens:
+        text = tok.text if tok.kind == "ident" else tok.raw
+        if not out or text in ("(", ")", ",", "[", "]", ".") or out.endswith(("(", ".", "[")):
+            out += text
+        else:
+            out += " " + text
+    return out
+
+
+class Catalog:
+    """Tables, columns and constraints collected from a dump's DDL."""
+
+    def __init__(self) -> None:
+        self.tables: dict[QName, TableInfo] = {}
+        self.domains: dict[QName, DomainInfo] = {}
+        self.unique_keys: list[UniqueKey] = []
+        self.foreign_keys: list[ForeignKey] = []
+        self.large_objects = 0
+        self.encoding: str | None = None  # client_encoding the dump sets
+        self.insert_statements: list[str] = []  # tables filled by INSERT (pg_dump --inserts)
+        self._not_null_later: set[tuple[QName, str]] = set()
+
+    # ------------------------------------------------------------------ input
+    def add_sql(self, sql: str, location: str = "") -> None:
+        """Record what ``sql`` (one statement or a script) declares."""
+        for stmt in split_statements(sql):
+            tokens = tokenize(stmt)
+            if tokens:
+                self._statement(tokens, location)
+
+    def _statement(self, tokens: list[Token], location: str) -> None:
+        cur = _Cursor(tokens)
+        if cur.kw("create"):
+            cur.kw("or", "replace")
+            cur.kw("unlogged") or cur.kw("temporary") or cur.kw("temp")
+            if cur.kw("foreign", "table"):
+                self._create_table(cur, "foreign", location)
+            elif cur.kw("table"):
+                self._create_table(cur, "table", location)
+            elif cur.kw("unique", "index"):
+                self._create_index(cur)
+            elif cur.kw("domain"):
+                self._create_domain(cur)
+        elif cur.kw("alter", "table"):
+            self._alter_table(cur)
+        elif cur.kw("set", "client_encoding"):
+            cur.op("=") or cur.kw("to")
+            tok = cur.next()
+            if tok is not None and tok.kind in ("str", "ident", "qident"):
+                self.encoding = tok.text.upper() if tok.kind != "str" else tok.text
+        elif cur.kw("select"):
+            if any(t.is_kw("lo_create") for t in tokens):
+                self.large_objects += 1
+        elif cur.kw("insert", "into"):
+            name = cur.qname()
+            if name is not None:
+                self.insert_statements.append(f"{name[0]}.{name[1]}")
+
+    def _create_table(self, cur: _Cursor, kind: str, location: str) -> None:
+        cur.kw("if", "not", "exists")
+        name = cur.qname()
+        if name is None:
+            return
+        info = TableInfo(name[0], name[1], kind=kind, location=location)
+        if cur.kw("partition", "of"):
+            info.partition_of = cur.qname()
+        elif cur.kw("of"):
+            cur.qname()  # typed table: columns come from the type; not tracked
+        if cur.peek() is not None and cur.peek().is_op("("):  # type: ignore[union-attr]
+            for element in _split_commas(cur.group()):
+                self._table_element(info, element)
+        while cur.peek() is not None:
+            if cur.kw("inherits"):
+                inner = _Cursor(cur.group())
+                while inner.peek() is not None:
+                    parent = inner.qname()
+                    if parent is not None:
+                        info.inherits.append(parent)
+                    if not inner.op(","):
+                        break
+            elif cur.kw("partition", "by"):
+                if info.kind == "table":
+                    info.kind = "partitioned"
+                cur.next()
+                cur.group()
+            else:
+                cur.next()
+        previous = self.tables.get(name)
+        if previous is not None and not info.columns:
+            info.columns = previous.columns
+        self.tables[name] = info
+        for column in info.columns.values():
+            if (name, column.name) in self._not_null_later:
+                column.not_null = True
+
+    def _table_element(self, info: TableInfo, tokens: list[Token]) -> None:
+        first = tokens[0]
+        if first.kind == "ident" and first.text in _TABLE_CONSTRAINT_WORDS:
+            self._add_constraint(info.qname, _Cursor(tokens))
+            return
+        column = ColumnInfo(first.text, "")
+        type_end = 1
+        while type_end < len(tokens):
+            tok = tokens[type_end]
+            if tok.kind == "ident" and tok.text in _COLUMN_CONSTRAINT_WORDS:
+                break
+            type_end += 1
+        column.type = _type_text(tokens[1:type_end])
+        cur = _Cursor(tokens[type_end:])
+        while cur.peek() is not None:
+            if cur.kw("not", "null"):
+                column.not_null = True
+            elif cur.kw("primary", "key"):
+                column.not_null = True
+                self.unique_keys.append(
+                    UniqueKey(info.qname, f"{info.name}_pkey", "PRIMARY KEY", (column.name,))
+                )
+            elif cur.kw("unique"):
+                self.unique_keys.append(
+                    UniqueKey(
+                        info.qname, f"{info.name}_{column.name}_key", "UNIQUE", (column.name,)
+                    )
+                )
+            elif cur.kw("references"):
+                ref = cur.qname()
+                cols = cur.names_list() if cur.peek() is not None else ()
+                if ref is not None:
+                    self.foreign_keys.append(
+                        ForeignKey(
+                            info.qname,
+                            f"{info.name}_{column.name}_fkey",
+                            (column.name,),
+                            ref,
+                            cols or (column.name,),
+                        )
+                    )
+            elif cur.kw("generated"):
+                rest = []
+                while cur.peek() is not None and not cur.peek().is_op("("):  # type: ignore[union-attr]
+                    gen_tok = cur.next()
+                    assert gen_tok is not None
+                    rest.append(gen_tok.text)
+                    if gen_tok.is_kw("identity"):
+                        break
+                if "identity" not in rest:  # GENERATED ALWAYS AS (expr) STORED
+                    cur.group()
+                    column.generated = True
+            else:
+                other = cur.next()
+                if other is not None and other.is_op("("):
+                    cur.i -= 1
+                    cur.group()
+        info.columns[column.name] = column
+
+    def _add_constraint(self, table: QName, cur: _Cursor) -> None:
+        name = ""
+        if cur.kw("constraint"):
+            name = cur.name() or ""
+        if cur.kw("primary", "key"):
+            cols = cur.names_list()
+            if cols:
+                self.unique_keys.append(UniqueKey(table, name, "PRIMARY KEY", cols))
+                for col in cols:
+                    self._set_not_null(table, col)
+        elif cur.kw("unique"):
+            cur.kw("nulls", "not", "distinct") or cur.kw("nulls", "distinct")
+            cols = cur.names_list()
+            if cols:
+                self.unique_keys.append(UniqueKey(table, name, "UNIQUE", cols))
+        elif cur.kw("foreign", "key"):
+            cols = cur.names_list()
+            if cur.kw("references"):
+                ref = cur.qname()
+                ref_cols = cur.names_list() if cur.peek() is not None else ()
+                if cols and ref is not None:
+                    self.foreign_keys.append(ForeignKey(table, name, cols, ref, ref_cols or cols))
+        elif cur.kw("not", "null"):
+            nn_col = cur.name()
+            if nn_col is not None:
+                self._set_not_null(table, nn_col)
+
+    def _set_not_null(self, table: QName, column: str) -> None:
+        info = self.tables.get(table)
+        if info is not None and column in info.columns:
+            info.columns[column].not_null = True
+        else:
+            self._not_null_later.add((table, column))
+
+    def _alter_table(self, cur: _Cursor) -> None:
+        cur.kw("if", "exists")
+        cur.kw("only")
+        name = cur.qname()
+        if name is None:
+            return
+        while cur.peek() is not None:
+            if cur.kw("add"):
+                self._add_constraint(name, cur)
+            elif cur.kw("attach", "partition"):
+                child = cur.qname()
+                if child is not None:
+                    info = self.tables.get(child)
+                    if info is not None:
+                        info.partition_of = name
+            elif cur.kw("inherit"):
+                parent = cur.qname()
+                info = self.tables.get(name)
+                if parent is not None and info is not None:
+                    info.inherits.append(parent)
+            elif cur.kw("alter", "column") or cur.kw("alter"):
+                col = cur.name()
+                if col is not None and cur.kw("set", "not", "null"):
+                    self._set_not_null(name, col)
+            else:
+                cur.next()
+
+    def _create_index(self, cur: _Cursor) -> None:
+        cur.kw("concurrently")
+        cur.kw("if", "not", "exists")
+        index_name = cur.name() or ""
+        if not cur.kw("on"):
+            return
+        cur.kw("only")
+        table = cur.qname()
+        if table is None:
+            return
+        if cur.kw("using"):
+            cur.next()
+        cols = cur.names_list()
+        if cols:  # a partial unique index still forbids duplicates among its rows
+            self.unique_keys.append(UniqueKey(table, index_name, "UNIQUE INDEX", cols))
+
+    def _create_domain(self, cur: _Cursor) -> None:
+        name = cur.qname()
+        if name is None:
+            return
+        cur.kw("as")
+        type_toks: list[Token] = []
+        while cur.peek() is not None:
+            tok = cur.peek()
+            assert tok is not None
+            if tok.kind == "ident" and tok.text in _COLUMN_CONSTRAINT_WORDS:
+                break
+            type_toks.append(tok)
+            cur.next()
+        info = DomainInfo(_type_text(type_toks))
+        while cur.peek() is not None:
+            if cur.kw("not", "null"):
+                info.not_null = True
+            else:
+                cur.next()
+        self.domains[name] = info
+
+    # ---------------------------------------------------------------- queries
+    def table(self, schema: str, name: str) -> TableInfo | None:
+        return self.tables.get((schema, name))
+
+    def all_columns(self, qname: QName) -> list[ColumnInfo]:
+        """Columns in COPY order: inherited ones first (parents in order), then own."""
+        info = self.tables.get(qname)
+        if info is None:
+            return []
+        out: dict[str, ColumnInfo] = {}
+        for parent in info.inherits:
+            for col in self.all_columns(parent):
+                out.setdefault(col.name, col)
+        for col in info.columns.values():
+            if col.name in out:  # merged definition: child re-declares an inherited column
+                merged = out[col.name]
+                out[col.name] = ColumnInfo(
+                    col.name,
+                    col.type or merged.type,
+                    col.not_null or merged.not_null,
+                    col.generated or merged.generated,
+                )
+            else:
+                out[col.name] = col
+        return list(out.values())
+
+    def column(self, qname: QName, column: str) -> ColumnInfo | None:
+        for col in self.all_columns(qname):
+            if col.name == column:
+                return col
+        return None
+
+    def is_not_null(self, qname: QName, column: str) -> bool:
+        col = self.column(qname, column)
+        if col is None:
+            return False
+        if col.not_null:
+            return True
+        domain = self._domain_of(col.type)
+        return domain is not None and domain.not_null
+
+    def _domain_of(self, type_text: str) -> DomainInfo | None:
+        if not type_text:
+            return None
+        parts = _Cursor(tokenize(type_text)).qname()
+        if parts is None:
+            return None
+        return self.domains.get(parts)
+
+    def keys_of(self, qname: QName) -> list[UniqueKey]:
+        """PRIMARY KEY / UNIQUE constraints and unique indexes of a table (or its partition parents)."""
+        out = [k for k in self.unique_keys if k.table == qname]
+        for ancestor in self.partition_ancestors(qname):
+            out.extend(k for k in self.unique_keys if k.table == ancestor)
+        return out
+
+    def partition_ancestors(self, qname: QName) -> list[QName]:
+        out: list[QName] = []
+        seen = {qname}
+        info = self.tables.get(qname)
+        while info is not None and info.partition_of is not None and info.partition_of not in seen:
+            out.append(info.partition_of)
+            seen.add(info.partition_of)
+            info = self.tables.get(info.partition_of)
+        return out
+
+    def leaves(self, qname: QName) -> list[QName]:
+        """The tables holding data for ``qname``: itself, or its leaf partitions."""
+        info = self.tables.get(qname)
+        if info is None or info.kind != "partitioned":
+            return [qname]
+        out: list[QName] = []
+        for child in self.tables.values():
+            if child.partition_of == qname:
+                out.extend(self.leaves(child.qname))
+        return out
+
+    def data_tables(self) -> list[TableData]:
+        """Every table that can hold rows, with its COPY column list (generated ones left out)."""
+        out = []
+        for info in self.tables.values():
+            if info.kind != "table":
+                continue
+            cols = tuple(c.name for c in self.all_columns(info.qname) if not c.generated)
+            out.append(TableData(info.schema, info.name, cols, info.location))
+        return out
+
+    def __iter__(self) -> Iterator[TableInfo]:
+        return iter(self.tables.values())
+
+
+def parse_copy_header(line: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """``COPY schema.table (a, "B") FROM stdin;`` -> (schema, table, columns)."""
+    cur = _Cursor(tokenize(line))
+    if not cur.kw("copy"):
+        return None
+    name = cur.qname()
+    if name is None:
+        return None
+    cols: tuple[str, ...] = ()
+    if cur.peek() is not None and cur.peek().is_op("("):  # type: ignore[union-attr]
+        cols = cur.names_list()
+        if not cols:
+            return None
+    if not cur.kw("from", "stdin"):
+        return None
+    return name[0], name[1], cols

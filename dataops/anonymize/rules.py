@@ -1,0 +1,511 @@
+"""The anonymization rules file: load, interpolate, validate -- every problem at once.
+
+Shape (see the README for the reference)::
+
+    version: 1
+    secret: ${DATAOPS_ANONYMIZE_SECRET}
+    locale: en_US
+    unknown_tables: fail          # fail | keep | truncate
+    unknown_columns: fail         # fail | keep | null
+    large_objects: fail           # fail | keep | empty
+    tables:
+      public.customer:
+        columns:
+          email: {transform: email, unique: true}
+      public.film: keep
+      public.audit_log: truncate
+
+Errors are reported as ``file:line: path: message`` using PyYAML's node marks;
+unknown keys are errors; ``${VAR}`` and ``${VAR:-default}`` read the environment
+(``$${`` is a literal ``${``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dataops.anonymize.transforms import ParamError, TransformSpec, families
+from dataops.anonymize.transforms.fake import check_locale
+from dataops.errors import ConfigError
+from dataops.log import register_secret
+
+TABLE_POLICIES = ("fail", "keep", "truncate")
+COLUMN_POLICIES = ("fail", "keep", "null")
+LARGE_OBJECT_POLICIES = ("fail", "keep", "empty")
+MIN_SECRET_LENGTH = 8
+
+_VAR = re.compile(r"\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+_TOP_KEYS = {
+    "version",
+    "secret",
+    "locale",
+    "unknown_tables",
+    "unknown_columns",
+    "large_objects",
+    "tables",
+}
+
+
+@dataclass(frozen=True)
+class ColumnRule:
+    action: str  # keep | null | transform
+    spec: TransformSpec | None = None
+    line: int = 0
+
+    def describe(self) -> str:
+        if self.spec is None:
+            return self.action
+        return self.spec.canonical()
+
+
+KEEP_COLUMN = ColumnRule("keep")
+
+
+@dataclass
+class TableRule:
+    pattern: str  # schema.table, glob characters allowed
+    action: str  # keep | truncate | columns
+    columns: dict[str, ColumnRule] = field(default_factory=dict)
+    unknown_columns: str | None = None
+    line: int = 0
+
+    @property
+    def is_glob(self) -> bool:
+        return any(c in self.pattern for c in "*?[")
+
+    def matches(self, qualified: str) -> bool:
+        if self.is_glob:
+            return fnmatch.fnmatchcase(qualified, self.pattern)
+        return qualified == self.pattern
+
+
+@dataclass
+class Rules:
+    path: str
+    secret: bytes
+    locale: str = "en_US"
+    unknown_tables: str = "fail"
+    unknown_columns: str = "fail"
+    large_objects: str = "fail"
+    tables: list[TableRule] = field(default_factory=list)
+
+    def where(self, line: int) -> str:
+        return f"{self.path}:{line}" if line else self.path
+
+    def __repr__(self) -> str:  # never show the secret
+        return f"Rules(path={self.path!r}, tables={len(self.tables)})"
+
+
+class _Problems:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.items: list[tuple[int, str]] = []
+
+    def add(self, node: yaml.Node | None, path: str, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 0
+        self.items.append((line, f"{self.source}:{line}: {path}: {message}"))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            ordered = [msg for _, msg in sorted(self.items, key=lambda t: t[0])]
+            raise ConfigError(
+                f"{self.source}: {len(ordered)} problem(s) in the anonymization rules",
+                details=ordered,
+            )
+
+
+class _Reader:
+    """Turns YAML nodes into values, interpolating ``${VAR}`` in strings."""
+
+    def __init__(self, problems: _Problems, environ: Mapping[str, str]) -> None:
+        self.problems = problems
+        self.environ = environ
+        self._loader = yaml.SafeLoader("")
+
+    def interpolate(self, text: str, node: yaml.Node, path: str) -> str:
+        def sub(m: re.Match[str]) -> str:
+            if m.group(1):
+                return m.group()[1:]
+            name, default = m.group(2), m.group(3)
+            value = self.environ.get(name)
+            if value is None or (value == "" and default is not None):
+                if default is None:
+                    self.problems.add(node, path, f"environment variable {name} is not set")
+                    return ""
+                return default
+            return value
+
+        return _VAR.sub(sub, text)
+
+    def scalar(self, node: yaml.Node, path: str) -> Any:
+        assert isinstance(node, yaml.ScalarNode)
+        if "${" in node.value and (node.style is None or node.tag == "tag:yaml.org,2002:str"):
+            text = self.interpolate(node.value, node, path)
+            if node.style is None:
+                tag = self._loader.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+                return self._loader.construct_object(
+                    yaml.ScalarNode(tag, text, node.start_mark, node.end_mark)
+                )
+            return text
+        return self._loader.construct_object(node)
+
+    def value(self, node: yaml.Node, path: str) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(n, f"{path}[{i}]") for i, n in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            return {
+                str(self.scalar(k, path)): self.value(v, f"{path}.{k.value}") for k, v in node.value
+            }
+        return None
+
+    def mapping(self, node: yaml.Node, path: str) -> list[tuple[str, Any, Any]] | None:
+        """Keys (as strings) and nodes of a mapping; duplicates reported."""
+        if not isinstance(node, yaml.MappingNode):
+            self.problems.add(node, path, "must be a mapping")
+            return None
+        out = []
+        seen: set[str] = set()
+        for knode, vnode in node.value:
+            key = (
+                str(self._loader.construct_object(knode))
+                if isinstance(knode, yaml.ScalarNode)
+                else ""
+            )
+            if not isinstance(knode, yaml.ScalarNode):
+                self.problems.add(knode, path, "keys must be scalars")
+                continue
+            if key in seen:
+                self.problems.add(knode, f"{path}.{key}" if path else key, "duplicate key")
+                continue
+            seen.add(key)
+            out.append((key, knode, vnode))
+        return out
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def load_rules(path: str | Path, environ: Mapping[str, str] | None = None) -> Rules:
+    """Read and validate a rules file; ConfigError lists every problem."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{source}: rules file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{source}: cannot read rules file: {exc}") from None
+    return parse_rules(text, source, environ)
+
+
+def parse_rules(
+    text: str, source: str = "<rules>", environ: Mapping[str, str] | None = None
+) -> Rules:
+    problems = _Problems(source)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 0
+        raise ConfigError(f"{source}:{line}: invalid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: invalid YAML: {exc}") from None
+    if root is None:
+        raise ConfigError(f"{source}: the rules file is empty")
+    reader = _Reader(problems, os.environ if environ is None else environ)
+    rules = Rules(path=source, secret=b"")
+    entries = reader.mapping(root, "")
+    if entries is None:
+        problems.raise_if_any()
+        raise AssertionError("unreachable")
+    found = {k for k, _, _ in entries}
+    for required in ("version", "secret", "tables"):
+        if required not in found:
+            problems.add(root, required, "is required")
+    for key, knode, vnode in entries:
+        if key not in _TOP_KEYS:
+            problems.add(knode, key, f"unknown key (allowed: {', '.join(sorted(_TOP_KEYS))})")
+            continue
+        if key == "tables":
+            continue
+        value = reader.value(vnode, key)
+        if key == "version":
+            if value != 1 or isinstance(value, bool):
+                problems.add(vnode, key, "must be 1")
+        elif key == "secret":
+            if not isinstance(value, str) or not value:
+                problems.add(
+                    vnode, key, "must be a non-empty string (e.g. ${DATAOPS_ANONYMIZE_SECRET})"
+                )
+            elif len(value) < MIN_SECRET_LENGTH:
+                problems.add(vnode, key, f"must be at least {MIN_SECRET_LENGTH} characters")
+            else:
+                register_secret(value)
+                rules.secret = value.encode("utf-8")
+        elif key == "locale":
+            problem = check_locale(value) if isinstance(value, str) else "must be a string"
+            if problem:
+                problems.add(vnode, key, problem)
+            else:
+                rules.locale = value
+        else:
+            allowed = {
+                "unknown_tables": TABLE_POLICIES,
+                "unknown_columns": COLUMN_POLICIES,
+                "large_objects": LARGE_OBJECT_POLICIES,
+            }[key]
+            if value not in allowed:
+                problems.add(vnode, key, f"must be one of {', '.join(allowed)}")
+            else:
+                setattr(rules, key, value)
+    for key, _knode, vnode in entries:
+        if key == "tables":
+            _tables(reader, vnode, rules)
+    problems.raise_if_any()
+    return rules
+
+
+def _table_pattern(key: str) -> str | None:
+    """``schema.table`` (identifiers may be double-quoted) -> canonical ``schema.table``."""
+    if '"' not in key:
+        if "." not in key:
+            return None
+        schema, _, table = key.partition(".")
+        return f"{schema}.{table}" if schema and table else None
+    parts: list[str] = []
+    i = 0
+    cur = ""
+    while i < len(key):
+        c = key[i]
+        if c == '"':
+            j = i + 1
+            while True:
+                k = key.find('"', j)
+                if k < 0:
+                    return None
+                if k + 1 < len(key) and key[k + 1] == '"':
+                    cur += key[j:k] + '"'
+                    j = k + 2
+                    continue
+                cur += key[j:k]
+                i = k + 1
+                break
+        elif c == ".":
+            parts.append(cur)
+            cur = ""
+            i += 1
+        else:
+            cur += c
+            i += 1
+    parts.append(cur)
+    if len(parts) != 2 or not all(parts):
+        return None
+    return f"{parts[0]}.{parts[1]}"
+
+
+def _tables(reader: _Reader, node: yaml.Node, rules: Rules) -> None:
+    entries = reader.mapping(node, "tables")
+    if entries is None:
+        return
+    for key, knode, vnode in entries:
+        path = f"tables.{key}"
+        pattern = _table_pattern(key)
+        if pattern is None:
+            reader.problems.add(knode, path, "table must be given as schema.table")
+            continue
+        line = knode.start_mark.line + 1
+        if isinstance(vnode, yaml.ScalarNode):
+            value = reader.scalar(vnode, path)
+            if value in ("keep", "truncate"):
+                rules.tables.append(TableRule(pattern, value, line=line))
+            else:
+                reader.problems.add(
+                    vnode, path, "must be keep, truncate or a mapping with columns:"
+                )
+            continue
+        items = reader.mapping(vnode, path)
+        if items is None:
+            continue
+        rule = TableRule(pattern, "columns", line=line)
+        keys = {k for k, _, _ in items}
+        if "columns" not in keys:
+            reader.problems.add(vnode, path, "columns: is required (or use keep / truncate)")
+        for tkey, tknode, tvnode in items:
+            tpath = f"{path}.{tkey}"
+            if tkey == "columns":
+                _columns(reader, tvnode, tpath, rule, rules)
+            elif tkey == "unknown_columns":
+                value = reader.value(tvnode, tpath)
+                if value not in COLUMN_POLICIES:
+                    reader.problems.add(
+                        tvnode, tpath, f"must be one of {', '.join(COLUMN_POLICIES)}"
+                    )
+                else:
+                    rule.unknown_columns = value
+            else:
+                reader.problems.add(
+                    tknode, tpath, "unknown key (allowed: columns, unknown_columns)"
+                )
+        rules.tables.append(rule)
+
+
+def _columns(reader: _Reader, node: yaml.Node, path: str, rule: TableRule, rules: Rules) -> None:
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+        reader.problems.add(node, path, "must be a mapping of column -> rule")
+        return
+    entries = reader.mapping(node, path)
+    if entries is None:
+        return
+    for name, knode, vnode in entries:
+        cpath = f"{path}.{name}"
+        line = knode.start_mark.line + 1
+        if isinstance(vnode, yaml.ScalarNode):
+            value = reader.scalar(vnode, cpath)
+            if value == "keep":
+                rule.columns[name] = ColumnRule("keep", line=line)
+            elif value is None or value == "null":
+                rule.columns[name] = ColumnRule("null", line=line)
+            else:
+                reader.problems.add(vnode, cpath, "must be keep, null or a mapping with transform:")
+            continue
+        spec = parse_transform(reader, vnode, cpath, rules, allow_unique=True)
+        if spec is not None:
+            rule.columns[name] = ColumnRule("transform", spec, line=line)
+
+
+def parse_transform(
+    reader: _Reader, node: yaml.Node, path: str, rules: Rules, *, allow_unique: bool
+) -> TransformSpec | None:
+    entries = reader.mapping(node, path)
+    if entries is None:
+        return None
+    known = families()
+    by_key = {k: (kn, vn) for k, kn, vn in entries}
+    if "transform" not in by_key:
+        reader.problems.add(node, path, "transform: is required")
+        return None
+    tnode = by_key["transform"][1]
+    name = reader.value(tnode, f"{path}.transform")
+    if name not in known:
+        reader.problems.add(
+            tnode,
+            f"{path}.transform",
+            f"unknown transform {name!r} (known: {', '.join(sorted(known))})",
+        )
+        return None
+    family = known[name]
+    ok = True
+    params: dict[str, Any] = {}
+    unique = False
+    for key, (knode, vnode) in by_key.items():
+        kpath = f"{path}.{key}"
+        if key == "transform":
+            continue
+        if key == "unique":
+            value = reader.value(vnode, kpath)
+            if not isinstance(value, bool):
+                reader.problems.add(vnode, kpath, "must be true or false")
+                ok = False
+            elif value and not allow_unique:
+                reader.problems.add(vnode, kpath, "unique is not supported inside json paths")
+                ok = False
+            else:
+                unique = value
+            continue
+        spec = family.params.get(key)
+        if spec is None:
+            allowed = ", ".join(["transform", "unique", *family.params])
+            reader.problems.add(knode, kpath, f"unknown parameter for {name} (allowed: {allowed})")
+            ok = False
+            continue
+        if name == "json" and key == "paths":
+            nested = _json_paths(reader, vnode, kpath, rules)
+            if nested is None:
+                ok = False
+            else:
+                params[key] = nested
+            continue
+        value = reader.value(vnode, kpath)
+        if float in spec.types and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, spec.types) or (
+            isinstance(value, bool) and bool not in spec.types
+        ):
+            names = " or ".join(_type_name(t) for t in spec.types)
+            reader.problems.add(vnode, kpath, f"must be {names}")
+            ok = False
+            continue
+        if spec.check is not None:
+            problem = spec.check(value)
+            if problem:
+                reader.problems.add(vnode, kpath, problem)
+                ok = False
+                continue
+        params[key] = value
+    for key, spec in family.params.items():
+        if key not in params and key not in by_key:
+            if spec.required:
+                reader.problems.add(node, f"{path}.{key}", f"is required for transform {name}")
+                ok = False
+            else:
+                params[key] = spec.default
+    if not ok:
+        return None
+    if "locale" in family.params and params.get("locale") is None:
+        params["locale"] = rules.locale  # the default locale determines the output
+    try:
+        family.validate(params)
+    except ParamError as exc:
+        target = by_key.get(exc.key.split(".")[0], (node, node))[1]
+        reader.problems.add(target, f"{path}.{exc.key}" if exc.key else path, exc.message)
+        return None
+    if unique:
+        reason = family.can_be_unique(params)
+        if reason:
+            reader.problems.add(by_key["unique"][1], f"{path}.unique", reason)
+            return None
+    return TransformSpec(name, params, unique, node.start_mark.line + 1)
+
+
+def _json_paths(
+    reader: _Reader, node: yaml.Node, path: str, rules: Rules
+) -> dict[str, TransformSpec] | None:
+    entries = reader.mapping(node, path)
+    if entries is None:
+        return None
+    out: dict[str, TransformSpec] = {}
+    ok = True
+    for jpath, _knode, vnode in entries:
+        inner = parse_transform(reader, vnode, f"{path}.{jpath}", rules, allow_unique=False)
+        if inner is None:
+            ok = False
+        elif inner.name == "template" or inner.name == "json":
+            reader.problems.add(
+                vnode, f"{path}.{jpath}", f"{inner.name} cannot be used inside json"
+            )
+            ok = False
+        else:
+            out[jpath] = inner
+    return out if ok else None
+
+
+def _type_name(t: type) -> str:
+    return {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "true/false",
+        list: "a list",
+        dict: "a mapping",
+        type(None): "null",
+    }.get(t, t.__name__)

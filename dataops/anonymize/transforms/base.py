@@ -1,0 +1,189 @@
+"""What every transform family shares: parameter schemas, keyed hashing, build context.
+
+A *family* (``hash``, ``email``, ``fake``...) validates its parameters and builds a
+*value function* ``bytes -> bytes | None`` for one column.  The function receives
+the unescaped, non-NULL value of the column (NULL stays NULL without calling it)
+and returns the new value.  Everything is deterministic: randomness comes only
+from a keyed BLAKE2b of the value, keyed with the secret and the transform's
+canonical parameters, so the same (secret, transform, parameters, value) gives the
+same output in every table, run, format and machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+ValueFn = Callable[[bytes], bytes | None]
+# template-like transforms also see the row's output values (unescaped, by column name)
+RowFn = Callable[[bytes, Mapping[str, bytes | None]], bytes | None]
+
+PG_TO_PYTHON_ENCODING = {
+    "UTF8": "utf-8",
+    "UNICODE": "utf-8",
+    "SQL_ASCII": "utf-8",
+    "LATIN1": "latin-1",
+    "LATIN2": "iso8859-2",
+    "LATIN9": "iso8859-15",
+    "WIN1250": "cp1250",
+    "WIN1251": "cp1251",
+    "WIN1252": "cp1252",
+    "EUC_JP": "euc_jp",
+    "EUC_KR": "euc_kr",
+    "KOI8R": "koi8_r",
+}
+
+
+def python_encoding(pg_name: str | None) -> str:
+    """Python codec for a PostgreSQL client encoding name (UTF-8 when unknown)."""
+    if not pg_name:
+        return "utf-8"
+    norm = pg_name.upper().replace("-", "").replace("_", "")
+    for key, codec in PG_TO_PYTHON_ENCODING.items():
+        if key.replace("_", "") == norm:
+            return codec
+    return "utf-8"
+
+
+class ParamError(Exception):
+    """A bad parameter; ``key`` names it (empty for the transform as a whole)."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Param:
+    types: tuple[type, ...]
+    required: bool = False
+    default: Any = None
+    check: Callable[[Any], str | None] | None = None  # returns an error message or None
+    describe: str = ""
+
+
+@dataclass
+class BuildContext:
+    """Per-dump facts a transform may need: the text encoding of the data."""
+
+    encoding: str = "utf-8"
+    default_locale: str = "en_US"
+    column_type: str = ""
+    build_nested: Callable[[TransformSpec], ValueFn] | None = None  # json's inner transforms
+
+    def decode(self, value: bytes) -> str:
+        return value.decode(self.encoding, "surrogateescape")
+
+    def encode(self, text: str) -> bytes:
+        return text.encode(self.encoding, "surrogateescape")
+
+    def encode_new(self, text: str) -> bytes:
+        """Encode generated text (never holds surrogates); unmappable characters become '?'."""
+        return text.encode(self.encoding, "replace")
+
+
+@dataclass(frozen=True)
+class TransformSpec:
+    """One configured transform: the family name and its validated parameters."""
+
+    name: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    unique: bool = False
+    line: int = 0  # where in the rules file (1-based)
+
+    def canonical(self) -> str:
+        """The parameters that determine the output (``unique`` only when it changes it)."""
+        family = get_family(self.name)
+        data = {
+            k: v
+            for k, v in family.canonical_params(self.params).items()
+            if k not in family.non_output_params
+        }
+        if family.unique_changes_output:
+            data["unique"] = self.unique
+        return json.dumps({"transform": self.name, **data}, sort_keys=True, default=str)
+
+
+def derive_key(secret: bytes, canonical: str) -> bytes:
+    """A 64-byte BLAKE2b key for one transform configuration."""
+    master = hashlib.blake2b(secret, digest_size=64, person=b"dataops.anon.v1").digest()
+    return hashlib.blake2b(canonical.encode("utf-8"), key=master, digest_size=64).digest()
+
+
+def keyed_digest(key: bytes, value: bytes, size: int = 16) -> bytes:
+    return hashlib.blake2b(value, key=key, digest_size=size).digest()
+
+
+class Family:
+    """Base class of a transform family."""
+
+    name: ClassVar[str] = ""
+    params: ClassVar[dict[str, Param]] = {}
+    # output params that do not influence the output (excluded from the key)
+    non_output_params: ClassVar[frozenset[str]] = frozenset()
+    unique_changes_output: ClassVar[bool] = False
+    row_dependent: ClassVar[bool] = False  # needs other columns' outputs (template)
+    cacheable: ClassVar[bool] = True
+    summary: ClassVar[str] = ""
+
+    def can_be_unique(self, params: Mapping[str, Any]) -> str | None:
+        """None if ``unique: true`` is possible with these params, else the reason why not."""
+        return f"transform {self.name!r} cannot guarantee distinct outputs"
+
+    def injective(self, spec: TransformSpec) -> bool:
+        """Distinct inputs give distinct outputs (safe on PRIMARY KEY / UNIQUE columns)."""
+        return False
+
+    def validate(self, params: Mapping[str, Any]) -> None:
+        """Extra checks across parameters; raise ParamError."""
+
+    def canonical_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The parameters as plain JSON-able data, for the key derivation."""
+        return dict(params)
+
+    def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
+        raise NotImplementedError
+
+    def build_row(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> RowFn:
+        raise NotImplementedError
+
+    def references(self, spec: TransformSpec) -> list[str]:
+        """Other columns this transform reads (template)."""
+        return []
+
+
+_REGISTRY: dict[str, Family] = {}
+
+
+def register(family: Family) -> Family:
+    _REGISTRY[family.name] = family
+    return family
+
+
+def get_family(name: str) -> Family:
+    from dataops.anonymize import transforms  # noqa: F401  (fills the registry)
+
+    return _REGISTRY[name]
+
+
+def families() -> dict[str, Family]:
+    from dataops.anonymize import transforms  # noqa: F401
+
+    return dict(_REGISTRY)
+
+
+def int_range(lo: int | None = None, hi: int | None = None) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool):
+            return "must be an integer"
+        if lo is not None and value < lo:
+            return f"must be >= {lo}"
+        if hi is not None and value > hi:
+            return f"must be <= {hi}"
+        return None
+
+    return check

@@ -1,0 +1,148 @@
+"""Simple text transforms: ``mask``, ``constant``, ``regex_replace``, ``choice``."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from dataops.anonymize.transforms.base import (
+    BuildContext,
+    Family,
+    Param,
+    ParamError,
+    TransformSpec,
+    ValueFn,
+    int_range,
+    register,
+)
+
+
+def _one_char(value: Any) -> str | None:
+    return None if len(value) == 1 else "must be exactly one character"
+
+
+class Mask(Family):
+    name = "mask"
+    summary = "replace characters by `char` (default `*`), keeping `keep_first` / `keep_last`"
+    params = {
+        "keep_first": Param((int,), default=0, check=int_range(0)),
+        "keep_last": Param((int,), default=0, check=int_range(0)),
+        "char": Param((str,), default="*", check=_one_char),
+    }
+
+    def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
+        first = int(spec.params["keep_first"])
+        last = int(spec.params["keep_last"])
+        char = str(spec.params["char"])
+
+        def fn(value: bytes) -> bytes:
+            text = ctx.decode(value)
+            n = len(text)
+            if first + last >= n:
+                kept_first = min(first, n)
+                kept_last = max(0, min(last, n - kept_first))
+            else:
+                kept_first, kept_last = first, last
+            middle = n - kept_first - kept_last
+            out = text[:kept_first] + char * middle + (text[n - kept_last :] if kept_last else "")
+            return ctx.encode(out)
+
+        return fn
+
+
+def _scalar(value: Any) -> bytes | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return b"true" if value else b"false"
+    return str(value).encode("utf-8")
+
+
+class Constant(Family):
+    name = "constant"
+    summary = "the same `value` for every non-NULL input"
+    params = {"value": Param((str, int, float, bool, type(None)), required=True)}
+
+    def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
+        raw = spec.params["value"]
+        out = None if raw is None else ctx.encode_new(_scalar(raw).decode())  # type: ignore[union-attr]
+
+        def fn(value: bytes) -> bytes | None:
+            return out
+
+        return fn
+
+
+def _regex(value: Any) -> str | None:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        return f"invalid regular expression: {exc}"
+    return None
+
+
+class RegexReplace(Family):
+    name = "regex_replace"
+    summary = "Python `re.sub(pattern, replacement, value)`"
+    params = {
+        "pattern": Param((str,), required=True, check=_regex),
+        "replacement": Param((str,), default=""),
+    }
+
+    def validate(self, params: Mapping[str, Any]) -> None:
+        pattern = re.compile(params["pattern"])
+        names = {index: name for name, index in pattern.groupindex.items()}
+        shape = "".join(
+            f"(?P<{names[i]}>)" if i in names else "()" for i in range(1, pattern.groups + 1)
+        )
+        match = re.compile(shape).match("")
+        assert match is not None
+        try:
+            match.expand(params["replacement"])
+        except (re.error, IndexError) as exc:
+            raise ParamError("replacement", f"invalid replacement: {exc}") from None
+
+    def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
+        pattern = re.compile(spec.params["pattern"])
+        replacement = str(spec.params["replacement"])
+
+        def fn(value: bytes) -> bytes:
+            return ctx.encode(pattern.sub(replacement, ctx.decode(value)))
+
+        return fn
+
+
+def _non_empty_list(value: Any) -> str | None:
+    if not value:
+        return "must be a non-empty list"
+    for item in value:
+        if isinstance(item, dict | list):
+            return "items must be scalars"
+    return None
+
+
+class Choice(Family):
+    name = "choice"
+    summary = "one of `values`, picked by the keyed hash"
+    params = {"values": Param((list,), required=True, check=_non_empty_list)}
+
+    def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
+        values = [
+            None if v is None else ctx.encode_new(_scalar(v).decode())  # type: ignore[union-attr]
+            for v in spec.params["values"]
+        ]
+        n = len(values)
+        blake = hashlib.blake2b
+
+        def fn(value: bytes) -> bytes | None:
+            return values[int.from_bytes(blake(value, key=key, digest_size=8).digest()) % n]
+
+        return fn
+
+
+register(Mask())
+register(Constant())
+register(RegexReplace())
+register(Choice())
