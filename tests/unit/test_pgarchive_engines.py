@@ -252,3 +252,56 @@ def test_directory_engine_empties_large_objects(tmp_path: Path) -> None:
     anonymize_directory(plan, src, tmp_path / "out", catalog=FakeCatalog())
     _, blobs = read_directory(tmp_path / "out", pa.Compression.LZ4)
     assert blobs == dict.fromkeys(BLOBS, b"")
+
+
+@pytest.mark.parametrize("fmt", ["custom", "directory"])
+def test_preview_transforms_first_rows_and_writes_nothing(fmt: str, tmp_path: Path) -> None:
+    seen: list[tuple[str, bytes, bytes]] = []
+    progress: list[tuple[str, int]] = []
+
+    def hook(table: object, rows_in: bytes, rows_out: bytes) -> None:
+        seen.append((table.qualified, rows_in, rows_out))  # type: ignore[attr-defined]
+
+    kwargs = {
+        "catalog": FakeCatalog(),
+        "row_hook": hook,
+        "preview_rows": 3,
+        "progress": lambda t, n: progress.append((t, n)),
+    }
+    if fmt == "custom":
+        source = make_custom_archive(pa.V1_15, pa.Compression.ZSTD)
+        stats = anonymize_custom(FakePlan(RULES), io.BytesIO(source), None, **kwargs)  # type: ignore[arg-type]
+    else:
+        make_directory_archive(tmp_path / "in", pa.V1_14, pa.Compression.GZIP)
+        stats = anonymize_directory(FakePlan(RULES), tmp_path / "in", None, **kwargs)  # type: ignore[arg-type]
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+    first3 = b"".join(TABLES["people"][1].splitlines(keepends=True)[:3])
+    assert seen == [("public.people", first3, upper_name(first3))]
+    assert [(s.table, s.rows) for s in stats] == [("public.people", 3)]
+    assert progress and progress[0][0] == "public.people"
+
+
+def test_progress_reaches_the_end(tmp_path: Path) -> None:
+    source = make_custom_archive(pa.V1_14, pa.Compression.GZIP)
+    calls: list[tuple[str, int]] = []
+    anonymize_custom(
+        FakePlan(RULES),
+        io.BytesIO(source),
+        io.BytesIO(),
+        catalog=FakeCatalog(),
+        progress=lambda t, n: calls.append((t, n)),
+    )
+    assert calls[-1] == ("", len(source))
+
+
+def test_sniff_format(tmp_path: Path) -> None:
+    from dataops.anonymize.engines import ENGINES, sniff_format
+
+    make_directory_archive(tmp_path / "d", pa.V1_14, pa.Compression.NONE)
+    (tmp_path / "c.dump").write_bytes(make_custom_archive(pa.V1_14, pa.Compression.NONE))
+    (tmp_path / "p.sql").write_text("--\n-- PostgreSQL database dump\n")
+    assert sniff_format(tmp_path / "d") == "directory"
+    assert sniff_format(tmp_path / "c.dump") == "custom"
+    assert sniff_format(tmp_path / "p.sql") is None
+    assert sniff_format(None, b"PGDMP\x01\x0e") == "custom"
+    assert set(ENGINES) == {"custom", "directory"}

@@ -22,6 +22,47 @@ END_MARKER = b"\\.\n\n\n"
 
 #: Progress callback: (current table or "", input bytes consumed so far).
 Progress = Callable[[str, int], None]
+#: Preview callback: (table, rows in, rows out) as COPY text.
+RowHook = Callable[[TableData, bytes, bytes], None]
+
+
+class Ticker:
+    """Calls a progress callback at most every ``interval`` seconds."""
+
+    def __init__(self, progress: Progress | None, interval: float = 0.2) -> None:
+        self.progress = progress
+        self.interval = interval
+        self.last = 0.0
+
+    def __call__(self, table: str, consumed: int, force: bool = False) -> None:
+        if self.progress is None:
+            return
+        now = time.monotonic()
+        if force or now - self.last >= self.interval:
+            self.last = now
+            self.progress(table, consumed)
+
+
+def preview(
+    plan: DumpPlan, table: TableData, data: bytes, rows: int, row_hook: RowHook | None
+) -> int:
+    """Transform the first ``rows`` rows of ``data`` and hand both sides to ``row_hook``."""
+    end = 0
+    for _ in range(rows):
+        nl = data.find(b"\n", end)
+        if nl < 0:
+            break
+        end = nl + 1
+    head = data[:end]
+    if head.startswith(b"\\.\n"):
+        head = b""
+    elif (cut := head.find(b"\n\\.\n")) >= 0:
+        head = head[: cut + 1]
+    transformer = plan.transformer(table)
+    out = transformer.feed(head) + transformer.finish()
+    if row_hook is not None:
+        row_hook(table, head, out)
+    return transformer.rows
 
 
 class CatalogLike(Protocol):

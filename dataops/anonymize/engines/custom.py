@@ -12,6 +12,7 @@ pipe and had none.
 from __future__ import annotations
 
 import functools
+import io
 import logging
 import zlib
 from typing import BinaryIO
@@ -20,9 +21,13 @@ from dataops.anonymize.engine_api import DumpPlan, TableAction, TableData, Table
 from dataops.anonymize.engines.common import (
     END_MARKER,
     CatalogLike,
+    Planned,
     Progress,
+    RowHook,
+    Ticker,
     Timer,
     plan_archive,
+    preview,
 )
 from dataops.anonymize.engines.pieces import (
     DEFLATE_END,
@@ -48,10 +53,12 @@ from dataops.anonymize.pgarchive import (
     Reader,
     copy_blobs,
     copy_stream,
+    decompressor,
     encode_int,
     read_archive_head,
     read_block_header,
     read_stream,
+    skip_stream,
 )
 
 log = logging.getLogger(__name__)
@@ -94,16 +101,20 @@ class _BlockSink:
 def anonymize_custom(
     plan: DumpPlan,
     source: BinaryIO,
-    out: BinaryIO,
+    out: BinaryIO | None,
     *,
     jobs: int | None = None,
     catalog: CatalogLike | None = None,
     progress: Progress | None = None,
+    row_hook: RowHook | None = None,
+    preview_rows: int | None = None,
     source_name: str = "input",
 ) -> list[TableStats]:
     """Read a custom archive from ``source`` and write the anonymized archive to ``out``.
 
     Nothing is written before the plan has checked the archive's tables (fail closed).
+    With ``preview_rows``, the first rows of each transformed table go through the
+    transformer and to ``row_hook``, and nothing is written (``out`` may be None).
     """
     reader = Reader(source)
     reader.what = source_name
@@ -117,6 +128,11 @@ def anonymize_custom(
     if method is Compression.GZIP and level == -1:
         level = zlib.Z_DEFAULT_COMPRESSION
     by_id = archive.by_id()
+    tick = Ticker(progress)
+    if preview_rows is not None:
+        return _preview(reader, planned, plan, method, preview_rows, row_hook, tick)
+    if out is None:
+        raise ValueError("an output stream is needed unless previewing")
     jobs = default_jobs() if jobs is None else jobs
     writer = CustomWriter(out, header, archive.entries)
     seen: set[int] = set()
@@ -129,8 +145,7 @@ def anonymize_custom(
                 seen.add(dump_id)
                 entry = by_id.get(dump_id)
                 table = planned.tables.get(dump_id)
-                if progress is not None:
-                    progress(table.qualified if table else "", reader.pos)
+                tick(table.qualified if table else "", reader.pos)
                 if blk == BLK_BLOBS or table is None:
                     if entry is None:
                         log.warning("anonymize.archive.orphan_block", extra={"dump_id": dump_id})
@@ -152,6 +167,7 @@ def anonymize_custom(
                     planned.stats[dump_id],
                     method,
                     level,
+                    tick,
                 )
     except BaseException:
         writer.abort()
@@ -164,9 +180,39 @@ def anonymize_custom(
             + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
         )
     writer.finish()
-    if progress is not None:
-        progress("", reader.pos)
+    tick("", reader.pos, force=True)
     return [planned.stats[d] for d in planned.tables]
+
+
+def _preview(
+    reader: Reader,
+    planned: Planned,
+    plan: DumpPlan,
+    method: Compression,
+    rows: int,
+    row_hook: RowHook | None,
+    tick: Ticker,
+) -> list[TableStats]:
+    shown = []
+    while (block := read_block_header(reader)) is not None:
+        blk, dump_id = block
+        table = planned.tables.get(dump_id)
+        if blk == BLK_BLOBS:
+            copy_blobs(reader, io.BytesIO())
+            continue
+        if table is None or planned.actions[dump_id] is not TableAction.TRANSFORM:
+            skip_stream(reader)
+            continue
+        tick(table.qualified, reader.pos)
+        dec = decompressor(method)
+        data = bytearray()
+        for payload in reader.stream_spans(raw=False):
+            if data.count(b"\n") <= rows:
+                data += dec.decompress(payload)
+        stats = planned.stats[dump_id]
+        stats.rows = preview(plan, table, bytes(data), rows, row_hook)
+        shown.append(stats)
+    return shown
 
 
 def _empty_blobs(reader: Reader, out: BinaryIO, method: Compression, level: int) -> int:
@@ -194,6 +240,7 @@ def _table_block(
     stats: TableStats,
     method: Compression,
     level: int,
+    tick: Ticker,
 ) -> None:
     timer = Timer(stats)
     start = reader.pos
@@ -220,6 +267,7 @@ def _table_block(
         mode = sink.mode
         try:
             for piece in row_pieces(read_stream(reader, method)):
+                tick(table.qualified, reader.pos)
                 if isinstance(piece, tuple):
                     pool.then(functools.partial(sink.finish, piece[0]))
                 else:

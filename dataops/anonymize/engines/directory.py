@@ -28,9 +28,13 @@ from dataops.anonymize.engine_api import DumpPlan, TableAction, TableData, Table
 from dataops.anonymize.engines.common import (
     END_MARKER,
     CatalogLike,
+    Planned,
     Progress,
+    RowHook,
+    Ticker,
     Timer,
     plan_archive,
+    preview,
 )
 from dataops.anonymize.engines.pieces import (
     OrderedPool,
@@ -172,20 +176,29 @@ def _prepare_target(dst: Path) -> None:
 def anonymize_directory(
     plan: DumpPlan,
     src: Path,
-    dst: Path,
+    dst: Path | None,
     *,
     jobs: int | None = None,
     catalog: CatalogLike | None = None,
     progress: Progress | None = None,
+    row_hook: RowHook | None = None,
+    preview_rows: int | None = None,
 ) -> list[TableStats]:
     """Anonymize the directory archive ``src`` into the new directory ``dst``.
 
-    Nothing is written before the plan has checked the archive's tables.
+    Nothing is written before the plan has checked the archive's tables.  With
+    ``preview_rows``, the first rows of each transformed table go through the
+    transformer and to ``row_hook``, and nothing is written (``dst`` may be None).
     """
     if not is_directory_archive(src):
         raise ConfigError(f"{src} is not a directory archive (no toc.dat)")
     archive = read_toc_file(src / "toc.dat")
     planned = plan_archive(archive, plan, catalog)
+    tick = Ticker(progress)
+    if preview_rows is not None:
+        return _preview(src, archive, planned, plan, preview_rows, row_hook, tick)
+    if dst is None:
+        raise ValueError("an output directory is needed unless previewing")
     _prepare_target(dst)
     jobs = default_jobs() if jobs is None else jobs
     tmp = Path(tempfile.mkdtemp(prefix=f".{dst.name}.", suffix=".partial", dir=dst.parent))
@@ -200,8 +213,7 @@ def anonymize_directory(
                     continue
                 path, method = find_data_file(src, entry)
                 handled.add(path.name)
-                if progress is not None:
-                    progress(table.qualified, consumed[0])
+                tick(table.qualified, consumed[0])
                 _table_file(
                     pool,
                     archive,
@@ -212,6 +224,7 @@ def anonymize_directory(
                     tmp / path.name,
                     method,
                     consumed,
+                    tick,
                 )
         if planned.lo_policy == "empty":
             handled |= _empty_blob_files(src, tmp, _level(archive, archive.header.compression))
@@ -230,9 +243,35 @@ def anonymize_directory(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if progress is not None:
-        progress("", consumed[0])
+    tick("", consumed[0], force=True)
     return [planned.stats[d] for d in planned.tables]
+
+
+def _preview(
+    src: Path,
+    archive: Archive,
+    planned: Planned,
+    plan: DumpPlan,
+    rows: int,
+    row_hook: RowHook | None,
+    tick: Ticker,
+) -> list[TableStats]:
+    shown = []
+    for entry in archive.entries:
+        table = planned.tables.get(entry.dump_id)
+        if table is None or planned.actions[entry.dump_id] is not TableAction.TRANSFORM:
+            continue
+        path, method = find_data_file(src, entry)
+        tick(table.qualified, 0)
+        data = bytearray()
+        for chunk in _decompressed_chunks(path, method, [0]):
+            data += chunk
+            if data.count(b"\n") > rows:
+                break
+        stats = planned.stats[entry.dump_id]
+        stats.rows = preview(plan, table, bytes(data), rows, row_hook)
+        shown.append(stats)
+    return shown
 
 
 def _level(archive: Archive, method: Compression) -> int:
@@ -252,6 +291,7 @@ def _table_file(
     dst: Path,
     method: Compression,
     consumed: list[int],
+    tick: Ticker,
 ) -> None:
     timer = Timer(stats)
     size = src.stat().st_size
@@ -268,6 +308,7 @@ def _table_file(
         sink = _FileSink(dst, method, level, stats)
         try:
             for piece in row_pieces(_decompressed_chunks(src, method, consumed)):
+                tick(table.qualified, consumed[0])
                 if isinstance(piece, tuple):
                     pool.then(functools.partial(sink.finish, piece[0]))
                 else:
