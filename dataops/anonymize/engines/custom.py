@@ -15,7 +15,7 @@ import functools
 import io
 import logging
 import zlib
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from dataops.anonymize.engine_api import DumpPlan, TableAction, TableData, TableStats
 from dataops.anonymize.engines.common import (
@@ -60,6 +60,9 @@ from dataops.anonymize.pgarchive import (
     read_stream,
     skip_stream,
 )
+
+if TYPE_CHECKING:
+    from dataops.anonymize.run import EngineJob
 
 log = logging.getLogger(__name__)
 
@@ -276,3 +279,19 @@ def _table_block(
             raise ArchiveError(f"TOC entry {dump_id} ({table.qualified}): {exc}") from exc
     stats.bytes_in += reader.pos - start
     timer.stop()
+
+
+def engine(job: EngineJob) -> list[TableStats]:
+    """The ``custom`` entry of :data:`dataops.anonymize.run.ENGINES`."""
+    if job.stream is None:
+        raise ArchiveError("the custom format is read from a file or stdin")
+    return anonymize_custom(
+        job.plan,
+        job.stream,
+        job.output,
+        jobs=job.jobs,
+        progress=job.progress,
+        row_hook=getattr(job, "row_hook", None),
+        preview_rows=job.preview_rows,
+        source_name=str(job.input_path or "stdin"),
+    )

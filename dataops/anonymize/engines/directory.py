@@ -22,7 +22,7 @@ import tempfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from dataops.anonymize.engine_api import DumpPlan, TableAction, TableData, TableStats
 from dataops.anonymize.engines.common import (
@@ -57,6 +57,9 @@ from dataops.anonymize.pgarchive import (
     read_toc_file,
 )
 from dataops.errors import ConfigError
+
+if TYPE_CHECKING:
+    from dataops.anonymize.run import EngineJob
 
 log = logging.getLogger(__name__)
 
@@ -326,3 +329,18 @@ def _fsync_dir(path: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def engine(job: EngineJob) -> list[TableStats]:
+    """The ``directory`` entry of :data:`dataops.anonymize.run.ENGINES`."""
+    if job.input_path is None:
+        raise ConfigError("the directory format needs a directory as INPUT")
+    return anonymize_directory(
+        job.plan,
+        job.input_path,
+        job.output_path,
+        jobs=job.jobs,
+        progress=job.progress,
+        row_hook=getattr(job, "row_hook", None),
+        preview_rows=job.preview_rows,
+    )
