@@ -128,18 +128,20 @@ class StatementSplitter:
         self._mode = "normal"  # normal | squote | equote | dquote | dollar | comment
         self._tag = ""
         self._depth = 0
+        self._content = False  # statement text (not just blanks and comments) seen
 
     @property
     def at_statement_start(self) -> bool:
         """True when no statement text is pending (only whitespace/comments so far)."""
-        return self._mode == "normal" and not "".join(self._buf).strip()
+        return self._mode == "normal" and not self._content
 
     def pending(self) -> str:
-        return "".join(self._buf)
+        return "".join(self._buf) if self._content else ""
 
     def reset(self) -> None:
         self._buf.clear()
         self._mode = "normal"
+        self._content = False
 
     def feed(self, text: str) -> Iterator[str]:
         """Yield every statement completed by ``text``."""
@@ -151,7 +153,11 @@ class StatementSplitter:
             if mode == "normal":
                 m = _NORMAL_SPECIAL.search(text, pos)
                 if m is None:
+                    if text[pos:].strip():
+                        self._content = True
                     break
+                if not self._content and text[pos : m.start()].strip():
+                    self._content = True
                 tok = m.group()
                 pos = m.end()
                 if tok == ";":
@@ -159,13 +165,8 @@ class StatementSplitter:
                     start = pos
                     stmt = "".join(self._buf)
                     self._buf.clear()
+                    self._content = False
                     yield stmt
-                elif tok == "'":
-                    self._mode = "squote"
-                elif tok == '"':
-                    self._mode = "dquote"
-                elif tok in ("E'", "e'"):
-                    self._mode = "equote"
                 elif tok == "--":
                     nl = text.find("\n", pos)
                     pos = n if nl < 0 else nl + 1
@@ -173,8 +174,16 @@ class StatementSplitter:
                     self._mode = "comment"
                     self._depth = 1
                 else:
-                    self._mode = "dollar"
-                    self._tag = tok
+                    self._content = True
+                    if tok == "'":
+                        self._mode = "squote"
+                    elif tok == '"':
+                        self._mode = "dquote"
+                    elif tok in ("E'", "e'"):
+                        self._mode = "equote"
+                    else:
+                        self._mode = "dollar"
+                        self._tag = tok
             elif mode in ("squote", "dquote"):
                 q = "'" if mode == "squote" else '"'
                 i = text.find(q, pos)
@@ -182,11 +191,6 @@ class StatementSplitter:
                     pos = n
                 elif i + 1 < n and text[i + 1] == q:
                     pos = i + 2
-                elif i + 1 >= n:
-                    # a quote at the very end of this piece: a doubled quote may follow
-                    # in the next piece only if pieces split mid-token; lines never do.
-                    pos = n
-                    self._mode = "normal"
                 else:
                     pos = i + 1
                     self._mode = "normal"
@@ -209,7 +213,6 @@ class StatementSplitter:
             else:  # comment
                 end = _block_comment_end(text, pos, self._depth)
                 if end < 0:
-                    # track depth changes within this piece
                     self._depth += text.count("/*", pos) - text.count("*/", pos)
                     pos = n
                 else:
@@ -217,4 +220,7 @@ class StatementSplitter:
                     self._mode = "normal"
                     self._depth = 0
         if start < n:
-            self._buf.append(text[start:])
+            if self._content or self._mode != "normal":
+                self._buf.append(text[start:])
+            else:
+                self._buf.clear()  # only blanks and comments so far: nothing to keep

@@ -1,0 +1,343 @@
+"""The plain-format engine: a ``pg_dump -Fp`` SQL script in, an anonymized one out.
+
+The dump is read in 1 MB blocks.  Outside COPY blocks it is cut into lines and
+statements (quotes, ``$$`` bodies and comments tracked across lines, so a function
+body that contains ``COPY ... FROM stdin;`` or ``\\.`` is never taken for data);
+CREATE/ALTER statements go to the :class:`~dataops.anonymize.ddl.Catalog`.  The
+first COPY header triggers the plan's check -- by then all pre-data DDL has been
+seen -- and only then is anything written.  A COPY block of a kept table is copied
+through in big slices without looking at its rows; a transformed one streams
+through the plan's transformer; a truncated one keeps its header and terminator.
+
+When the input is a regular file, a quick first pass (which skips COPY data with
+``bytes.find``) collects the whole catalog, post-data constraints included, so the
+check sees PRIMARY KEY / UNIQUE / FOREIGN KEY constraints before any output.  On a
+stream the constraint checks are repeated at the end, and a failure still fails the
+run (the atomic output is then removed).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, BinaryIO
+
+from dataops.anonymize.ddl import Catalog, parse_copy_header
+from dataops.anonymize.engine_api import TableAction, TableData, TableStats
+from dataops.anonymize.plan import Plan
+
+if TYPE_CHECKING:
+    from dataops.anonymize.run import EngineJob
+from dataops.anonymize.sqlscan import StatementSplitter
+from dataops.errors import OperationError
+
+log = logging.getLogger(__name__)
+
+BLOCK = 1 << 20
+TERMINATOR = b"\\.\n"
+Progress = Callable[..., None]  # (current table, input bytes consumed, rows so far)
+
+
+class _Input:
+    """A byte source read in big blocks, handing out lines or raw data."""
+
+    def __init__(self, source: BinaryIO) -> None:
+        self.source = source
+        self.buf = b""
+        self.pos = 0
+        self.consumed = 0  # bytes handed out so far
+        self.lineno = 0  # lines handed out so far
+        self.eof = False
+        reader = getattr(source, "read1", None)
+        self._read: Callable[[int], bytes] = reader if reader is not None else source.read
+
+    def _fill(self) -> bool:
+        if self.eof:
+            return False
+        chunk = self._read(BLOCK)
+        if not chunk:
+            self.eof = True
+            return False
+        if self.pos:
+            self.buf = self.buf[self.pos :] + chunk
+            self.pos = 0
+        else:
+            self.buf += chunk
+        return True
+
+    def readline(self) -> bytes:
+        while True:
+            i = self.buf.find(b"\n", self.pos)
+            if i >= 0:
+                line = self.buf[self.pos : i + 1]
+                self.pos = i + 1
+                self.consumed += len(line)
+                self.lineno += 1
+                return line
+            if not self._fill():
+                line = self.buf[self.pos :]
+                self.buf = b""
+                self.pos = 0
+                self.consumed += len(line)
+                if line:
+                    self.lineno += 1
+                return line
+
+    def copy_data(self) -> Iterator[bytes]:
+        """Yield the rows of a COPY block in slices of whole lines; consume the terminator.
+
+        Raises _Truncated when the input ends before the ``\\.`` line.
+        """
+        while True:
+            buf, pos = self.buf, self.pos
+            if buf.startswith(TERMINATOR, pos):
+                self.pos = pos + len(TERMINATOR)
+                self.consumed += len(TERMINATOR)
+                self.lineno += 1
+                return
+            end = buf.find(b"\n\\.\n", pos)
+            if end >= 0:
+                data = buf[pos : end + 1]
+                self.pos = end + 1 + len(TERMINATOR)
+                self.consumed += len(data) + len(TERMINATOR)
+                self.lineno += data.count(b"\n") + 1
+                yield data
+                return
+            cut = buf.rfind(b"\n", pos)
+            if cut >= 0 and cut + 1 - pos > 0 and len(buf) - pos > BLOCK // 2:
+                data = buf[pos : cut + 1]
+                self.pos = cut + 1
+                self.consumed += len(data)
+                self.lineno += data.count(b"\n")
+                yield data
+                continue
+            if not self._fill():
+                rest = self.buf[self.pos :]
+                if rest == b"\\.":  # terminator without a final newline
+                    self.pos = len(self.buf)
+                    self.consumed += 2
+                    self.lineno += 1
+                    return
+                if rest:
+                    cut = rest.rfind(b"\n")
+                    if cut >= 0:
+                        data = rest[: cut + 1]
+                        self.pos += cut + 1
+                        self.consumed += len(data)
+                        self.lineno += data.count(b"\n")
+                        yield data
+                raise _Truncated()
+
+
+class _Truncated(Exception):
+    pass
+
+
+@dataclass
+class Scan:
+    """What a pre-pass over a plain dump found."""
+
+    catalog: Catalog
+    tables: list[TableData] = field(default_factory=list)
+
+
+def _decode(line: bytes) -> str:
+    return line.decode("utf-8", "surrogateescape")
+
+
+def _is_meta(line: bytes) -> bool:
+    """psql meta-commands pg_dump writes: ``\\connect``, ``\\restrict``, ``\\unrestrict``."""
+    return line.startswith(b"\\")
+
+
+def _copy_header(line: bytes, splitter: StatementSplitter, lineno: int) -> TableData | None:
+    if not line.startswith(b"COPY ") or not splitter.at_statement_start:
+        return None
+    parsed = parse_copy_header(_decode(line))
+    if parsed is None:
+        if line.rstrip().endswith(b"FROM stdin;"):
+            raise OperationError(f"line {lineno}: cannot parse the COPY header")
+        return None
+    schema, table, columns = parsed
+    return TableData(schema, table, columns, f"line {lineno}")
+
+
+def scan(source: BinaryIO) -> Scan:
+    """First pass: the whole catalog and every data section, skipping rows quickly."""
+    src = _Input(source)
+    result = Scan(Catalog())
+    splitter = StatementSplitter()
+    while True:
+        line = src.readline()
+        if not line:
+            break
+        table = _copy_header(line, splitter, src.lineno)
+        if table is not None:
+            result.tables.append(table)
+            try:
+                for _ in src.copy_data():
+                    pass
+            except _Truncated:
+                raise OperationError(
+                    f"the dump ends inside the data of {table.qualified} (COPY at {table.location}); "
+                    "it is truncated"
+                ) from None
+            continue
+        if splitter.at_statement_start and _is_meta(line):
+            continue
+        for stmt in splitter.feed(_decode(line)):
+            result.catalog.add_sql(stmt, f"line {src.lineno}")
+    return result
+
+
+def anonymize_plain(
+    plan: Plan,
+    source: BinaryIO,
+    out: BinaryIO,
+    *,
+    prescan: Scan | None = None,
+    progress: Progress | None = None,
+) -> list[TableStats]:
+    """Stream ``source`` (a plain dump) to ``out``; return per-table statistics.
+
+    Nothing is written to ``out`` before the plan has accepted the dump.
+    """
+    return _PlainEngine(plan, source, out, prescan, progress).run()
+
+
+def engine(job: EngineJob) -> list[TableStats]:
+    """The ``plain`` entry of :data:`dataops.anonymize.run.ENGINES`."""
+    assert job.stream is not None and job.output is not None
+    return anonymize_plain(
+        job.plan, job.stream, job.output, prescan=job.prescan, progress=job.progress
+    )
+
+
+class _PlainEngine:
+    def __init__(
+        self,
+        plan: Plan,
+        source: BinaryIO,
+        out: BinaryIO,
+        prescan: Scan | None,
+        progress: Progress | None,
+    ) -> None:
+        self.plan = plan
+        self.src = _Input(source)
+        self.out = out
+        self.prescan = prescan
+        self.catalog = prescan.catalog if prescan is not None else Catalog()
+        self.progress = progress
+        self.rows_done = 0
+        self.pending: list[bytes] | None = []  # output held back until the plan is checked
+        self.stats: list[TableStats] = []
+        self.tables_seen: list[TableData] = []
+        self.splitter = StatementSplitter()
+        self.lo_empty = plan.large_objects == "empty"
+        self._last_progress = 0.0
+
+    def write(self, data: bytes) -> None:
+        if self.pending is not None:
+            self.pending.append(data)
+        else:
+            self.out.write(data)
+
+    def _check(self) -> None:
+        tables = self.prescan.tables if self.prescan is not None else self.catalog.data_tables()
+        self.plan.check(self.catalog, tables)
+        pending, self.pending = self.pending, None
+        if pending:
+            self.out.write(b"".join(pending))
+
+    def _tick(self, table: str, rows: int) -> None:
+        if self.progress is None:
+            return
+        now = time.monotonic()
+        if now - self._last_progress >= 0.2:
+            self._last_progress = now
+            self.progress(table, self.src.consumed, self.rows_done + rows)
+
+    def run(self) -> list[TableStats]:
+        src = self.src
+        feed_catalog = self.prescan is None
+        while True:
+            line = src.readline()
+            if not line:
+                break
+            table = _copy_header(line, self.splitter, src.lineno)
+            if table is not None:
+                if self.pending is not None:
+                    self._check()
+                self._copy_block(line, table)
+                continue
+            if self.splitter.at_statement_start:
+                if _is_meta(line):
+                    self.write(line)
+                    continue
+                if self.lo_empty and line.startswith(b"SELECT pg_catalog.lowrite("):
+                    continue  # large object contents dropped; lo_create/lo_open/lo_close stay
+            for stmt in self.splitter.feed(_decode(line)):
+                if feed_catalog or stmt.lstrip().upper().startswith("INSERT INTO"):
+                    self.catalog.add_sql(stmt, f"line {src.lineno}")
+            self.write(line)
+        if self.pending is not None:
+            self._check()
+        elif self.prescan is None:
+            # post-data constraints (keys, foreign keys) arrive after the data on a stream
+            self.plan.check(self.catalog, self.tables_seen)
+        if self.progress is not None:
+            self.progress("", src.consumed)
+        return self.stats
+
+    def _copy_block(self, header: bytes, table: TableData) -> None:
+        self.tables_seen.append(table)
+        self.plan.check_table(table)
+        action = self.plan.action(table)
+        stats = TableStats(table.qualified, action.value)
+        started = time.monotonic()
+        start_bytes = self.src.consumed
+        self.write(header)
+        out_bytes = 0
+        try:
+            if action is TableAction.TRANSFORM:
+                stats.columns_transformed = self.plan.transformed_columns(table)
+                transformer = self.plan.transformer(table)
+                for data in self.src.copy_data():
+                    result = transformer.feed(data)
+                    out_bytes += len(result)
+                    self.write(result)
+                    self._tick(table.qualified, transformer.rows)
+                tail = transformer.finish()
+                self.write(tail)
+                stats.rows = transformer.rows
+            elif action is TableAction.KEEP:
+                rows = 0
+                for data in self.src.copy_data():
+                    rows += data.count(b"\n")
+                    out_bytes += len(data)
+                    self.write(data)
+                    self._tick(table.qualified, rows)
+                stats.rows = rows
+            else:
+                rows = 0
+                for data in self.src.copy_data():
+                    rows += data.count(b"\n")
+                    self._tick(table.qualified, rows)
+                stats.rows = rows
+        except _Truncated:
+            raise OperationError(
+                f"the dump ends inside the data of {table.qualified} (COPY at {table.location}, "
+                f"input line {self.src.lineno}); it is truncated"
+            ) from None
+        self.write(TERMINATOR)
+        stats.seconds = time.monotonic() - started
+        stats.bytes_in = self.src.consumed - start_bytes
+        stats.bytes_out = out_bytes
+        self.rows_done += stats.rows
+        self.stats.append(stats)
+        log.debug(
+            "anonymize.table",
+            extra={"table": table.qualified, "action": action.value, "rows": stats.rows},
+        )

@@ -1,0 +1,368 @@
+"""The ``anonymize`` action: rules + input dump -> anonymized dump + report.
+
+Engines are looked up by format in :data:`ENGINES` (``"module:function"``, imported
+on use).  An engine is called as ``engine(job)`` with an :class:`EngineJob` and
+returns the per-table :class:`~dataops.anonymize.engine_api.TableStats`.  The
+custom and directory engines live in :mod:`dataops.anonymize.engines`; if such a
+module has no ``engine`` function, the adapters below call its
+``anonymize_custom`` / ``anonymize_directory``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import logging
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from dataops import db, execute, tools
+from dataops.anonymize import compression
+from dataops.anonymize.atomic import atomic_file, termination_as_exception
+from dataops.anonymize.engine_api import TableStats
+from dataops.anonymize.plan import Plan
+from dataops.anonymize.preview import PreviewCollector, PreviewPlan
+from dataops.anonymize.progress import ProgressReporter
+from dataops.anonymize.report import Report
+from dataops.anonymize.rules import load_rules
+from dataops.config.settings import Settings
+from dataops.errors import CommandError, ConfigError, DependencyError, OperationError
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("auto", "plain", "custom", "directory")
+CUSTOM_MAGIC = b"PGDMP"
+
+ENGINES: dict[str, str] = {
+    "plain": "dataops.anonymize.plain:engine",
+    "custom": "dataops.anonymize.engines.custom:engine",
+    "directory": "dataops.anonymize.engines.directory:engine",
+}
+
+
+@dataclass
+class AnonymizeOptions:
+    config: Path
+    input: str = "-"  # path, directory or "-" (stdin)
+    output: str = "-"  # path, directory or "-" (stdout)
+    format: str = "auto"
+    jobs: int | None = None
+    report: Path | None = None
+    preview: int | None = None
+    source: str | None = None  # postgresql:// URL: run pg_dump ourselves
+    progress: bool | None = None  # None: bar on a TTY, JSON log lines otherwise
+
+
+@dataclass
+class EngineJob:
+    """What an engine gets: the checked-on-demand plan, where to read and write, knobs."""
+
+    plan: Any  # a DumpPlan (Plan, or PreviewPlan in preview mode)
+    format: str
+    input_path: Path | None  # None when reading a stream
+    stream: BinaryIO | None  # the (decompressed) input stream; None for directories
+    output: BinaryIO | None  # the (compressing) output stream; None for directories
+    output_path: Path | None  # a directory archive's target (it writes atomically itself)
+    jobs: int | None
+    progress: Callable[..., None] | None
+    preview_rows: int | None = None
+    prescan: Any = None  # plain: a plain.Scan of the whole input, when it was possible
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+EngineFn = Callable[[EngineJob], list[TableStats]]
+
+
+def _custom_adapter(job: EngineJob) -> list[TableStats]:
+    from dataops.anonymize.engines import custom
+
+    assert job.stream is not None and job.output is not None
+    result: list[TableStats] = custom.anonymize_custom(
+        job.plan,
+        job.stream,
+        job.output,
+        jobs=job.jobs,
+        progress=job.progress,
+        source_name=str(job.input_path or "stdin"),
+    )
+    return result
+
+
+def _directory_adapter(job: EngineJob) -> list[TableStats]:
+    from dataops.anonymize.engines import directory
+
+    assert job.input_path is not None and job.output_path is not None
+    result: list[TableStats] = directory.anonymize_directory(
+        job.plan, job.input_path, job.output_path, jobs=job.jobs, progress=job.progress
+    )
+    return result
+
+
+_ADAPTERS: dict[str, EngineFn] = {"custom": _custom_adapter, "directory": _directory_adapter}
+
+
+def get_engine(fmt: str) -> EngineFn:
+    target = ENGINES.get(fmt)
+    if target is None:
+        raise ConfigError(f"unknown dump format {fmt!r} (known: {', '.join(sorted(ENGINES))})")
+    module_name, attr = target.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        raise ConfigError(f"the {fmt} format is not available in this build") from None
+    fn = getattr(module, attr, None)
+    if fn is None:
+        fn = _ADAPTERS.get(fmt)
+    if fn is None:
+        raise ConfigError(f"the {fmt} engine is not available")
+    engine: EngineFn = fn
+    return engine
+
+
+def detect_format(input_path: Path | None, stream: io.BufferedReader | None) -> str:
+    if input_path is not None and input_path.is_dir():
+        return "directory"
+    if stream is not None and stream.peek(len(CUSTOM_MAGIC))[:5] == CUSTOM_MAGIC:
+        return "custom"
+    return "plain"
+
+
+def anonymize(settings: Settings, options: AnonymizeOptions) -> Report:
+    """Run one anonymization; raise ConfigError / OperationError / DependencyError."""
+    if options.format not in FORMATS:
+        raise ConfigError(f"--format must be one of {', '.join(FORMATS)}")
+    if options.jobs is not None and options.jobs < 1:
+        raise ConfigError("--jobs must be at least 1")
+    if options.preview is not None and options.preview < 1:
+        raise ConfigError("--preview must be at least 1")
+    if options.source and options.input not in ("-", ""):
+        raise ConfigError("give either INPUT or --source, not both")
+    rules = load_rules(options.config)
+    plan = Plan(rules)
+    started = time.monotonic()
+    with termination_as_exception():
+        if options.source:
+            report = _from_source(settings, options, plan)
+        else:
+            report = _from_input(options, plan)
+    report.seconds = time.monotonic() - started
+    report.bytes_out = sum(t.bytes_out for t in report.tables)
+    if options.report is not None:
+        report.write_json(options.report)
+    log.info(
+        "anonymize.done",
+        extra={
+            "format": report.format,
+            "seconds": round(report.seconds, 3),
+            "bytes": report.bytes_in,
+            "rows": report.rows,
+            "tables": len(report.tables),
+        },
+    )
+    return report
+
+
+def _progress(options: AnonymizeOptions, total: int | None) -> ProgressReporter | None:
+    if options.progress is False or options.preview is not None:
+        return None
+    return ProgressReporter(total)
+
+
+def _from_input(options: AnonymizeOptions, plan: Plan) -> Report:
+    input_path = None if options.input in ("-", "") else Path(options.input)
+    if input_path is not None and not input_path.exists():
+        raise ConfigError(f"input {input_path} does not exist")
+    fmt = options.format
+    if input_path is not None and input_path.is_dir():
+        if fmt not in ("auto", "directory"):
+            raise ConfigError(f"input {input_path} is a directory: only the directory format fits")
+        return _run_directory(options, plan, input_path)
+    if fmt == "directory":
+        raise ConfigError("the directory format needs a directory as INPUT")
+    with _open_input(input_path) as (stream, total):
+        if fmt == "auto":
+            fmt = detect_format(input_path, stream)
+        return _run_stream(options, plan, fmt, input_path, stream, total)
+
+
+@contextlib.contextmanager
+def _open_input(path: Path | None) -> Iterator[tuple[io.BufferedReader, int | None]]:
+    if path is None:
+        yield compression.reader(sys.stdin.buffer), None
+        return
+    try:
+        raw = path.open("rb", buffering=0)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    with raw:
+        total = path.stat().st_size if path.is_file() else None
+        yield compression.reader(raw), total
+
+
+@contextlib.contextmanager
+def _open_output(options: AnonymizeOptions) -> Iterator[BinaryIO]:
+    if options.preview is not None:
+        yield _NullSink()  # type: ignore[misc]
+        return
+    if options.output in ("-", ""):
+        out = compression.writer(sys.stdout.buffer, None)
+        yield out
+        out.flush()
+        return
+    with atomic_file(options.output) as raw:
+        out = compression.writer(raw, compression.codec_for(options.output))
+        yield out
+        if out is not raw:
+            out.close()
+
+
+class _NullSink(io.RawIOBase):
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        return len(data)
+
+
+def _prescan(input_path: Path | None) -> Any:
+    """Read a regular input file once, quickly, for its whole catalog (None for streams)."""
+    from dataops.anonymize import plain
+
+    if input_path is None or not input_path.is_file():
+        return None
+    with _open_input(input_path) as (stream, _):
+        return plain.scan(stream)
+
+
+def _run_stream(
+    options: AnonymizeOptions,
+    plan: Plan,
+    fmt: str,
+    input_path: Path | None,
+    stream: BinaryIO,
+    total: int | None,
+    prescan: Any = None,
+) -> Report:
+    engine = get_engine(fmt)
+    if fmt == "directory":
+        raise ConfigError("the directory format cannot be read from a stream")
+    if fmt == "plain" and prescan is None:
+        prescan = _prescan(input_path)
+    collector = PreviewCollector(options.preview) if options.preview is not None else None
+    job_plan: Any = plan if collector is None else PreviewPlan(plan, collector)
+    progress = _progress(options, total)
+    report = Report(fmt, str(input_path or "stdin"), _output_name(options))
+    try:
+        with _open_output(options) as out:
+            job = EngineJob(
+                plan=job_plan,
+                format=fmt,
+                input_path=input_path,
+                stream=stream,
+                output=out,
+                output_path=None,
+                jobs=1 if collector is not None else options.jobs,
+                progress=progress,
+                preview_rows=options.preview,
+                prescan=prescan,
+            )
+            report.tables = engine(job)
+    finally:
+        if progress is not None:
+            progress.close()
+    report.bytes_in = progress.consumed if progress is not None and progress.consumed else 0
+    if not report.bytes_in:
+        report.bytes_in = sum(t.bytes_in for t in report.tables) or (total or 0)
+    if collector is not None:
+        report.preview = collector.result()
+    return report
+
+
+def _output_name(options: AnonymizeOptions) -> str:
+    if options.preview is not None:
+        return "(preview: nothing written)"
+    return "stdout" if options.output in ("-", "") else options.output
+
+
+def _run_directory(options: AnonymizeOptions, plan: Plan, input_path: Path) -> Report:
+    engine = get_engine("directory")
+    if options.preview is None and options.output in ("-", ""):
+        raise ConfigError("a directory archive needs -o OUTPUT_DIRECTORY")
+    collector = PreviewCollector(options.preview) if options.preview is not None else None
+    job_plan: Any = plan if collector is None else PreviewPlan(plan, collector)
+    total = sum(p.stat().st_size for p in input_path.iterdir() if p.is_file())
+    progress = _progress(options, total)
+    report = Report("directory", str(input_path), _output_name(options))
+    scratch = None
+    output_path = Path(options.output) if collector is None else None
+    if collector is not None:
+        scratch = Path(tempfile.mkdtemp(prefix="dataops-preview-"))
+        output_path = scratch / "out"
+    try:
+        job = EngineJob(
+            plan=job_plan,
+            format="directory",
+            input_path=input_path,
+            stream=None,
+            output=None,
+            output_path=output_path,
+            jobs=1 if collector is not None else options.jobs,
+            progress=progress,
+            preview_rows=options.preview,
+        )
+        report.tables = engine(job)
+    finally:
+        if progress is not None:
+            progress.close()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    report.bytes_in = total
+    if collector is not None:
+        report.preview = collector.result()
+    return report
+
+
+def _from_source(settings: Settings, options: AnonymizeOptions, plan: Plan) -> Report:
+    from dataops.anonymize import plain
+    from dataops.anonymize.ddl import Catalog
+
+    fmt = "plain" if options.format == "auto" else options.format
+    if fmt == "directory":
+        raise ConfigError("--source writes plain or custom dumps (--format plain|custom)")
+    try:
+        env = db.libpq_env(options.source or "")
+    except ValueError as exc:
+        raise ConfigError(f"--source: {exc}") from None
+    if db.dialect(options.source or "") != "postgresql":
+        raise ConfigError("--source must be a postgresql:// URL")
+    pg_dump = tools.find("pg_dump", pg_bin_dir=settings.pg_bin_dir)
+    prescan = None
+    if fmt == "plain":
+        # the schema first (small): all constraints are known before any data is read
+        try:
+            schema = execute.run([pg_dump, "--schema-only"], env=env, capture=True, timeout=600)
+        except CommandError as exc:
+            raise DependencyError(
+                f"pg_dump --schema-only failed: {exc.message}", details=exc.details
+            ) from None
+        catalog = Catalog()
+        catalog.add_sql((schema.stdout or b"").decode("utf-8", "surrogateescape"))
+        prescan = plain.Scan(catalog, catalog.data_tables())
+    argv = [pg_dump, "--format", "c" if fmt == "custom" else "p"]
+    try:
+        with execute.stream(argv, env=env) as proc:
+            stream = compression.reader(proc.stdout)
+            report = _run_stream(options, plan, fmt, None, stream, None, prescan=prescan)
+    except CommandError as exc:
+        raise OperationError(f"pg_dump failed: {exc.message}", details=exc.details) from None
+    report.input = db.masked_url(options.source or "")
+    return report
