@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 from dataops import db, execute, tools
 from dataops.anonymize import compression
 from dataops.anonymize.atomic import atomic_file, termination_as_exception
-from dataops.anonymize.engine_api import TableStats
+from dataops.anonymize.engine_api import TableData, TableStats
 from dataops.anonymize.plan import Plan
 from dataops.anonymize.preview import PreviewCollector, PreviewPlan
 from dataops.anonymize.progress import ProgressReporter
@@ -74,6 +74,8 @@ class EngineJob:
     progress: Callable[..., None] | None
     preview_rows: int | None = None
     prescan: Any = None  # plain: a plain.Scan of the whole input, when it was possible
+    # preview: (table, rows in, rows out) as COPY text, for engines that preview natively
+    row_hook: Callable[[TableData, bytes, bytes], None] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -258,7 +260,11 @@ def _run_stream(
     if fmt == "plain" and prescan is None:
         prescan = _prescan(input_path)
     collector = PreviewCollector(options.preview) if options.preview is not None else None
-    job_plan: Any = plan if collector is None else PreviewPlan(plan, collector)
+    job_plan: Any = plan
+    if collector is not None:
+        collector.plan = plan
+        if fmt == "plain":
+            job_plan = PreviewPlan(plan, collector)
     progress = _progress(options, total)
     report = Report(fmt, str(input_path or "stdin"), _output_name(options))
     try:
@@ -274,6 +280,7 @@ def _run_stream(
                 progress=progress,
                 preview_rows=options.preview,
                 prescan=prescan,
+                row_hook=collector.record if collector is not None else None,
             )
             report.tables = engine(job)
     finally:
@@ -298,7 +305,8 @@ def _run_directory(options: AnonymizeOptions, plan: Plan, input_path: Path) -> R
     if options.preview is None and options.output in ("-", ""):
         raise ConfigError("a directory archive needs -o OUTPUT_DIRECTORY")
     collector = PreviewCollector(options.preview) if options.preview is not None else None
-    job_plan: Any = plan if collector is None else PreviewPlan(plan, collector)
+    if collector is not None:
+        collector.plan = plan
     total = sum(p.stat().st_size for p in input_path.iterdir() if p.is_file())
     progress = _progress(options, total)
     report = Report("directory", str(input_path), _output_name(options))
@@ -309,7 +317,7 @@ def _run_directory(options: AnonymizeOptions, plan: Plan, input_path: Path) -> R
         output_path = scratch / "out"
     try:
         job = EngineJob(
-            plan=job_plan,
+            plan=plan,
             format="directory",
             input_path=input_path,
             stream=None,
@@ -318,6 +326,7 @@ def _run_directory(options: AnonymizeOptions, plan: Plan, input_path: Path) -> R
             jobs=1 if collector is not None else options.jobs,
             progress=progress,
             preview_rows=options.preview,
+            row_hook=collector.record if collector is not None else None,
         )
         report.tables = engine(job)
     finally:
