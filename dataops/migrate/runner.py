@@ -260,6 +260,7 @@ class Migrator:
     @contextlib.contextmanager
     def _locked(self, command: str) -> Iterator[tuple[Backend, SignalGuard]]:
         """Connect, take the lock(s), create the tables; yield the backend and the signal guard."""
+        self._source = None  # every command reads the folder afresh
         src = self.source  # fail on bad files before touching the database
         del src
         with locked_backend(self.url, self.lock_timeout, command) as session:
@@ -267,6 +268,9 @@ class Migrator:
 
     @contextlib.contextmanager
     def _readonly(self) -> Iterator[Backend]:
+        self._source = None
+        src = self.source
+        del src
         backend = open_backend(self.url)
         try:
             yield backend
@@ -826,6 +830,7 @@ class Migrator:
     def wait(
         self, version: int | None = None, timeout: float = 300.0, interval: float = 1.0
     ) -> WaitResult:
+        self._source = None
         target = version if version is not None else self.source.last()
         if target is None:
             raise ConfigError(f"no migration files in {self.path}: pass --version")

@@ -42,6 +42,7 @@ class SignalGuard:
         self._cancelled_episode = -1
         self._state = threading.Lock()
         self._stop = threading.Event()
+        self._wake = threading.Event()  # set by a signal or by __exit__
         self._previous: dict[int, Any] = {}
         self._watcher: threading.Thread | None = None
 
@@ -53,11 +54,13 @@ class SignalGuard:
         if self.signum is None:
             self.signum = signum
         self.event.set()
+        self._wake.set()
 
     def _watch(self) -> None:
-        while not self._stop.is_set():
-            if not self.event.wait(0.2):
-                continue
+        while True:
+            self._wake.wait()
+            if self._stop.is_set():
+                return
             with self._state:
                 episode = self._episode if self._running else -1
             if episode >= 0 and episode != self._cancelled_episode:
@@ -76,6 +79,7 @@ class SignalGuard:
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
+        self._wake.set()
         if self._watcher is not None:
             self._watcher.join(timeout=5)
         for sig, handler in self._previous.items():

@@ -82,6 +82,7 @@ class _Scanner:
         self.paren = 0
         self.block = 0  # BEGIN ... END nesting in routine bodies
         self.compound = False  # the current statement may contain BEGIN ... END bodies
+        self.after_end = False  # the previous word was END (END CASE, END IF...)
         self.seg_start = pos
 
     # -- helpers ---------------------------------------------------------
@@ -128,6 +129,11 @@ class _Scanner:
         upper = word.upper()
         if len(self.words) < MAX_WORDS:
             self.words.append(upper)
+        if self.after_end:  # END CASE / END IF / END label: not an opener
+            self.after_end = False
+            return
+        if upper == "END":
+            self.after_end = True
         if self.dialect == "postgresql":
             opens_body = upper == "BEGIN" and self._next_word(end) == "ATOMIC"
             if opens_body or (self.block and upper == "CASE"):
@@ -184,6 +190,7 @@ class _Scanner:
                 continue
             self._mark(i)
             if c == ";":
+                self.after_end = False
                 if self.paren == 0 and self.block == 0:
                     self._finish(i)
                     self._reset(i + 1)

@@ -1,0 +1,2 @@
+DROP TRIGGER orders_no_negative;
+DROP TABLE orders;

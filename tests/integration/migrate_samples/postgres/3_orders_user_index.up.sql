@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY orders_user_id ON orders (user_id);

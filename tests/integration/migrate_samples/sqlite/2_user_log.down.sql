@@ -1,0 +1,2 @@
+DROP TRIGGER users_logged;
+DROP TABLE user_log;
