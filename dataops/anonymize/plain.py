@@ -19,10 +19,11 @@ run (the atomic output is then removed).
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dataops.anonymize.ddl import Catalog, parse_copy_header
 from dataops.anonymize.engine_api import TableAction, TableData, TableStats
@@ -199,19 +200,36 @@ def anonymize_plain(
     *,
     prescan: Scan | None = None,
     progress: Progress | None = None,
+    jobs: int | None = 1,
 ) -> list[TableStats]:
     """Stream ``source`` (a plain dump) to ``out``; return per-table statistics.
 
-    Nothing is written to ``out`` before the plan has accepted the dump.
+    Nothing is written to ``out`` before the plan has accepted the dump.  With
+    ``jobs`` > 1 (None: one per CPU) the rows of transformed tables are transformed
+    in that many worker processes, in slices, and written back in order.
     """
-    return _PlainEngine(plan, source, out, prescan, progress).run()
+    engine = _PlainEngine(plan, source, out, prescan, progress)
+    engine.jobs = _default_jobs() if jobs is None else max(1, jobs)
+    try:
+        return engine.run()
+    except BaseException:
+        engine.close_pool(ok=False)
+        raise
+    finally:
+        engine.close_pool(ok=True)
+
+
+def _default_jobs() -> int:
+    return (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    )
 
 
 def engine(job: EngineJob) -> list[TableStats]:
     """The ``plain`` entry of :data:`dataops.anonymize.run.ENGINES`."""
     assert job.stream is not None and job.output is not None
     return anonymize_plain(
-        job.plan, job.stream, job.output, prescan=job.prescan, progress=job.progress
+        job.plan, job.stream, job.output, prescan=job.prescan, progress=job.progress, jobs=job.jobs
     )
 
 
@@ -231,12 +249,32 @@ class _PlainEngine:
         self.catalog = prescan.catalog if prescan is not None else Catalog()
         self.progress = progress
         self.rows_done = 0
+        self.jobs = 1
+        self.pool: Any = None
         self.pending: list[bytes] | None = []  # output held back until the plan is checked
         self.stats: list[TableStats] = []
         self.tables_seen: list[TableData] = []
         self.splitter = StatementSplitter()
         self.lo_empty = plan.large_objects == "empty"
         self._last_progress = 0.0
+
+    def _get_pool(self) -> Any:
+        if self.pool is None and self.jobs > 1:
+            from dataops.anonymize.engines.pieces import OrderedPool
+
+            prepare = getattr(self.plan, "prepare", None)
+            if prepare is not None:
+                prepare()  # Faker pools etc. built once, inherited by the forked workers
+            self.pool = OrderedPool(self.jobs, self.plan)
+        return self.pool
+
+    def close_pool(self, ok: bool) -> None:
+        if self.pool is not None:
+            pool, self.pool = self.pool, None
+            if ok:
+                pool.close()
+            else:
+                pool.terminate()
 
     def write(self, data: bytes) -> None:
         if self.pending is not None:
@@ -303,15 +341,18 @@ class _PlainEngine:
         try:
             if action is TableAction.TRANSFORM:
                 stats.columns_transformed = self.plan.transformed_columns(table)
-                transformer = self.plan.transformer(table)
-                for data in self.src.copy_data():
-                    result = transformer.feed(data)
-                    out_bytes += len(result)
-                    self.write(result)
-                    self._tick(table.qualified, transformer.rows)
-                tail = transformer.finish()
-                self.write(tail)
-                stats.rows = transformer.rows
+                pool = self._get_pool()
+                if pool is not None:
+                    out_bytes = self._transform_parallel(pool, table, stats)
+                else:
+                    transformer = self.plan.transformer(table)
+                    for data in self.src.copy_data():
+                        result = transformer.feed(data)
+                        out_bytes += len(result)
+                        self.write(result)
+                        self._tick(table.qualified, transformer.rows)
+                    self.write(transformer.finish())
+                    stats.rows = transformer.rows
             elif action is TableAction.KEEP:
                 rows = 0
                 for data in self.src.copy_data():
@@ -341,3 +382,19 @@ class _PlainEngine:
             "anonymize.table",
             extra={"table": table.qualified, "action": action.value, "rows": stats.rows},
         )
+
+    def _transform_parallel(self, pool: Any, table: TableData, stats: TableStats) -> int:
+        from dataops.anonymize.engines.pieces import MODE_RAW, transform_piece
+
+        written = [0]
+
+        def deliver(result: Any) -> None:
+            self.write(result.data)
+            written[0] += len(result.data)
+            stats.rows += result.rows
+            self._tick(table.qualified, stats.rows)
+
+        for data in self.src.copy_data():
+            pool.submit(transform_piece, (table, data, MODE_RAW, 0), deliver)
+        pool.drain()
+        return written[0]

@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from dataops.anonymize import copytext
 from dataops.anonymize.ddl import Catalog, QName
 from dataops.anonymize.engine_api import CopyTransformer, TableAction, TableData
-from dataops.anonymize.rowtransform import ColumnFn, RowTransformer, TemplateColumn, UniqueGuard
+from dataops.anonymize.rowtransform import (
+    ColumnFn,
+    ColumnFns,
+    RowTransformer,
+    TemplateColumn,
+    UniqueGuard,
+)
 from dataops.anonymize.rules import KEEP_COLUMN, ColumnRule, Rules, TableRule
 from dataops.anonymize.transforms import BuildContext, TransformSpec, get_family
 from dataops.anonymize.transforms.base import ValueFn, derive_key, python_encoding
@@ -50,7 +56,7 @@ class Plan:
         self._resolved: dict[QName, ResolvedTable] = {}
         self._checked = False
         self._value_fns: dict[tuple[str, str, str], ValueFn] = {}
-        self._column_fns: dict[tuple[str, str, str], ColumnFn] = {}
+        self._column_fns: dict[tuple[str, str, str], ColumnFns] = {}
 
     # ------------------------------------------------------------ DumpPlan API
     @property
@@ -126,14 +132,14 @@ class Plan:
     def row_transformer(self, table: TableData) -> RowTransformer:
         res = self._get(table)
         columns = list(table.columns)
-        fns: list[tuple[int, ColumnFn]] = []
+        fns: list[tuple[int, ColumnFns]] = []
         templates: list[TemplateColumn] = []
         for index, name in enumerate(columns):
             rule = res.columns.get(name, KEEP_COLUMN)
             if rule.action == "keep":
                 continue
             if rule.action == "null":
-                fns.append((index, _null_column))
+                fns.append((index, ColumnFns(_null_column, _null_column)))
                 continue
             assert rule.spec is not None
             family = get_family(rule.spec.name)
@@ -187,20 +193,29 @@ class Plan:
             self._value_fns[key] = fn
         return fn
 
-    def _column_fn(self, table: TableData, column: str, spec: TransformSpec) -> ColumnFn:
+    def _column_fn(self, table: TableData, column: str, spec: TransformSpec) -> ColumnFns:
         ctx = self._context(table, column)
         family = get_family(spec.name)
         type_key = ctx.column_type if spec.name == "number_noise" else ""
-        value_fn = self._value_fn(spec, ctx.encoding, type_key)
-        if spec.unique:
-            guard = UniqueGuard(f"{table.qualified}.{column}")
-            return _cached(_column_wrapper(value_fn, guard), family.cacheable)
         key = (spec.canonical(), ctx.encoding, type_key)
-        fn = self._column_fns.get(key)
-        if fn is None:
-            fn = _cached(_column_wrapper(value_fn, None), family.cacheable)
-            self._column_fns[key] = fn
-        return fn
+        if spec.unique:  # its own cache and collision guard, one per table column
+            key = (*key, table.qualified, column)  # type: ignore[assignment]
+        fns = self._column_fns.get(key)
+        if fns is None:
+            value_fn = self._value_fn(spec, ctx.encoding, type_key)
+            safe = family.output_safe(spec, ctx)
+            guard = UniqueGuard(f"{table.qualified}.{column}") if spec.unique else None
+            fast = family.build_fast(spec, derive_key(self.rules.secret, spec.canonical()), ctx)
+            raw = _column_wrapper(value_fn, guard, safe, fast)
+            fns = ColumnFns(_cached(raw, family.cacheable), raw)
+            self._column_fns[key] = fns
+        return fns
+
+    def prepare(self) -> None:
+        """Build every transformer once (Faker pools...), e.g. before worker processes fork."""
+        for res in list(self._resolved.values()):
+            if res.action is TableAction.TRANSFORM:
+                self.row_transformer(res.table)
 
     def _match(self, qualified: str) -> tuple[TableRule | None, list[TableRule]]:
         exact = [r for r in self.rules.tables if not r.is_glob and r.matches(qualified)]
@@ -460,11 +475,38 @@ def _null_column(raw: bytes) -> bytes:
     return copytext.NULL
 
 
-def _column_wrapper(value_fn: ValueFn, guard: UniqueGuard | None) -> ColumnFn:
+def _column_wrapper(
+    value_fn: ValueFn, guard: UniqueGuard | None, safe: bool, fast: ValueFn | None = None
+) -> ColumnFn:
     """escaped field -> escaped field, NULL passing through."""
     unescape = copytext.unescape
     escape = copytext.escape
     null = copytext.NULL
+
+    if guard is None and fast is not None:
+        general = _column_wrapper(value_fn, None, safe)
+
+        def fused(raw: bytes) -> bytes:
+            if b"\\" in raw:
+                return general(raw)
+            return fast(raw) or null
+
+        return fused
+
+    if guard is None and safe:
+
+        def fast(raw: bytes) -> bytes:
+            if b"\\" in raw:
+                if raw == null:
+                    return null
+                value = unescape(raw)
+                assert value is not None
+                out = value_fn(value)
+            else:
+                out = value_fn(raw)
+            return null if out is None else out
+
+        return fast
 
     if guard is None:
 

@@ -37,6 +37,14 @@ PG_TO_PYTHON_ENCODING = {
 }
 
 
+_UNSAFE = frozenset("\\\b\f\n\r\t\v")
+
+
+def needs_escape(text: str) -> bool:
+    """Whether ``text`` holds a character that COPY text format escapes."""
+    return not _UNSAFE.isdisjoint(text)
+
+
 def python_encoding(pg_name: str | None) -> str:
     """Python codec for a PostgreSQL client encoding name (UTF-8 when unknown)."""
     if not pg_name:
@@ -118,6 +126,12 @@ def keyed_digest(key: bytes, value: bytes, size: int = 16) -> bytes:
     return hashlib.blake2b(value, key=key, digest_size=size).digest()
 
 
+def keyed_state(key: bytes, size: int) -> hashlib.blake2b:
+    """A keyed BLAKE2b state to ``.copy()`` per value: the same digests as ``keyed_digest``
+    at half the cost (the key block is compressed once)."""
+    return hashlib.blake2b(key=key, digest_size=size)
+
+
 class Family:
     """Base class of a transform family."""
 
@@ -150,6 +164,16 @@ class Family:
 
     def build_row(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> RowFn:
         raise NotImplementedError
+
+    def build_fast(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn | None:
+        """Optional: a function for values that need no COPY escaping at all (the raw field
+        holds no backslash), returning an output that needs none either.  The column
+        wrapper calls it directly and falls back to the general path otherwise."""
+        return None
+
+    def output_safe(self, spec: TransformSpec, ctx: BuildContext) -> bool:
+        """True when outputs never hold characters COPY text must escape (skip escaping)."""
+        return False
 
     def references(self, spec: TransformSpec) -> list[str]:
         """Other columns this transform reads (template)."""

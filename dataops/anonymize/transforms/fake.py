@@ -9,7 +9,6 @@ never on the data or the secret, so the mapping is deterministic.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import decimal
 import functools
@@ -28,10 +27,13 @@ from dataops.anonymize.transforms.base import (
     TransformSpec,
     ValueFn,
     int_range,
+    keyed_state,
+    needs_escape,
     register,
 )
 
 DEFAULT_POOL_SIZE = 2048
+NAME_PAIRS = 4096
 _lock = threading.Lock()
 _pools: dict[tuple[str, str, str, int], list[str]] = {}
 
@@ -129,6 +131,16 @@ class FakeFamily(Family):
         except Exception as exc:  # Faker raises anything on bad arguments
             raise ParamError("args", f"{provider}() fails with these args: {exc}") from None
 
+    def output_safe(self, spec: TransformSpec, ctx: BuildContext) -> bool:
+        locale = spec.params.get("locale") or ctx.default_locale
+        values = pool(
+            spec.params["provider"], locale, spec.params.get("args"), spec.params["pool_size"]
+        )
+        return not any(needs_escape(v) for v in values)
+
+    def build_fast(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn | None:
+        return self.build(spec, key, ctx) if self.output_safe(spec, ctx) else None
+
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
         locale = spec.params.get("locale") or ctx.default_locale
         values = [
@@ -138,10 +150,12 @@ class FakeFamily(Family):
             )
         ]
         n = len(values)
-        blake = hashlib.blake2b
+        new = keyed_state(key, 8).copy
 
         def fn(value: bytes) -> bytes:
-            return values[int.from_bytes(blake(value, key=key, digest_size=8).digest()) % n]
+            h = new()
+            h.update(value)
+            return values[int.from_bytes(h.digest()) % n]
 
         return fn
 
@@ -164,7 +178,7 @@ class Email(Family):
     name = "email"
     summary = (
         "`first.last.tag@domain`: names from Faker pools, `tag` from the keyed hash "
-        "(16 base32 characters = 80 bits with `unique: true`, else 6); `domain` or `keep`"
+        "(20 hex digits = 80 bits with `unique: true`, else 6); `domain` or `keep`"
     )
     params = {
         "domain": Param((str,), default="example.com", check=_domain),
@@ -183,27 +197,36 @@ class Email(Family):
     def injective(self, spec: TransformSpec) -> bool:
         return spec.unique
 
+    def output_safe(self, spec: TransformSpec, ctx: BuildContext) -> bool:
+        return bool(spec.params["domain"] != "keep")
+
+    def build_fast(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn | None:
+        # with domain: keep the domain comes from a value without escapes: still safe
+        return self.build(spec, key, ctx)
+
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
         locale = spec.params.get("locale") or ctx.default_locale
-        firsts = [_ascii_slug(v).encode() for v in pool("first_name", locale)]
-        lasts = [_ascii_slug(v).encode() for v in pool("last_name", locale)]
-        nf, nl = len(firsts), len(lasts)
+        firsts = [_ascii_slug(v) for v in pool("first_name", locale)]
+        lasts = [_ascii_slug(v) for v in pool("last_name", locale)]
+        # NAME_PAIRS "first.last." prefixes, paired by a fixed permutation (data independent)
+        names = [
+            f"{firsts[i % len(firsts)]}.{lasts[(i * 7919 + i // len(firsts)) % len(lasts)]}.".encode()
+            for i in range(NAME_PAIRS)
+        ]
         keep_domain = spec.params["domain"] == "keep"
-        domain = str(spec.params["domain"]).encode()
-        tag_bytes, tag_chars = (10, 16) if spec.unique else (5, 6)
-        blake = hashlib.blake2b
-        b32 = base64.b32encode
+        at_domain = b"@" + str(spec.params["domain"]).encode()
+        tag_bytes = 10 if spec.unique else 3  # 20 / 6 hex digits
+        new = keyed_state(key, 16).copy
 
         def fn(value: bytes) -> bytes:
-            d = blake(value, key=key, digest_size=16).digest()
-            tag = b32(d[:tag_bytes])[:tag_chars].lower()
-            dom = domain
+            h = new()
+            h.update(value)
+            d = h.digest()
+            local = names[int.from_bytes(d[14:16]) % NAME_PAIRS] + d[:tag_bytes].hex().encode()
             if keep_domain:
                 at = value.rfind(b"@")
-                dom = value[at + 1 :] if at >= 0 and at + 1 < len(value) else b"example.com"
-            first = firsts[int.from_bytes(d[10:13]) % nf]
-            last = lasts[int.from_bytes(d[13:16]) % nl]
-            return first + b"." + last + b"." + tag + b"@" + dom
+                return local + (value[at:] if 0 <= at < len(value) - 1 else b"@example.com")
+            return local + at_domain
 
         return fn
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,6 +12,8 @@ from dataops.anonymize.transforms.base import (
     TransformSpec,
     ValueFn,
     int_range,
+    keyed_state,
+    needs_escape,
     register,
 )
 
@@ -36,14 +37,22 @@ class Hash(Family):
     def injective(self, spec: TransformSpec) -> bool:
         return bool(spec.params["length"] >= MIN_UNIQUE_HEX)
 
+    def output_safe(self, spec: TransformSpec, ctx: BuildContext) -> bool:
+        return not needs_escape(str(spec.params["prefix"]))
+
+    def build_fast(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn | None:
+        return self.build(spec, key, ctx) if self.output_safe(spec, ctx) else None
+
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
         length = int(spec.params["length"])
         size = (length + 1) // 2
         prefix = ctx.encode_new(str(spec.params["prefix"]))
-        blake = hashlib.blake2b
+        new = keyed_state(key, size).copy
 
         def fn(value: bytes) -> bytes:
-            return prefix + blake(value, key=key, digest_size=size).hexdigest()[:length].encode()
+            h = new()
+            h.update(value)
+            return prefix + h.hexdigest()[:length].encode()
 
         return fn
 
@@ -59,15 +68,23 @@ class Uuid(Family):
     def injective(self, spec: TransformSpec) -> bool:
         return True
 
+    def output_safe(self, spec: TransformSpec, ctx: BuildContext) -> bool:
+        return True
+
+    def build_fast(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn | None:
+        return self.build(spec, key, ctx)
+
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
-        blake = hashlib.blake2b
+        new = keyed_state(key, 16).copy
 
         def fn(value: bytes) -> bytes:
-            d = bytearray(blake(value, key=key, digest_size=16).digest())
+            h = new()
+            h.update(value)
+            d = bytearray(h.digest())
             d[6] = (d[6] & 0x0F) | 0x40
             d[8] = (d[8] & 0x3F) | 0x80
-            h = d.hex()
-            return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}".encode()
+            x = d.hex()
+            return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}".encode()
 
         return fn
 

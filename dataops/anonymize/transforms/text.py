@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -15,6 +14,8 @@ from dataops.anonymize.transforms.base import (
     TransformSpec,
     ValueFn,
     int_range,
+    keyed_state,
+    needs_escape,
     register,
 )
 
@@ -32,12 +33,25 @@ class Mask(Family):
         "char": Param((str,), default="*", check=_one_char),
     }
 
+    def build_fast(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn | None:
+        # kept characters come from a value without escapes; the mask character is checked
+        if needs_escape(str(spec.params["char"])):
+            return None
+        return self.build(spec, key, ctx)
+
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
         first = int(spec.params["keep_first"])
         last = int(spec.params["keep_last"])
         char = str(spec.params["char"])
+        char_b = ctx.encode_new(char)
+        single = len(char_b) == 1
 
         def fn(value: bytes) -> bytes:
+            if single and value.isascii():
+                n = len(value)
+                kf = min(first, n)
+                kl = max(0, min(last, n - kf))
+                return value[:kf] + char_b * (n - kf - kl) + (value[n - kl :] if kl else b"")
             text = ctx.decode(value)
             n = len(text)
             if first + last >= n:
@@ -60,10 +74,17 @@ def _scalar(value: Any) -> bytes | None:
     return str(value).encode("utf-8")
 
 
+def _all_safe(values: list[Any]) -> bool:
+    return not any(v is not None and needs_escape(str(v)) for v in values)
+
+
 class Constant(Family):
     name = "constant"
     summary = "the same `value` for every non-NULL input"
     params = {"value": Param((str, int, float, bool, type(None)), required=True)}
+
+    def output_safe(self, spec: TransformSpec, ctx: BuildContext) -> bool:
+        return _all_safe([spec.params["value"]])
 
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
         raw = spec.params["value"]
@@ -128,16 +149,21 @@ class Choice(Family):
     summary = "one of `values`, picked by the keyed hash"
     params = {"values": Param((list,), required=True, check=_non_empty_list)}
 
+    def output_safe(self, spec: TransformSpec, ctx: BuildContext) -> bool:
+        return _all_safe(list(spec.params["values"]))
+
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
         values = [
             None if v is None else ctx.encode_new(_scalar(v).decode())  # type: ignore[union-attr]
             for v in spec.params["values"]
         ]
         n = len(values)
-        blake = hashlib.blake2b
+        new = keyed_state(key, 8).copy
 
         def fn(value: bytes) -> bytes | None:
-            return values[int.from_bytes(blake(value, key=key, digest_size=8).digest()) % n]
+            h = new()
+            h.update(value)
+            return values[int.from_bytes(h.digest()) % n]
 
         return fn
 
