@@ -36,6 +36,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import Pool
 
+from dataops.db import normalize_url
 from dataops.errors import ConfigError, OperationError
 from dataops.migrate import audit
 from dataops.migrate.backend import Backend
@@ -259,6 +260,10 @@ class AlembicMigrator:
         # replace the dataops log handler, so it is cleared once the file is loaded.
         cfg.config_file_name = None
         if url:
+            try:
+                url = normalize_url(url)  # postgresql:// -> postgresql+psycopg://
+            except ValueError as exc:
+                raise ConfigError(f"invalid database URL: {exc}") from None
             cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
         resolved = url or cfg.get_main_option("sqlalchemy.url")
         if not resolved:
@@ -382,6 +387,11 @@ class AlembicMigrator:
             progress = _Progress()
             alembic_log = logging.getLogger("alembic.runtime.migration")
             alembic_log.addHandler(progress)
+            saved = alembic_log.level, alembic_log.propagate
+            if alembic_log.getEffectiveLevel() > logging.INFO:
+                # we need the "Running upgrade" lines even when they are not logged
+                alembic_log.setLevel(logging.INFO)
+                alembic_log.propagate = False
             started_at = audit.now()
             started = time.monotonic()
             error: BaseException | None = None
@@ -396,6 +406,8 @@ class AlembicMigrator:
                 error = exc
             finally:
                 alembic_log.removeHandler(progress)
+                alembic_log.setLevel(saved[0])
+                alembic_log.propagate = saved[1]
             seconds = time.monotonic() - started
             after = self.current_heads()
             steps = self._steps(before, after)
