@@ -120,6 +120,20 @@ class Settings(BaseSettings):
     walg_libsodium_key: SecretStr | None = None
     walg_delta_max_steps: int = Field(0, ge=0)
     walg_timeout: float = Field(3600.0, gt=0, description="seconds for one wal-g call")
+    # `dataops backup pg` (archiving, restore): wal-g config file, archive_command and
+    # restore_command timeout, S3 retries, libsodium key encoding, archive_timeout, check age
+    walg_config: Path | None = Field(
+        None, description="wal-g config file for archive/restore_command; default next to PGDATA"
+    )
+    walg_libsodium_key_transform: Literal["none", "base64", "hex"] = "none"
+    walg_s3_max_retries: int = Field(8, ge=0, description="wal-g S3 retries before giving up")
+    walg_archive_command_timeout: int = Field(
+        600, gt=0, description="seconds one archive_command/restore_command call may take"
+    )
+    pg_archive_timeout: int = Field(60, ge=0, description="PostgreSQL archive_timeout (seconds)")
+    pg_archive_max_age: float = Field(
+        3600.0, gt=0, description="backup pg check: the last archived WAL may be this old"
+    )
 
     # error reporting
     sentry_dsn: SecretStr | None = Field(
