@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import io
 import shutil
+import signal
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,6 +37,7 @@ from tests.integration.anonymize_fixtures import (
     create_tricky_database,
     table_bytes,
 )
+from tests.unit.archive_fakes import toc_entry
 
 pytestmark = pytest.mark.integration
 
@@ -284,3 +289,122 @@ def test_roundtrip_unchanged_archive(source: Source, args: tuple[str, ...]) -> N
         if dump.suffix == ".dump":
             assert out.read_bytes() == raw  # offsets were already there: byte-identical
     shutil.rmtree(source.workdir / "unused", ignore_errors=True)
+
+
+SIGNAL_RULES = """\
+version: 1
+secret: interrupt-test-secret
+tables:
+  public.people:
+    columns:
+      id: keep
+      name: {transform: hash, length: 12}
+"""
+
+
+def test_interrupted_directory_run_leaves_nothing(tmp_path: Path) -> None:
+    """SIGTERM while the directory engine works: exit 143, no output, no temp directory."""
+    src = tmp_path / "in"
+    src.mkdir()
+    header = pa.build_header(pa.V1_14, pa.Compression.NONE, archive_format=pa.ArchiveFormat.TAR)
+    entries = [
+        toc_entry(
+            1, "TABLE", "people", defn=b"CREATE TABLE public.people (id integer, name text);\n"
+        ),
+        toc_entry(
+            2,
+            "TABLE DATA",
+            "people",
+            had_dumper=1,
+            section=pa.SECTION_DATA,
+            copy_stmt=b"COPY public.people (id, name) FROM stdin;\n",
+            deps=[b"1"],
+            data_state=pa.OFFSET_POS_SET,
+            filename=b"2.dat",
+        ),
+    ]
+    (src / "toc.dat").write_bytes(header.raw + pa.encode_toc(entries, header))
+    rows = b"".join(b"%d\tperson number %d\n" % (i, i) for i in range(3_000_000))
+    (src / "2.dat").write_bytes(rows + b"\\.\n\n\n")
+    (tmp_path / "rules.yaml").write_text(SIGNAL_RULES)
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dataops",
+            "anonymize",
+            "--config",
+            str(tmp_path / "rules.yaml"),
+            str(src),
+            "-o",
+            str(out),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".out.*")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "finished before it could be interrupted"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "rules.yaml"]
+
+
+def test_cli_plain_custom_directory_agree(source: Source, tmp_path: Path) -> None:
+    """``dataops anonymize`` on the same database in all three formats: identical restores."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(TRICKY_RULES)
+    restored: dict[str, str] = {}
+    try:
+        for fmt, args in {"plain": ("-Fp",), "custom": ("-Fc",), "directory": ("-Fd",)}.items():
+            dump = source.dump(f"cli-{fmt}", *args)
+            out = tmp_path / f"{fmt}.anon"
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "dataops",
+                    "anonymize",
+                    "--config",
+                    str(rules),
+                    str(dump),
+                    "-o",
+                    str(out),
+                    "--jobs",
+                    "2",
+                ],
+                capture_output=True,
+                timeout=300,
+                check=False,
+            )
+            assert result.returncode == 0, result.stderr.decode()
+            if fmt == "plain":
+                name = "r_" + uuid.uuid4().hex[:10]
+                source.pg.create_database(name, encoding=ENCODING)
+                run(
+                    [
+                        tools.find("psql"),
+                        "-X",
+                        "-q",
+                        "-v",
+                        "ON_ERROR_STOP=1",
+                        "-d",
+                        name,
+                        "-f",
+                        str(out),
+                    ],
+                    env=source.env(name),
+                    timeout=120,
+                )
+                restored[fmt] = name
+            else:
+                restored[fmt] = source.restore(out, "-j", "2")
+        tables = {fmt: all_tables(source, db) for fmt, db in restored.items()}
+        assert tables["custom"] == tables["plain"]
+        assert tables["directory"] == tables["plain"]
+    finally:
+        for db in restored.values():
+            source.pg.drop_database(db)
