@@ -1,0 +1,18 @@
+"""Generator families, found by name in :data:`REGISTRY` (one module per family)."""
+
+from dataops.demo.generators import choice, dates, fake, ident, numeric, ref, text
+from dataops.demo.generators.base import REGISTRY, BindContext, Generator, SpecError
+
+__all__ = [
+    "REGISTRY",
+    "BindContext",
+    "Generator",
+    "SpecError",
+    "choice",
+    "dates",
+    "fake",
+    "ident",
+    "numeric",
+    "ref",
+    "text",
+]

@@ -1,0 +1,5 @@
+"""Bulk loaders, one module per database: COPY, multi-row INSERT, executemany."""
+
+from dataops.demo.loaders.base import Loader, registry
+
+__all__ = ["Loader", "registry"]

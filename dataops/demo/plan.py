@@ -1,0 +1,986 @@
+"""Spec + reflected schema -> a checked load plan, or a ConfigError listing every problem.
+
+Nothing is written before the plan exists, and the plan exists only when the spec
+can be loaded as written: known tables and columns, generators that fit their
+columns, references to tables that exist, FK cycles that can be broken, every
+NOT NULL column covered, CHECKs shown to hold, and every unique constraint
+buildable by construction.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from dataops.demo.checks import Rules
+from dataops.demo.generators import REGISTRY, BindContext, Generator, SpecError
+from dataops.demo.generators.fake import Fake
+from dataops.demo.generators.numeric import Sequence_
+from dataops.demo.generators.ref import Ref, RefDomain
+from dataops.demo.generators.text import Template
+from dataops.demo.infer import suggest
+from dataops.demo.model import (
+    ColumnModel,
+    ConversionError,
+    ExistingTable,
+    PerLayout,
+    TableModel,
+    UniqueGroup,
+    converter_for,
+    needs_conversion,
+)
+from dataops.demo.pools import PoolStore
+from dataops.demo.rand import Stream, derive_key
+from dataops.demo.reflect import Column, ForeignKey, Schema, Table, load_order
+from dataops.demo.spec import PerSpec, Spec, TableSpec
+from dataops.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+
+class DbFacts(Protocol):
+    """What planning reads from the database (nothing is written)."""
+
+    def max_value(self, table: str, column: str) -> int:
+        """Current maximum of an integer column (0 for an empty table)."""
+        ...
+
+    def rows(self, table: str, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+        """Existing rows of a table not in the spec, ordered by ``columns``."""
+        ...
+
+
+@dataclass
+class Plan:
+    spec: Spec
+    schema: Schema
+    models: dict[str, TableModel]
+    order: list[str]
+    deferred: list[ForeignKey] = field(default_factory=list)
+    existing: dict[str, ExistingTable] = field(default_factory=dict)
+
+    def values(self, table: str, column: str, rows: Sequence[int]) -> list[Any]:
+        if table in self.models:
+            return self.models[table].column_values(column, rows)
+        return self.existing[table].column_values(column, rows)
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.items.append(f"{where}: {message}" if where else message)
+
+
+def _entry_generator(entry: dict[str, Any]) -> tuple[Generator, bool, float]:
+    """Build a generator from an inferred spec entry."""
+    family = next(k for k in entry if k in REGISTRY)
+    opts = {k: v for k, v in entry.items() if k not in (family, "unique", "null_rate")}
+    return (
+        REGISTRY[family](entry[family], opts),
+        bool(entry.get("unique")),
+        float(entry.get("null_rate", 0)),
+    )
+
+
+def _is_unique_column(table: Table, column: str, model: TableModel | None) -> bool:
+    if any(u == (column,) for u in table.unique_sets()):
+        return True
+    if model is not None and column in model.columns:
+        return model.columns[column].generator.injective
+    return False
+
+
+class Planner:
+    def __init__(self, spec: Spec, schema: Schema, facts: DbFacts, pools: PoolStore) -> None:
+        self.spec = spec
+        self.schema = schema
+        self.facts = facts
+        self.pools = pools
+        self.p = _Problems()
+        self.models: dict[str, TableModel] = {}
+        self.existing: dict[str, ExistingTable] = {}
+        self.totals: dict[str, int] = {}
+        self.layouts: dict[str, PerLayout] = {}
+        self.spec_unique: dict[str, set[str]] = {}
+
+    # ---------------------------------------------------------------- driver
+    def build(self) -> Plan:
+        spec, schema = self.spec, self.schema
+        for name, tspec in spec.tables.items():
+            if name not in schema.tables:
+                self.p.add(tspec.where, f"unknown table {name!r} (not in the database)")
+        names = [n for n in spec.tables if n in schema.tables]
+        for name in names:
+            self._columns(spec.tables[name], schema.tables[name])
+        self._add_ref_targets(names)
+        self._existing_parents(names)
+        for name in names:
+            self._rows(name, [])
+        for name in names:
+            self._layout(name)
+        for name in names:
+            self._resolve_refs(spec.tables[name], schema.tables[name])
+        for name in names:
+            self._bind(spec.tables[name], schema.tables[name])
+        for name in names:
+            self._fixed_rows(spec.tables[name], schema.tables[name])
+            self._checks(spec.tables[name], schema.tables[name])
+            self._uniques(spec.tables[name], schema.tables[name])
+        order, deferred = self._order(names)
+        if self.p.items:
+            raise ConfigError(f"the spec {spec.source} cannot be loaded", details=self.p.items)
+        for model in self.models.values():
+            model.resolver = self._resolve
+        return Plan(spec, schema, self.models, order, deferred, self.existing)
+
+    def _resolve(self, table: str, column: str, rows: Sequence[int]) -> list[Any]:
+        if table in self.models:
+            return self.models[table].column_values(column, rows)
+        return self.existing[table].column_values(column, rows)
+
+    # ---------------------------------------------------------------- columns
+    def _columns(self, tspec: TableSpec, table: Table) -> None:
+        model = TableModel(name=table.name, table=table, seed=self.spec.seed, fixed=[], generated=0)
+        self.models[table.name] = model
+        self.spec_unique[table.name] = set()
+        for name, cspec in tspec.columns.items():
+            column = table.columns.get(name)
+            if column is None:
+                self.p.add(cspec.where, f"unknown column {name!r} in table {table.name}")
+                continue
+            if column.computed:
+                self.p.add(cspec.where, "a generated (computed) column cannot be filled")
+                continue
+            model.columns[name] = ColumnModel(
+                name=name, column=column, generator=cspec.generator, null_rate=cspec.null_rate
+            )
+            if cspec.unique:
+                self.spec_unique[table.name].add(name)
+        fixed_cols: set[str] = set()
+        for row, where in zip(tspec.fixed, tspec.fixed_where, strict=True):
+            for key in row:
+                if key not in table.columns:
+                    self.p.add(where, f"unknown column {key!r} in table {table.name}")
+                elif table.columns[key].computed:
+                    self.p.add(where, f"{key} is a generated (computed) column")
+                else:
+                    fixed_cols.add(key)
+        unique_cols = {c for u in table.unique_sets() for c in u}
+        for column in table.columns.values():
+            if column.name in model.columns or column.computed:
+                continue
+            if column.autoincrement and column.kind == "int":
+                start = self.facts.max_value(table.name, column.name) + 1
+                self._implicit(model, column, Sequence_(start, {}), "auto")
+            elif (
+                column.required
+                or column.name in fixed_cols
+                or (column.name in unique_cols and column.has_default and not column.nullable)
+            ):
+                if column.name in fixed_cols and column.nullable and not column.has_default:
+                    from dataops.demo.generators.choice import Constant
+
+                    self._implicit(model, column, Constant(None, {}), "auto")
+                    continue
+                self._infer(model, table, column, tspec.where)
+
+    def _implicit(
+        self, model: TableModel, column: Column, gen: Generator, origin: str
+    ) -> ColumnModel:
+        cm = ColumnModel(name=column.name, column=column, generator=gen, origin=origin)
+        model.columns[column.name] = cm
+        return cm
+
+    def _infer(self, model: TableModel, table: Table, column: Column, where: str) -> None:
+        entry = suggest(table, column, self.schema)
+        if entry is None:
+            self.p.add(
+                where,
+                f"column {column.name} ({column.type_text}) is NOT NULL without a default and "
+                "no generator could be inferred; add it to columns",
+            )
+            return
+        try:
+            gen, unique, _ = _entry_generator(entry)
+        except SpecError as exc:  # pragma: no cover - inference writes valid entries
+            self.p.add(where, f"column {column.name}: inferred {entry}: {exc}")
+            return
+        self._implicit(model, column, gen, "inferred")
+        if unique:
+            self.spec_unique[table.name].add(column.name)
+
+    def _add_ref_targets(self, names: list[str]) -> None:
+        """Parent columns that refs point to must be generated (we need their values)."""
+        for _ in range(5):  # chains of inferred refs settle quickly
+            added = False
+            for name in names:
+                for cm in list(self.models[name].columns.values()):
+                    gen = cm.generator
+                    if not isinstance(gen, Ref) or gen.table not in self.models:
+                        continue
+                    target = self.models[gen.table]
+                    column = target.table.columns.get(gen.column)
+                    if column is None or gen.column in target.columns or column.computed:
+                        continue
+                    self._infer(target, target.table, column, self.spec.tables[gen.table].where)
+                    added = True
+            if not added:
+                break
+
+    def _existing_parents(self, names: list[str]) -> None:
+        wanted: dict[str, set[str]] = {}
+        for name in names:
+            for cm in self.models[name].columns.values():
+                gen = cm.generator
+                if isinstance(gen, Ref) and gen.table not in self.models:
+                    wanted.setdefault(gen.table, set()).add(gen.column)
+            rows = self.spec.tables[name].rows
+            if isinstance(rows, PerSpec) and rows.parent not in self.models:
+                wanted.setdefault(rows.parent, set())
+        for table, cols in sorted(wanted.items()):
+            schema_table = self.schema.tables.get(table)
+            if schema_table is None:
+                continue  # reported where the ref or per is resolved
+            cols = {c for c in cols if c in schema_table.columns}
+            if not cols:
+                cols = set(schema_table.primary_key) or {next(iter(schema_table.columns))}
+            ordered = tuple(sorted(cols))
+            self.existing[table] = ExistingTable(table, ordered, self.facts.rows(table, ordered))
+
+    # ---------------------------------------------------------------- rows
+    def _rows(self, name: str, stack: list[str]) -> int | None:
+        if name in self.totals:
+            return self.totals[name]
+        if name not in self.models:
+            if name in self.existing:
+                return self.existing[name].total
+            return None
+        tspec = self.spec.tables[name]
+        model = self.models[name]
+        rows = tspec.rows
+        if isinstance(rows, int):
+            model.generated = rows
+        else:
+            if name in stack:
+                self.p.add(tspec.where, f"rows: per: forms a loop ({' -> '.join([*stack, name])})")
+                return None
+            if rows.parent not in self.schema.tables:
+                self.p.add(
+                    tspec.where, f"rows: per: {rows.parent!r} is not a table in the database"
+                )
+                return None
+            parents = self._rows(rows.parent, [*stack, name])
+            if parents is None:
+                return None
+            counts = _per_counts(self.spec.seed, name, parents, rows.min, rows.max)
+            offsets = [0]
+            for c in counts:
+                offsets.append(offsets[-1] + c)
+            self.layouts[name] = PerLayout(rows.parent, offsets, len(tspec.fixed))
+            model.generated = offsets[-1]
+        model.fixed = [dict(r) for r in tspec.fixed]
+        self.totals[name] = model.total
+        return model.total
+
+    def _layout(self, name: str) -> None:
+        self.models[name].layout = self.layouts.get(name)
+
+    # ---------------------------------------------------------------- refs
+    def _resolve_refs(self, tspec: TableSpec, table: Table) -> None:
+        model = self.models[table.name]
+        per = tspec.rows if isinstance(tspec.rows, PerSpec) else None
+        picks_to_parent: dict[str, list[ColumnModel]] = {}
+        for cm in model.columns.values():
+            where = tspec.columns[cm.name].where if cm.name in tspec.columns else tspec.where
+            fk = table.fk_of(cm.name)
+            gen = cm.generator
+            if not isinstance(gen, Ref):
+                if fk is not None and cm.origin == "spec" and not _all_null(gen):
+                    self.p.add(
+                        where,
+                        f"{cm.name} is a foreign key to {fk.ref_table}; use "
+                        f"{{ref: {fk.ref_table}.{fk.ref_columns[fk.columns.index(cm.name)]}}}",
+                    )
+                continue
+            if gen.table not in self.schema.tables:
+                self.p.add(where, f"ref to missing table {gen.table!r}")
+                continue
+            target_table = self.schema.tables[gen.table]
+            if gen.column not in target_table.columns:
+                self.p.add(where, f"ref to unknown column {gen.table}.{gen.column}")
+                continue
+            if fk is not None:
+                expected = (fk.ref_table, fk.ref_columns[fk.columns.index(cm.name)])
+                if (gen.table, gen.column) != expected:
+                    self.p.add(
+                        where,
+                        f"{cm.name} is a foreign key to {expected[0]}.{expected[1]}, "
+                        f"not {gen.table}.{gen.column}",
+                    )
+                    continue
+            if gen.table in self.models:
+                parent = self.models[gen.table]
+                gen.parent_count = parent.total
+                pcm = parent.columns.get(gen.column)
+                if pcm is None:
+                    self.p.add(where, f"ref target {gen.table}.{gen.column} is not generated")
+                    continue
+                if pcm.null_rate > 0:
+                    self.p.add(
+                        where,
+                        f"ref target {gen.table}.{gen.column} has null_rate; refs need values",
+                    )
+            elif gen.table in self.existing:
+                gen.parent_count = self.existing[gen.table].total
+            else:
+                self.p.add(where, f"ref to missing table {gen.table!r}")
+                continue
+            if gen.parent_count == 0 and model.total > 0 and gen.table != table.name:
+                self.p.add(
+                    where, f"ref to {gen.table}: the table has no rows and the spec adds none"
+                )
+            gen.self_ref = gen.table == table.name
+            gen.self_nullable = cm.column.nullable
+            if fk is not None and len(fk.columns) > 1:
+                gen.pick = "fk:" + ",".join(fk.columns)
+            else:
+                gen.pick = "col:" + cm.name
+            if per is not None and gen.table == per.parent and not gen.self_ref:
+                picks_to_parent.setdefault(gen.pick, []).append(cm)
+        if per is not None and picks_to_parent:
+            chosen: list[ColumnModel] | None = None
+            if per.via is not None:
+                for cms in picks_to_parent.values():
+                    if any(cm.name == per.via for cm in cms):
+                        chosen = cms
+                if chosen is None:
+                    self.p.add(tspec.where, f"rows: via: {per.via!r} is not a ref to {per.parent}")
+            elif len(picks_to_parent) == 1:
+                chosen = next(iter(picks_to_parent.values()))
+            else:
+                cols = sorted(cm.name for cms in picks_to_parent.values() for cm in cms)
+                self.p.add(
+                    tspec.where,
+                    f"several columns reference {per.parent} ({', '.join(cols)}); "
+                    "say which one groups the rows with rows: {per: ..., via: COLUMN}",
+                )
+            if chosen is not None:
+                for cm in chosen:
+                    assert isinstance(cm.generator, Ref)
+                    cm.generator.group_parent = _group_parent(model, cm.generator)
+
+    # ---------------------------------------------------------------- binding
+    def _bind(self, tspec: TableSpec, table: Table) -> None:
+        model = self.models[table.name]
+        order = self._eval_order(tspec, model)
+        model.order = order
+
+        def sibling_len(name: str) -> int | None:
+            cm = model.columns.get(name)
+            return cm.generator.max_len() if cm is not None else None
+
+        for name in order:
+            cm = model.columns[name]
+            where = tspec.columns[name].where if name in tspec.columns else tspec.where
+            label = (
+                ""
+                if cm.origin == "spec"
+                else f"column {name} (inferred {cm.generator.describe()}): "
+            )
+            ctx = BindContext(
+                table=table.name,
+                column=cm.column,
+                locale=self.spec.locale,
+                pools=self.pools,
+                pool_size=self.spec.pool_size,
+                rows=model.total,
+                sibling_max_len=sibling_len,
+            )
+            cm.generator.bind(ctx)
+            for message in ctx.problems:
+                self.p.add(where, label + message)
+            if ctx.problems:
+                continue
+            if cm.null_rate > 0 and not cm.column.nullable:
+                self.p.add(where, f"null_rate on NOT NULL column {name}")
+            self._conversion(cm, where)
+            if (
+                isinstance(cm.generator, Ref)
+                and cm.generator.table in self.models
+                and not cm.insert_null
+            ):
+                pass
+
+    def _eval_order(self, tspec: TableSpec, model: TableModel) -> list[str]:
+        order: list[str] = []
+        state: dict[str, int] = {}
+
+        def visit(name: str, path: list[str]) -> None:
+            if state.get(name) == 2:
+                return
+            if state.get(name) == 1:
+                self.p.add(
+                    tspec.where, f"template placeholders form a loop: {' -> '.join([*path, name])}"
+                )
+                return
+            state[name] = 1
+            cm = model.columns[name]
+            for dep in sorted(cm.generator.deps()):
+                if dep not in model.columns:
+                    where = tspec.columns[name].where if name in tspec.columns else tspec.where
+                    self.p.add(where, f"template placeholder {{{dep}}} is not a generated column")
+                    continue
+                visit(dep, [*path, name])
+            state[name] = 2
+            order.append(name)
+
+        for name in model.columns:
+            visit(name, [])
+        return order
+
+    def _conversion(self, cm: ColumnModel, where: str) -> None:
+        column = cm.column
+        gen = cm.generator
+        conv = converter_for(column)
+        values = gen.finite_values()
+        if values is not None and conv is not None:
+            bad = []
+            for v in values[:10_000]:
+                if v is None:
+                    continue
+                try:
+                    conv(v)
+                except ConversionError as exc:
+                    bad.append(str(exc))
+            if bad:
+                self.p.add(
+                    where, f"{gen.describe()} cannot fill {column.type_text} column: {bad[0]}"
+                )
+                return
+            if None in values and not column.nullable:
+                self.p.add(
+                    where, f"{gen.describe()} produces NULL for NOT NULL column {column.name}"
+                )
+        elif values is None:
+            types = gen.python_types() or set()
+            ok = _ACCEPTS.get(column.kind)
+            if ok is not None and types and not all(issubclass(t, ok) for t in types):
+                names = ", ".join(sorted(t.__name__ for t in types))
+                self.p.add(
+                    where,
+                    f"{gen.describe()} produces {names} values; the column is {column.type_text}",
+                )
+                return
+        if column.kind == "enum" and column.enum_values and values is not None:
+            outside = [v for v in values if v is not None and str(v) not in column.enum_values]
+            if outside:
+                self.p.add(
+                    where,
+                    f"{outside[0]!r} is not a value of enum {column.type_text} "
+                    f"({', '.join(column.enum_values)})",
+                )
+        if conv is not None and needs_conversion(column, gen.python_types()):
+            cm.converter = conv
+
+    # ---------------------------------------------------------------- fixed rows
+    def _fixed_rows(self, tspec: TableSpec, table: Table) -> None:
+        model = self.models[table.name]
+        converted = []
+        for row, where in zip(model.fixed, tspec.fixed_where, strict=True):
+            out = {}
+            for key, value in row.items():
+                column = table.columns.get(key)
+                if column is None:
+                    continue
+                if value is None and not column.nullable:
+                    self.p.add(where, f"{key}: NULL in a NOT NULL column")
+                    continue
+                conv = converter_for(column)
+                try:
+                    value = conv(value) if conv is not None else value
+                except ConversionError as exc:
+                    self.p.add(where, f"{key}: {exc}")
+                    continue
+                if column.kind == "enum" and column.enum_values and value not in column.enum_values:
+                    self.p.add(where, f"{key}: {value!r} is not a value of {column.type_text}")
+                rules = _effective_rules(column)
+                if not rules.accepts(value):
+                    self.p.add(
+                        where, f"{key}: {value!r} violates {rules.describe() or 'the column type'}"
+                    )
+                out[key] = value
+            converted.append(out)
+        model.fixed = converted
+        for cm in model.columns.values():
+            if isinstance(cm.generator, Sequence_):
+                cm.generator.exclude([r[cm.name] for r in converted if cm.name in r])
+        for cm in model.columns.values():
+            if not isinstance(cm.generator, Ref):
+                continue
+            gen = cm.generator
+            for row, where in zip(converted, tspec.fixed_where, strict=True):
+                if cm.name in row and row[cm.name] is not None:
+                    if gen.table in self.models:
+                        found = self.models[gen.table].index_of(gen.column, row[cm.name])
+                    elif gen.table in self.existing:
+                        found = self.existing[gen.table].index_of(gen.column, row[cm.name])
+                    else:
+                        continue
+                    if found is None and not _may_exist(self.models.get(gen.table), gen.column):
+                        self.p.add(
+                            where,
+                            f"{cm.name}: {row[cm.name]!r} is not a row of {gen.table}.{gen.column}",
+                        )
+
+    # ---------------------------------------------------------------- checks
+    def _checks(self, tspec: TableSpec, table: Table) -> None:
+        model = self.models[table.name]
+        names = {c.name for c in table.checks}
+        for trusted in tspec.trust_checks:
+            if trusted not in names:
+                self.p.add(
+                    tspec.where, f"trust_checks: table {table.name} has no CHECK named {trusted!r}"
+                )
+        for cm in model.columns.values():
+            where = tspec.columns[cm.name].where if cm.name in tspec.columns else tspec.where
+            if isinstance(cm.generator, Ref):
+                continue
+            rules = _effective_rules(cm.column, include_checks=False)
+            if not rules.empty():
+                for message in _violations(cm, rules):
+                    self.p.add(where, message)
+        for check in table.checks:
+            if check.name in tspec.trust_checks:
+                continue
+            if check.parsed is None:
+                involved = [c for c in check.columns if c in model.columns]
+                if involved or not check.columns:
+                    self.p.add(
+                        tspec.where,
+                        f"CHECK {check.name} ({check.sqltext.strip()}) cannot be interpreted "
+                        f"({check.error}); list it under trust_checks if the generators satisfy it",
+                    )
+                continue
+            for col_name, rules in check.parsed.rules.items():
+                found = model.columns.get(col_name)
+                if found is None:
+                    column = table.columns.get(col_name)
+                    if (
+                        rules.not_null
+                        and column is not None
+                        and column.nullable
+                        and not column.has_default
+                    ):
+                        self.p.add(
+                            tspec.where, f"CHECK {check.name} needs {col_name}; add it to columns"
+                        )
+                    continue
+                where = tspec.columns[col_name].where if col_name in tspec.columns else tspec.where
+                if rules.not_null and found.null_rate > 0:
+                    self.p.add(where, f"null_rate, but CHECK {check.name} requires a value")
+                if isinstance(found.generator, Ref):
+                    continue
+                for message in _violations(found, rules):
+                    self.p.add(where, message)
+
+    # ---------------------------------------------------------------- uniques
+    def _uniques(self, tspec: TableSpec, table: Table) -> None:
+        model = self.models[table.name]
+        sets: list[tuple[str, ...]] = []
+        for u in table.unique_sets():
+            if u not in sets:
+                sets.append(u)
+        for col in sorted(self.spec_unique[table.name]):
+            if (col,) not in sets:
+                sets.append((col,))
+        for u in tspec.unique:
+            unknown = [c for c in u if c not in table.columns]
+            if unknown:
+                self.p.add(tspec.where, f"unique: unknown column(s) {', '.join(unknown)}")
+            elif u not in sets:
+                sets.append(u)
+        sets.sort(key=len)
+        done: list[tuple[str, ...]] = []
+        claimed: dict[str, tuple[str, ...]] = {}
+        group_cols = {
+            cm.name
+            for cm in model.columns.values()
+            if isinstance(cm.generator, Ref) and cm.generator.group_parent is not None
+        }
+        for u in sets:
+            if any(set(d) <= set(u) for d in done):
+                continue
+            where = (
+                tspec.columns[u[0]].where if len(u) == 1 and u[0] in tspec.columns else tspec.where
+            )
+            label = f"unique ({', '.join(u)})"
+            free: list[str] = []
+            satisfied = False
+            for c in u:
+                cm = model.columns.get(c)
+                if cm is None:
+                    column = table.columns[c]
+                    if column.nullable and not column.has_default:
+                        satisfied = True  # always NULL: NULLs never collide
+                    continue
+                if cm.generator.injective or cm.null_rate >= 1:
+                    satisfied = True
+                elif c not in group_cols:
+                    free.append(c)
+            if satisfied:
+                done.append(u)
+                continue
+            grouped = model.layout is not None and any(c in group_cols for c in u)
+            need = model.layout.max_group() if grouped and model.layout else model.total
+            if grouped:
+                need = max(need, 0)
+            if not free:
+                if need <= 1:
+                    done.append(u)
+                else:
+                    self.p.add(
+                        where, f"impossible {label}: {need} rows would share the same values"
+                    )
+                continue
+            clash = [c for c in free if c in claimed]
+            if clash:
+                self.p.add(
+                    where,
+                    f"{label}: column {clash[0]} is already made unique for "
+                    f"({', '.join(claimed[clash[0]])}); give one of them a sequence or {{row}} template",
+                )
+                continue
+            partial = [
+                i
+                for i, row in enumerate(model.fixed)
+                if any(c in row for c in u) and not all(c in row for c in u)
+            ]
+            if partial:
+                self.p.add(
+                    tspec.fixed_where[partial[0]],
+                    f"{label}: a fixed row must set all of these columns or none",
+                )
+                continue
+            if (
+                grouped
+                and any(i for i, row in enumerate(model.fixed) if not all(c in row for c in u))
+                and model.fixed
+            ):
+                self.p.add(
+                    tspec.where, f"{label}: fixed rows of a per: table must set all of its columns"
+                )
+                continue
+            domains = []
+            for c in free:
+                d = self._domain(model, c, where, label)
+                if d is None:
+                    break
+                domains.append(d)
+            if len(domains) != len(free):
+                continue
+            excluded: dict[int | None, list[int]] = {}
+            fixed_full = [row for row in model.fixed if all(c in row for c in u)]
+            space = math.prod(d.size for d in domains)
+            excl_count = len(fixed_full)
+            if space < need + excl_count:
+                ext = next(
+                    (
+                        (i, model.columns[c].generator)
+                        for i, c in enumerate(free)
+                        if isinstance(model.columns[c].generator, Fake)
+                        and model.columns[c].generator.extensible_domain() is not None  # type: ignore[attr-defined]
+                    ),
+                    None,
+                )
+                if ext is not None:
+                    i, gen = ext
+                    assert isinstance(gen, Fake)
+                    base = gen.extensible_domain()
+                    assert base is not None
+                    other = space // base.size
+                    rounds = -(-(need + excl_count) // (other * len(base.base)))
+                    gen.set_rounds(rounds)
+                    domains[i] = gen.domain()
+                    space = math.prod(d.size for d in domains)
+                    limit = model.columns[free[i]].column.length
+                    longest = gen.max_len()
+                    if limit is not None and longest is not None and longest > limit:
+                        self.p.add(
+                            where,
+                            f"{label}: {need} distinct values of {gen.describe()} need variants "
+                            f"up to {longest} characters; the column holds {limit}",
+                        )
+                        continue
+                else:
+                    gens = ", ".join(model.columns[c].generator.describe() for c in free)
+                    self.p.add(
+                        where,
+                        f"impossible {label}: {need + excl_count} rows need distinct values but "
+                        f"{gens} give(s) only {space}",
+                    )
+                    continue
+            for row in fixed_full:
+                idx = []
+                for c, d in zip(free, domains, strict=True):
+                    idx.append(d.index_of(row[c]))
+                if any(i is None for i in idx):
+                    continue
+                code, mult = 0, 1
+                for i, d in zip(idx, domains, strict=True):
+                    assert i is not None
+                    code += i * mult
+                    mult *= d.size
+                group: int | None = None
+                if grouped:
+                    gcol = next(c for c in u if c in group_cols)
+                    gen = model.columns[gcol].generator
+                    assert isinstance(gen, Ref)
+                    group = self._parent_index(gen, row[gcol])
+                    if group is None:
+                        continue
+                excluded.setdefault(group, []).append(code)
+            ug = UniqueGroup(
+                key=(self.spec.seed, table.name, "unique", *u),
+                columns=free,
+                domains=domains,
+                layout=model.layout if grouped else None,
+                excluded=excluded,
+            )
+            for c in free:
+                model.columns[c].unique = ug
+                claimed[c] = u
+            done.append(u)
+
+    def _parent_index(self, gen: Ref, value: Any) -> int | None:
+        if gen.table in self.models:
+            return self.models[gen.table].index_of(gen.column, value)
+        if gen.table in self.existing:
+            return self.existing[gen.table].index_of(gen.column, value)
+        return None
+
+    def _domain(self, model: TableModel, column: str, where: str, label: str) -> Any:
+        cm = model.columns[column]
+        gen = cm.generator
+        if isinstance(gen, Ref):
+            parent_table = self.schema.tables[gen.table]
+            parent_model = self.models.get(gen.table)
+            if not _is_unique_column(parent_table, gen.column, parent_model):
+                self.p.add(
+                    where,
+                    f"{label}: {gen.table}.{gen.column} is not unique, so refs to it cannot be",
+                )
+                return None
+            table_name, col_name = gen.table, gen.column
+
+            def resolve(idx: Sequence[int]) -> list[Any]:
+                return self._resolve(table_name, col_name, idx)
+
+            def locate(value: Any) -> int | None:
+                return self._parent_index(gen, value)
+
+            gen.domain_ = RefDomain(gen.parent_count, resolve, locate)
+            return gen.domain_
+        d = gen.domain()
+        if d is None or d.size == 0:
+            self.p.add(
+                where, f"{label}: {gen.describe()} cannot be made unique (no finite set of values)"
+            )
+            return None
+        return d
+
+    # ---------------------------------------------------------------- order
+    def _order(self, names: list[str]) -> tuple[list[str], list[ForeignKey]]:
+        fks: list[ForeignKey] = []
+        nullable: dict[ForeignKey, bool] = {}
+        for name in names:
+            table = self.schema.tables[name]
+            model = self.models[name]
+            for fk in table.foreign_keys:
+                if fk.ref_table not in self.models:
+                    continue
+                generated = [
+                    c
+                    for c in fk.columns
+                    if c in model.columns and not _all_null(model.columns[c].generator)
+                ]
+                if not generated:
+                    continue
+                fks.append(fk)
+                nullable[fk] = all(table.columns[c].nullable for c in fk.columns)
+        order, problems = load_order(names, fks, nullable)
+        for message in problems:
+            self.p.add("", message)
+        for fk in order.deferred:
+            table = self.schema.tables[fk.table]
+            model = self.models[fk.table]
+            if not table.primary_key or not all(c in model.columns for c in table.primary_key):
+                self.p.add(
+                    self.spec.tables[fk.table].where,
+                    f"{fk.label} closes a foreign-key cycle and must be set after loading, "
+                    f"which needs a primary key on {fk.table}",
+                )
+            for c in fk.columns:
+                if c in self.models[fk.table].columns:
+                    self.models[fk.table].columns[c].insert_null = True
+        return order.tables, order.deferred
+
+
+_ACCEPTS: dict[str, tuple[type, ...]] = {}
+
+
+def _init_accepts() -> None:
+    import datetime as dt
+    import uuid
+    from decimal import Decimal
+
+    _ACCEPTS.update(
+        {
+            "int": (int,),
+            "decimal": (int, Decimal, float),
+            "float": (int, Decimal, float),
+            "bool": (bool, int),
+            "date": (dt.date,),
+            "datetime": (dt.date,),
+            "time": (dt.time, str),
+            "uuid": (uuid.UUID, str),
+            "bytes": (bytes, str),
+        }
+    )
+
+
+_init_accepts()
+
+
+def _all_null(gen: Generator) -> bool:
+    from dataops.demo.generators.choice import Constant
+
+    return isinstance(gen, Constant) and gen.value is None
+
+
+def _may_exist(model: TableModel | None, column: str) -> bool:
+    """Whether a fixed ref value might match a parent row we cannot locate by value."""
+    if model is None:
+        return False
+    cm = model.columns.get(column)
+    return cm is not None and not isinstance(cm.generator, Sequence_)
+
+
+def _effective_rules(column: Column, include_checks: bool = True) -> Rules:
+    """The column's CHECK rules plus what its type implies (length, integer range)."""
+    rules = Rules()
+    if include_checks:
+        rules.merge(column.rules)
+    if column.kind == "text" and column.length is not None:
+        rules.merge(Rules(max_len=column.length, sources=[f"{column.type_text} length"]))
+    if column.kind == "int" and column.int_min is not None:
+        rules.merge(
+            Rules(lo=column.int_min, hi=column.int_max, sources=[f"{column.type_text} range"])
+        )
+    return rules
+
+
+def _violations(cm: ColumnModel, rules: Rules) -> list[str]:
+    gen = cm.generator
+    conv = cm.converter or (lambda v: v)
+    values = gen.finite_values()
+    label = f"{gen.describe()}"
+    if values is not None:
+        bad = []
+        for v in values:
+            try:
+                cv = conv(v)
+            except ConversionError:
+                continue
+            if not rules.accepts(cv):
+                bad.append(v)
+        if bad:
+            shown = ", ".join(repr(b) for b in bad[:3])
+            return [f"{label} produces {shown}, which {rules.describe()} rejects"]
+        return []
+    problems = []
+    if rules.allowed is not None:
+        allowed = ", ".join(repr(v) for v in rules.allowed)
+        return [f"{label} cannot satisfy {rules.describe()}; use {{choice: [{allowed}]}}"]
+    if rules.lo is not None or rules.hi is not None or rules.excluded:
+        bounds = gen.bounds()
+        if bounds is None:
+            problems.append(f"{label} cannot be shown to satisfy {rules.describe()}")
+        else:
+            lo, hi = (conv(b) for b in bounds)
+            if not (rules.accepts(lo) and rules.accepts(hi)) and (
+                rules.lo is not None or rules.hi is not None
+            ):
+                problems.append(f"{label} ranges over [{lo}, {hi}], outside {rules.describe()}")
+            elif any(_between(x, bounds) for x in rules.excluded):
+                problems.append(f"{label} may produce a value {rules.describe()} excludes")
+    if rules.max_len is not None:
+        longest = gen.max_len()
+        if longest is None:
+            problems.append(f"{label}: cannot show values fit {rules.describe()}")
+        elif longest > rules.max_len:
+            problems.append(
+                f"{label} produces text up to {longest} characters; {rules.describe()} allows {rules.max_len}"
+            )
+    if rules.min_len:
+        shortest = _min_len(gen)
+        if shortest is None or shortest < rules.min_len:
+            problems.append(
+                f"{label} may produce text shorter than {rules.min_len} ({rules.describe()})"
+            )
+    return problems
+
+
+def _between(x: Any, bounds: tuple[Any, Any]) -> bool:
+    try:
+        return bool(bounds[0] <= x <= bounds[1])
+    except TypeError:
+        return False
+
+
+def _min_len(gen: Generator) -> int | None:
+    if isinstance(gen, Template):
+        return sum(len(lit) for lit, _, _ in gen.parts) + sum(
+            1 for _, f, _ in gen.parts if f == "row"
+        )
+    if isinstance(gen, Sequence_):
+        return 1
+    return None
+
+
+def _per_counts(seed: int, table: str, parents: int, lo: int, hi: int) -> list[int]:
+    if hi == lo:
+        return [lo] * parents
+    stream = Stream(derive_key(seed, table, "*", "per"))
+    span = hi - lo + 1
+    return [lo + ((w * span) >> 64) for w in stream.words(range(parents))]
+
+
+def _group_parent(model: TableModel, gen: Ref) -> Any:
+    """rows -> parent row of each row's group (fixed rows pick like any ref)."""
+
+    def parents(rows: Sequence[int]) -> list[int | None]:
+        layout = model.layout
+        assert layout is not None
+        fixed = layout.fixed_count
+        out: list[int | None] = []
+        stream = model.stream("*", "ref", gen.pick)
+        n = gen.parent_count
+        for r in rows:
+            if r < fixed:
+                out.append((stream.word(r) * n) >> 64 if n else None)
+            else:
+                gk = layout.group_of(r)
+                out.append(gk[0] if gk is not None else None)
+        return out
+
+    return parents
+
+
+def build_plan(spec: Spec, schema: Schema, facts: DbFacts, pools: PoolStore | None = None) -> Plan:
+    """Check ``spec`` against ``schema``; raise ConfigError listing every problem."""
+    return Planner(spec, schema, facts, pools or PoolStore(spec.pool_size)).build()
