@@ -30,6 +30,10 @@ _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?")
 _PG_DOLLAR = re.compile(r"\$([A-Za-z_\x80-\U0010ffff][A-Za-z0-9_\x80-\U0010ffff]*)?\$")
 _PG_PARAM = re.compile(r"\$[0-9]+")
 _NEXT_WORD = re.compile(r"\s*([A-Za-z_]+)")
+_SPACE = re.compile(r"\s+")
+# characters that never start a token the splitter cares about (runs of them are skipped)
+_PUNCT_CHARS = frozenset(",.=<>+*%!:@&|^~{}?]")
+_PUNCT = re.compile(r"[,.=<>+*%!:@&|^~{}?\]]+")
 
 # closing pattern (regex from just after the opening quote) per dialect and quote
 _STD_SQ = re.compile(r"(?:[^']|'')*'")
@@ -74,6 +78,7 @@ class _Scanner:
         self.dialect = dialect
         self.n = len(sql)
         self.statements: list[Statement] = []
+        self._line_at = (0, 1)  # (offset, line) of the last line computed, to count incrementally
         self._reset(0)
 
     def _reset(self, pos: int) -> None:
@@ -94,7 +99,9 @@ class _Scanner:
         if self.stmt_start is not None:
             text = self.sql[self.stmt_start : end].rstrip()
             if text:
-                line, _ = line_col(self.sql, self.stmt_start)
+                offset, line = self._line_at
+                line += self.sql.count("\n", offset, self.stmt_start)
+                self._line_at = (self.stmt_start, line)
                 self.statements.append(
                     Statement(text, self.stmt_start, line, tuple(self.words[:MAX_WORDS]))
                 )
@@ -171,7 +178,11 @@ class _Scanner:
         while i < n:
             c = sql[i]
             if c.isspace():
-                i += 1
+                i = _SPACE.match(sql, i).end()  # type: ignore[union-attr]
+                continue
+            if c in _PUNCT_CHARS:
+                self._mark(i)
+                i = _PUNCT.match(sql, i).end()  # type: ignore[union-attr]
                 continue
             if (
                 c == "-"
