@@ -666,6 +666,10 @@ class Migrator:
                 if current
                 else ""
             )
+            # a file that opened its own transaction may have left it open (and aborted):
+            # end it as closing the session would, so the history can still be written
+            with contextlib.suppress(Exception):
+                backend.rollback()
             hint = self._recovery_hint(step, statements, done, current)
             if guard.triggered:
                 self._record_failure(backend, rec, "cancelled", f"{guard.signal_name}{where}", True)

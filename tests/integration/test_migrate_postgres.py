@@ -161,6 +161,18 @@ def test_non_transactional_file_keeps_dirty_semantics(pg_db: str, tmp_path: Path
     assert [(a.version, a.mode) for a in result.applied] == [(5, "no-transaction")]
     assert version_row(pg_db) == [(5, False)]
 
+    # a BEGIN/COMMIT wrapper is absorbed; any other transaction control means dirty semantics
+    (folder / "6_wrapped.up.sql").write_text("BEGIN;\nCREATE TABLE t6 (id int);\nCOMMIT;\n")
+    (folder / "7_own_tx.up.sql").write_text(
+        "BEGIN;\nCREATE TABLE t7 (id int);\nCOMMIT;\nBEGIN;\nSELECT * FROM nope;\nCOMMIT;\n"
+    )
+    assert [(a.version, a.mode) for a in m.up(1).applied] == [(6, "transaction")]
+    with pytest.raises(MigrationError, match=r"7_own_tx\.up\.sql failed at line 5"):
+        m.up()
+    assert version_row(pg_db) == [(7, True)]
+    assert rows(pg_db, "SELECT to_regclass('t7') IS NOT NULL") == [(True,)]
+    assert history(pg_db)[-1] == (7, "up", "failed")
+
 
 def test_checksum_and_out_of_order_from_the_cli(pg_db: str, tmp_path: Path, run_cli: Run) -> None:
     folder = copy_sample("postgres", tmp_path)
