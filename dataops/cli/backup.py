@@ -62,6 +62,8 @@ def archive_config_cmd(ctx: click.Context, write_config: Path | None, as_json: b
     click.echo("# postgresql.conf (then restart PostgreSQL; archive_mode needs a restart)")
     for line in result.archive.lines():
         click.echo(line)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if result.written:
         click.echo(
             f"wrote {result.archive.config_path} (mode 0600) and {result.archive.wrapper_path},"

@@ -198,8 +198,9 @@ def test_point_in_time_restore_chain(
     with restored_conn(server, result["url"]) as conn:
         assert checksum(conn) == at_t
         with conn.cursor() as cur:
-            cur.execute("select pg_is_in_recovery()")
-            assert cur.fetchone() == (False,)
+            cur.execute("select pg_is_in_recovery(), current_setting('archive_mode')")
+            # promoted, and not archiving a new timeline into the primary's archive
+            assert cur.fetchone() == (False, "off")
 
     last = run_cli(
         "backup",
@@ -336,13 +337,24 @@ def test_storage_down_exits_3_without_credentials(
     own = start_minio()
     try:
         bucket = own.create_bucket("down")
-        _server, env = archived_cluster(
+        server, env = archived_cluster(
             run_cli, pg_factory, base_env(own, bucket, walg_bin, workdir)
         )
         wrapper = workdir / "walg-fetch.sh"
         dest = workdir / "fetched"
         # a segment that is not in the archive: "not found" -> 1, PostgreSQL may end recovery
         assert run_as_postgres([str(wrapper), "0000000100000000000000AA", str(dest)]) == 1
+
+        server.execute("alter system set archive_command = '/bin/true'")
+        server.execute("select pg_reload_conf()")
+        time.sleep(0.3)
+        drift = run_cli("backup", "pg", "check", "--json", env=env)
+        assert drift.returncode == 3
+        items = {i["name"]: i for i in json.loads(drift.stdout)["checks"]}
+        assert items["storage"]["ok"] and items["database"]["ok"]
+        assert (
+            not items["archive_command"]["ok"] and "/bin/true" in items["archive_command"]["detail"]
+        )
 
         own.stop()
         # storage unreachable: > 125, PostgreSQL stops recovery instead of ending it early
