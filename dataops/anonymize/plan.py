@@ -9,6 +9,7 @@ that, :meth:`Plan.action` and :meth:`Plan.transformer` drive the engine.
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -139,7 +140,7 @@ class Plan:
             if rule.action == "keep":
                 continue
             if rule.action == "null":
-                fns.append((index, ColumnFns(_null_column, _null_column)))
+                fns.append((index, NULL_FNS))
                 continue
             assert rule.spec is not None
             family = get_family(rule.spec.name)
@@ -205,9 +206,11 @@ class Plan:
             value_fn = self._value_fn(spec, ctx.encoding, type_key)
             safe = family.output_safe(spec, ctx)
             guard = UniqueGuard(f"{table.qualified}.{column}") if spec.unique else None
-            fast = family.build_fast(spec, derive_key(self.rules.secret, spec.canonical()), ctx)
+            derived = derive_key(self.rules.secret, spec.canonical())
+            fast = family.build_fast(spec, derived, ctx)
             raw = _column_wrapper(value_fn, guard, safe, fast)
-            fns = ColumnFns(_cached(raw, family.cacheable), raw)
+            kernel = family.build_kernel(spec, derived, ctx)
+            fns = ColumnFns(_cached(raw, family.cacheable), raw, kernel, guard)
             self._column_fns[key] = fns
         return fns
 
@@ -473,6 +476,13 @@ def _order_templates(templates: Iterable[TemplateColumn]) -> list[TemplateColumn
 
 def _null_column(raw: bytes) -> bytes:
     return copytext.NULL
+
+
+def _null_kernel(values: Sequence[bytes]) -> Iterable[bytes]:
+    return itertools.repeat(copytext.NULL, len(values))
+
+
+NULL_FNS = ColumnFns(_null_column, _null_column, _null_kernel)
 
 
 def _column_wrapper(

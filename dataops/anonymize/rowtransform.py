@@ -10,12 +10,15 @@ touched: the bytes of the row around them are re-joined as they were.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Mapping, Sequence
+import itertools
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from dataops.anonymize import copytext
 from dataops.anonymize.engine_api import TableData
+from dataops.anonymize.transforms.base import Kernel
 from dataops.errors import OperationError
 
 ColumnFn = Callable[[bytes], bytes]
@@ -35,24 +38,43 @@ class UniqueGuard:
         self.limit = limit
         self.seen: dict[int, int] = {}
 
+    def check_block(self, ins: Sequence[bytes], outs: Sequence[bytes]) -> None:
+        """The same check for a whole column block, with set operations in C."""
+        if len(set(outs)) != len(set(ins)):
+            self._collision()
+        seen = self.seen
+        if len(seen) >= self.limit:
+            return
+        pairs = dict(zip(map(hash, outs), map(hash, ins), strict=True))
+        for h_out in pairs.keys() & seen.keys():
+            if seen[h_out] != pairs[h_out]:
+                self._collision()
+        seen.update(pairs)
+
+    def _collision(self) -> None:
+        raise OperationError(
+            f"unique: two different values of {self.where} were anonymized to the same "
+            "value (a collision); change the transform's parameters (e.g. a longer hash)"
+        )
+
     def check(self, raw: bytes, out: bytes) -> None:
         seen = self.seen
         if len(seen) >= self.limit:
             return
         h_in = hash(raw)
         if seen.setdefault(hash(out), h_in) != h_in:
-            raise OperationError(
-                f"unique: two different values of {self.where} were anonymized to the same "
-                "value (a collision); change the transform's parameters (e.g. a longer hash)"
-            )
+            self._collision()
 
 
 @dataclass(frozen=True)
 class ColumnFns:
-    """A column's function with and without the LRU cache (the transformer picks)."""
+    """How to transform one column: per value with or without the LRU cache, or a whole
+    column at once with a kernel (C-level map chains); the transformer picks per block."""
 
     cached: ColumnFn
     raw: ColumnFn
+    kernel: Kernel | None = None
+    guard: UniqueGuard | None = None
 
 
 @dataclass
@@ -63,8 +85,34 @@ class TemplateColumn:
     refs: list[str] = field(default_factory=list)
 
 
-# a column whose first block has more than this share of distinct values skips the cache
-DISTINCT_SHARE_UNCACHED = 0.6
+# a column block with more than this share of distinct values skips the LRU cache
+DISTINCT_SHARE_UNCACHED = 0.5
+_BACKSLASH = itertools.repeat(b"\\")
+
+
+def _run_kernel(kernel: Kernel, column: tuple[bytes, ...]) -> Iterable[bytes] | None:
+    """Apply a kernel to a column block; NULLs pass, other escaped values decline it."""
+    escaped = sum(map(operator.contains, column, _BACKSLASH))
+    if not escaped:
+        return kernel(column)
+    nulls = column.count(copytext.NULL)
+    if nulls != escaped:
+        return None  # values with escapes: the per-value path unescapes them
+    positions = []
+    at = -1
+    for _ in range(nulls):
+        at = column.index(copytext.NULL, at + 1)
+        positions.append(at)
+    values = list(column)
+    for at in positions:
+        values[at] = b""
+    result = kernel(values)
+    if result is None:
+        return None
+    out = list(result)
+    for at in positions:
+        out[at] = copytext.NULL
+    return out
 
 
 class RowTransformer:
@@ -88,7 +136,6 @@ class RowTransformer:
         self.ncols = len(self.columns)
         self.fns: list[tuple[int, ColumnFn]] = [(i, f.cached) for i, f in fns]
         self._choices = list(fns)
-        self._decided = False
         self.templates = list(templates)
         self.rows = 0
         self._tail = b""
@@ -146,27 +193,28 @@ class RowTransformer:
             for n, p in enumerate(parts):
                 if len(p) != width:
                     raise self._bad_row(lines[n], n)
-        if not self._decided:
-            self._decide(parts)
         cols: list[Any] = list(zip(*parts, strict=True))
-        for i, f in self.fns:
-            cols[i] = map(f, cols[i])
+        for i, fns in self._choices:
+            cols[i] = self._column(cols[i], fns)
         self.rows += len(lines)
         return b"\n".join(map(b"\t".join, zip(*cols, strict=True))) + b"\n"
 
-    def _decide(self, parts: list[list[bytes]]) -> None:
-        """Skip the LRU cache for columns whose values rarely repeat (cache misses cost)."""
-        self._decided = True
-        if len(parts) < 1000:
-            self._decided = False  # too few rows to judge; stay cached
-            return
-        sample = parts[:5000]
-        fns = []
-        for i, choice in self._choices:
-            distinct = len({p[i] for p in sample})
-            use_raw = distinct > DISTINCT_SHARE_UNCACHED * len(sample)
-            fns.append((i, choice.raw if use_raw else choice.cached))
-        self.fns = fns
+    def _column(self, column: tuple[bytes, ...], fns: ColumnFns) -> Iterable[bytes]:
+        """One block of one column: a kernel for columns of mostly distinct values, the
+        cached per-value function for repetitive ones, the uncached one otherwise."""
+        many = len(column) >= 64
+        distinct = len(set(column)) if many and (fns.kernel is not None or fns.guard) else 0
+        mostly_distinct = distinct > DISTINCT_SHARE_UNCACHED * len(column)
+        if fns.kernel is not None and (mostly_distinct or fns.guard is not None or not many):
+            out = _run_kernel(fns.kernel, column)
+            if out is not None:
+                if fns.guard is not None:
+                    out = list(out)
+                    fns.guard.check_block(column, out)
+                return out
+        if fns.guard is not None or mostly_distinct:
+            return map(fns.raw, column)
+        return map(fns.cached, column)
 
     def _bad_row(self, line: bytes, n: int) -> OperationError:
         fields = line.count(b"\t") + 1

@@ -13,21 +13,24 @@ import datetime as dt
 import decimal
 import functools
 import hashlib
+import itertools
 import json
+import operator
 import threading
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from dataops.anonymize.transforms.base import (
     BuildContext,
     Family,
+    Kernel,
+    Keyed,
     Param,
     ParamError,
     TransformSpec,
     ValueFn,
     int_range,
-    keyed_state,
     needs_escape,
     register,
 )
@@ -150,14 +153,30 @@ class FakeFamily(Family):
             )
         ]
         n = len(values)
-        new = keyed_state(key, 8).copy
+        blake = hashlib.blake2b
 
         def fn(value: bytes) -> bytes:
-            h = new()
-            h.update(value)
-            return values[int.from_bytes(h.digest()) % n]
+            return values[int.from_bytes(blake(key + value, digest_size=8).digest()) % n]
 
         return fn
+
+    def build_kernel(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> Kernel | None:
+        if not self.output_safe(spec, ctx):
+            return None
+        locale = spec.params.get("locale") or ctx.default_locale
+        values = [
+            ctx.encode_new(v)
+            for v in pool(
+                spec.params["provider"], locale, spec.params.get("args"), spec.params["pool_size"]
+            )
+        ]
+        keyed = Keyed(key, 8)
+        n = len(values)
+
+        def kernel(column: Sequence[bytes]) -> Iterable[bytes]:
+            return map(values.__getitem__, keyed.indexes(column, n))
+
+        return kernel
 
 
 def _ascii_slug(text: str) -> str:
@@ -206,22 +225,14 @@ class Email(Family):
 
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
         locale = spec.params.get("locale") or ctx.default_locale
-        firsts = [_ascii_slug(v) for v in pool("first_name", locale)]
-        lasts = [_ascii_slug(v) for v in pool("last_name", locale)]
-        # NAME_PAIRS "first.last." prefixes, paired by a fixed permutation (data independent)
-        names = [
-            f"{firsts[i % len(firsts)]}.{lasts[(i * 7919 + i // len(firsts)) % len(lasts)]}.".encode()
-            for i in range(NAME_PAIRS)
-        ]
+        names = _name_pairs(locale)
         keep_domain = spec.params["domain"] == "keep"
         at_domain = b"@" + str(spec.params["domain"]).encode()
         tag_bytes = 10 if spec.unique else 3  # 20 / 6 hex digits
-        new = keyed_state(key, 16).copy
+        blake = hashlib.blake2b
 
         def fn(value: bytes) -> bytes:
-            h = new()
-            h.update(value)
-            d = h.digest()
+            d = blake(key + value, digest_size=16).digest()
             local = names[int.from_bytes(d[14:16]) % NAME_PAIRS] + d[:tag_bytes].hex().encode()
             if keep_domain:
                 at = value.rfind(b"@")
@@ -229,6 +240,41 @@ class Email(Family):
             return local + at_domain
 
         return fn
+
+    def build_kernel(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> Kernel | None:
+        if spec.params["domain"] == "keep":
+            return None
+        locale = spec.params.get("locale") or ctx.default_locale
+        names = _name_pairs(locale)
+        at_domain = b"@" + str(spec.params["domain"]).encode()
+        keyed = Keyed(key, 16)
+        tag = operator.itemgetter(slice(0, 10 if spec.unique else 3))
+        pick = operator.itemgetter(slice(14, 16))
+        hexed = bytes.hex
+        encode = str.encode
+        add = bytes.__add__
+
+        def kernel(column: Sequence[bytes]) -> Iterable[bytes]:
+            digests = list(keyed.digests(column))
+            local = map(
+                names.__getitem__,
+                map(NAME_PAIRS.__rmod__, map(int.from_bytes, map(pick, digests))),
+            )
+            tags = map(encode, map(hexed, map(tag, digests)))
+            return map(add, map(add, local, tags), itertools.repeat(at_domain))
+
+        return kernel
+
+
+@functools.cache
+def _name_pairs(locale: str) -> list[bytes]:
+    """NAME_PAIRS ``first.last.`` prefixes, paired by a fixed permutation (data independent)."""
+    firsts = [_ascii_slug(v) for v in pool("first_name", locale)]
+    lasts = [_ascii_slug(v) for v in pool("last_name", locale)]
+    return [
+        f"{firsts[i % len(firsts)]}.{lasts[(i * 7919 + i // len(firsts)) % len(lasts)]}.".encode()
+        for i in range(NAME_PAIRS)
+    ]
 
 
 register(FakeFamily())

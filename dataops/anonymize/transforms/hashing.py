@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import operator
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from dataops.anonymize.transforms.base import (
     BuildContext,
     Family,
+    Kernel,
+    Keyed,
     Param,
     TransformSpec,
     ValueFn,
     int_range,
-    keyed_state,
     needs_escape,
     register,
 )
@@ -47,14 +50,27 @@ class Hash(Family):
         length = int(spec.params["length"])
         size = (length + 1) // 2
         prefix = ctx.encode_new(str(spec.params["prefix"]))
-        new = keyed_state(key, size).copy
+        blake = hashlib.blake2b
 
         def fn(value: bytes) -> bytes:
-            h = new()
-            h.update(value)
-            return prefix + h.hexdigest()[:length].encode()
+            return prefix + blake(key + value, digest_size=size).hexdigest()[:length].encode()
 
         return fn
+
+    def build_kernel(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> Kernel | None:
+        if not self.output_safe(spec, ctx):
+            return None
+        length = int(spec.params["length"])
+        keyed = Keyed(key, (length + 1) // 2)
+        prefix = ctx.encode_new(str(spec.params["prefix"]))
+        cut = operator.itemgetter(slice(0, length))
+        encode = str.encode
+
+        def kernel(values: Sequence[bytes]) -> Iterable[bytes]:
+            out = map(encode, map(cut, keyed.hexdigests(values)))
+            return map(prefix.__add__, out) if prefix else out
+
+        return kernel
 
 
 class Uuid(Family):
@@ -75,12 +91,10 @@ class Uuid(Family):
         return self.build(spec, key, ctx)
 
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
-        new = keyed_state(key, 16).copy
+        blake = hashlib.blake2b
 
         def fn(value: bytes) -> bytes:
-            h = new()
-            h.update(value)
-            d = bytearray(h.digest())
+            d = bytearray(blake(key + value, digest_size=16).digest())
             d[6] = (d[6] & 0x0F) | 0x40
             d[8] = (d[8] & 0x3F) | 0x80
             x = d.hex()

@@ -8,6 +8,7 @@ integer type range), so it fits the column's ``numeric(p, s)`` / ``int`` type.
 from __future__ import annotations
 
 import decimal
+import hashlib
 import re
 
 from dataops.anonymize.transforms.base import (
@@ -16,7 +17,6 @@ from dataops.anonymize.transforms.base import (
     Param,
     TransformSpec,
     ValueFn,
-    keyed_state,
     register,
 )
 from dataops.errors import OperationError
@@ -47,13 +47,11 @@ class NumberNoise(Family):
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
         ratio = decimal.Decimal(str(spec.params["ratio"]))
         type_max = _INT_RANGES.get(ctx.column_type.lower())
-        new = keyed_state(key, 8).copy
+        blake = hashlib.blake2b
         dctx = decimal.Context(prec=60)
 
         def fn(value: bytes) -> bytes:
-            h = new()
-            h.update(value)
-            r = int.from_bytes(h.digest())
+            r = int.from_bytes(blake(key + value, digest_size=8).digest())
             unit = decimal.Decimal(r) / decimal.Decimal(2**64 - 1) * 2 - 1  # [-1, 1]
             factor = dctx.add(1, dctx.multiply(unit, ratio))
             m = _NUMBER.match(value)

@@ -8,6 +8,7 @@ and zones survive.  ``infinity`` / ``-infinity`` are not personal data and pass.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 
 from dataops.anonymize.transforms.base import (
@@ -17,7 +18,6 @@ from dataops.anonymize.transforms.base import (
     TransformSpec,
     ValueFn,
     int_range,
-    keyed_state,
     register,
 )
 from dataops.errors import OperationError
@@ -37,7 +37,7 @@ class DateShift(Family):
 
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
         max_days = int(spec.params["max_days"])
-        new = keyed_state(key, 8).copy
+        blake = hashlib.blake2b
 
         def fn(value: bytes) -> bytes:
             m = _DATE.match(value)
@@ -45,9 +45,7 @@ class DateShift(Family):
                 if value in (b"infinity", b"-infinity"):
                     return value
                 raise OperationError("date_shift: a value is not a date or timestamp")
-            h = new()
-            h.update(value)
-            r = int.from_bytes(h.digest()) % (2 * max_days)
+            r = int.from_bytes(blake(key + value, digest_size=8).digest()) % (2 * max_days)
             days = r - max_days if r < max_days else r - max_days + 1  # never 0
             bc = value.endswith(b" BC")
             try:

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from dataops.anonymize import copytext
 from dataops.anonymize.transforms.base import (
     BuildContext,
     Family,
+    Kernel,
+    Keyed,
     Param,
     ParamError,
     TransformSpec,
     ValueFn,
     int_range,
-    keyed_state,
     needs_escape,
     register,
 )
@@ -38,6 +43,31 @@ class Mask(Family):
         if needs_escape(str(spec.params["char"])):
             return None
         return self.build(spec, key, ctx)
+
+    def build_kernel(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> Kernel | None:
+        first = int(spec.params["keep_first"])
+        last = int(spec.params["keep_last"])
+        char_b = ctx.encode_new(str(spec.params["char"]))
+        if (first and last) or len(char_b) != 1 or needs_escape(str(spec.params["char"])):
+            return None
+        longest = 256
+        masks = [char_b * max(0, n - first - last) for n in range(longest + 1)]
+        add = bytes.__add__
+        head = operator.itemgetter(slice(0, first))
+        tail = operator.itemgetter(slice(-last, None)) if last else None
+
+        def kernel(column: Sequence[bytes]) -> Iterable[bytes] | None:
+            lengths = list(map(len, column))
+            if max(lengths, default=0) > longest or not b"".join(column).isascii():
+                return None  # characters, not bytes, are masked: the value path handles it
+            stars = map(masks.__getitem__, lengths)
+            if tail is not None:
+                return map(add, stars, map(tail, column))
+            if first:
+                return map(add, map(head, column), stars)
+            return stars
+
+        return kernel
 
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
         first = int(spec.params["keep_first"])
@@ -85,6 +115,15 @@ class Constant(Family):
 
     def output_safe(self, spec: TransformSpec, ctx: BuildContext) -> bool:
         return _all_safe([spec.params["value"]])
+
+    def build_kernel(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> Kernel | None:
+        raw = spec.params["value"]
+        out = copytext.escape(None if raw is None else ctx.encode_new(_scalar(raw).decode()))  # type: ignore[union-attr]
+
+        def kernel(column: Sequence[bytes]) -> Iterable[bytes]:
+            return itertools.repeat(out, len(column))
+
+        return kernel
 
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
         raw = spec.params["value"]
@@ -152,18 +191,29 @@ class Choice(Family):
     def output_safe(self, spec: TransformSpec, ctx: BuildContext) -> bool:
         return _all_safe(list(spec.params["values"]))
 
+    def build_kernel(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> Kernel | None:
+        values = [
+            copytext.escape(None if v is None else ctx.encode_new(_scalar(v).decode()))  # type: ignore[union-attr]
+            for v in spec.params["values"]
+        ]
+        keyed = Keyed(key, 8)
+        n = len(values)
+
+        def kernel(column: Sequence[bytes]) -> Iterable[bytes]:
+            return map(values.__getitem__, keyed.indexes(column, n))
+
+        return kernel
+
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
         values = [
             None if v is None else ctx.encode_new(_scalar(v).decode())  # type: ignore[union-attr]
             for v in spec.params["values"]
         ]
         n = len(values)
-        new = keyed_state(key, 8).copy
+        blake = hashlib.blake2b
 
         def fn(value: bytes) -> bytes | None:
-            h = new()
-            h.update(value)
-            return values[int.from_bytes(h.digest()) % n]
+            return values[int.from_bytes(blake(key + value, digest_size=8).digest()) % n]
 
         return fn
 
