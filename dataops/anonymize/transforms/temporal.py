@@ -50,11 +50,15 @@ class DateShift(Family):
             bc = value.endswith(b" BC")
             try:
                 day = dt.date(int(m[1]), int(m[2]), int(m[3]))
-                shifted = day + dt.timedelta(days=-days if bc else days)
-            except (ValueError, OverflowError):
+            except ValueError:
                 raise OperationError(
-                    "date_shift: a value is outside the years 1..9999 this transform supports"
+                    "date_shift: a value is not a valid date in the years 1..9999"
                 ) from None
+            delta = dt.timedelta(days=-days if bc else days)
+            try:
+                shifted = day + delta
+            except OverflowError:  # at the ends of the calendar, shift the other way
+                shifted = day - delta
             return (
                 f"{shifted.year:04d}-{shifted.month:02d}-{shifted.day:02d}".encode()
                 + value[m.end() :]
