@@ -16,6 +16,7 @@ with the project's own ``env.py``.  Around it, dataops
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import logging
@@ -251,7 +252,9 @@ class AlembicMigrator:
         if not config_path.is_file():
             raise ConfigError(f"Alembic config {config_path} does not exist")
         self.stdout = io.StringIO()
-        cfg = Config(str(config_path), stdout=self.stdout)
+        # quiet: Alembic's "Generating ... done" messages would go to stdout
+        opts = argparse.Namespace(quiet=True, x=[], verbose=False)
+        cfg = Config(str(config_path), stdout=self.stdout, cmd_opts=opts)
         try:
             cfg.file_config  # noqa: B018 - load now, while config_file_name is set
         except Exception as exc:

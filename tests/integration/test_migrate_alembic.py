@@ -65,6 +65,11 @@ def test_upgrade_downgrade_from_the_cli(pg_db: str, project: Path, run_cli: Run)
         ("b2", "down", "success"),
     ]
 
+    created = run_cli(*base, "--json", "create", "add thing", env=env)
+    assert created.returncode == 0, created.stderr
+    made = json.loads(created.stdout)  # nothing but the JSON on stdout
+    assert f"revision: str = {made['version']!r}" in Path(made["path"]).read_text()
+
 
 def test_alembic_api_round_trip_checksums_and_lock(pg_db: str, project: Path) -> None:
     m = AlembicMigrator(project, pg_db, lock_timeout=5)
