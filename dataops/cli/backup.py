@@ -245,8 +245,8 @@ def restore_cmd(
         click.echo(f"log: {result.log_file}")
     else:
         click.echo(
-            f"start it with: pg_ctl -D {result.target_dir} start  (as {result.owner}); "
-            "it recovers from the archive, then promotes"
+            f"start it as {result.owner} with: pg_ctl -D {result.target_dir} -o '-p PORT' "
+            "-l LOGFILE start  (it recovers from the archive, then promotes)"
         )
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from dataops import tools
 from dataops.execute import run
-from tests.harness.common import go_tool, service_dir
+from tests.harness.common import free_port, go_tool, service_dir
 from tests.harness.minio import MinioServer, start_minio
 from tests.harness.postgres import OS_USER, PgServer
 
@@ -328,7 +328,29 @@ def run_as_postgres(argv: list[str], timeout: float = 120) -> int:
     return run(argv, user=OS_USER, timeout=timeout, ok_codes=range(256)).returncode
 
 
-def test_storage_down_exits_3_without_credentials(
+def pg_ctl_start(data: Path, port: int) -> int:
+    """``pg_ctl start`` of a restored directory as the PostgreSQL OS user; its exit code."""
+    return run(
+        [
+            tools.find("pg_ctl"),
+            "-D",
+            data,
+            "-l",
+            data / "log" / "manual.log",
+            "-o",
+            f"-p {port}",
+            "-w",
+            "-t",
+            "60",
+            "start",
+        ],
+        user=OS_USER,
+        timeout=90,
+        ok_codes=(0, 1),
+    ).returncode
+
+
+def test_storage_down_exits_3_and_never_ends_recovery_early(
     run_cli: RunCli,
     pg_factory: Callable[..., PgServer],
     walg_bin: str,
@@ -345,6 +367,17 @@ def test_storage_down_exits_3_without_credentials(
         # a segment that is not in the archive: "not found" -> 1, PostgreSQL may end recovery
         assert run_as_postgres([str(wrapper), "0000000100000000000000AA", str(dest)]) == 1
 
+        pgbench(server, "-i", "-s", "1", "-q")
+        assert run_cli("backup", "pg", "push", env=env).returncode == 0
+        pgbench(server, "-t", "200", "-n")
+        latest = checksum(server)
+        switch_and_wait_archived(server)
+        target = workdir / "restore-outage"
+        fetched = run_cli("backup", "pg", "restore", "--target-dir", str(target), env=env)
+        assert fetched.returncode == 0, fetched.stdout + fetched.stderr
+        (target / "log").mkdir(exist_ok=True)
+        run(["chown", f"{OS_USER}:", target / "log"], timeout=10)
+
         server.execute("alter system set archive_command = '/bin/true'")
         server.execute("select pg_reload_conf()")
         time.sleep(0.3)
@@ -352,9 +385,8 @@ def test_storage_down_exits_3_without_credentials(
         assert drift.returncode == 3
         items = {i["name"]: i for i in json.loads(drift.stdout)["checks"]}
         assert items["storage"]["ok"] and items["database"]["ok"]
-        assert (
-            not items["archive_command"]["ok"] and "/bin/true" in items["archive_command"]["detail"]
-        )
+        assert not items["archive_command"]["ok"]
+        assert "/bin/true" in items["archive_command"]["detail"]
 
         own.stop()
         # storage unreachable: > 125, PostgreSQL stops recovery instead of ending it early
@@ -365,8 +397,28 @@ def test_storage_down_exits_3_without_credentials(
             text = out.stdout + out.stderr
             assert out.returncode == 3, (command, text)
             assert "unreachable" in out.stderr, (command, text)
-            assert own.secret_key not in text and own.access_key not in text
             assert "connection refused" in out.stderr, (command, text)
+            assert own.secret_key not in text and own.access_key not in text
+
+        # the real server: recovery during the outage fails instead of promoting early
+        port = free_port()
+        assert pg_ctl_start(target, port) == 1
+        log_text = (target / "log" / "manual.log").read_text()
+        assert "storage or configuration error" in log_text
+        assert "FATAL" in log_text and "promoted" not in log_text
+        assert not (target / "postmaster.pid").exists()
+
+        own.start()  # storage is back: the same directory recovers fully
+        assert pg_ctl_start(target, port) == 0
+        deadline = time.monotonic() + 60
+        with restored_conn(server, f"postgresql://x@h:{port}/postgres") as conn:
+            while time.monotonic() < deadline:
+                with conn.cursor() as cur:
+                    cur.execute("select pg_is_in_recovery()")
+                    if cur.fetchone() == (False,):
+                        break
+                time.sleep(0.2)
+            assert checksum(conn) == latest
     finally:
         own.destroy()
 
