@@ -898,6 +898,13 @@ class CustomWriter:
 
 
 def _seekable(stream: BinaryIO) -> bool:
+    """True for plain files and memory buffers, where the TOC can be rewritten in place.
+
+    Compressing writers (gzip, zstd) may claim to seek but cannot go back: they and
+    pipes get the spooled path.
+    """
+    if not isinstance(stream, (io.FileIO, io.BufferedWriter, io.BufferedRandom, io.BytesIO)):
+        return False
     try:
         if not stream.seekable():
             return False

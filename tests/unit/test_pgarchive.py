@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import zlib
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -272,3 +274,14 @@ def test_row_pieces_are_row_aligned_and_lossless(
     assert all(p.endswith(b"\n") for p in got_rows)
     assert b"".join(got_rows) == body
     assert out[-1][0] == end
+
+
+def test_custom_writer_spools_for_compressing_outputs(tmp_path: Path) -> None:
+    """A gzip file claims to seek but cannot go back: the writer must not rely on it."""
+    expected = make_custom_archive(pa.V1_14, pa.Compression.NONE)
+    with gzip.open(tmp_path / "a.dump.gz", "wb") as fh:
+        make_custom_archive(pa.V1_14, pa.Compression.NONE, out=fh)  # type: ignore[arg-type]
+    assert gzip.decompress((tmp_path / "a.dump.gz").read_bytes()) == expected
+    with (tmp_path / "a.dump").open("wb") as fh:
+        make_custom_archive(pa.V1_14, pa.Compression.NONE, out=fh)
+    assert (tmp_path / "a.dump").read_bytes() == expected
