@@ -14,6 +14,8 @@ import psycopg
 import pytest
 
 from dataops import tools
+from dataops.backup.actions import pg_status
+from dataops.config.settings import load_settings
 from dataops.execute import run
 from tests.harness.common import free_port, go_tool, service_dir
 from tests.harness.minio import MinioServer, start_minio
@@ -138,6 +140,7 @@ def restored_conn(server: PgServer, url: str) -> psycopg.Connection:
 
 
 def test_point_in_time_restore_chain(
+    monkeypatch: pytest.MonkeyPatch,
     run_cli: RunCli,
     pg_factory: Callable[..., PgServer],
     minio: MinioServer,
@@ -170,6 +173,17 @@ def test_point_in_time_restore_chain(
     listed = run_cli("backup", "pg", "list", "--json", env=env)
     assert listed.returncode == 0, listed.stderr
     assert [b["name"] for b in json.loads(listed.stdout)] == [pushed["name"]]
+
+    # the plain functions the sidecar will schedule
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    settings = load_settings()
+    last_backup = pg_status.last_backup(settings)
+    assert last_backup is not None and last_backup.name == pushed["name"]
+    assert last_backup.compressed_size > 0 and last_backup.finish_time > last_backup.start_time
+    assert pg_status.backup_count(settings) == 1
+    state = pg_status.archiver_state(settings)
+    assert state.archived_count > 0 and state.last_archived_wal and not state.failing
 
     check = run_cli("backup", "pg", "check", "--json", env=env)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -288,7 +302,9 @@ def test_delta_restore_retention_and_wal_gap(
 
     dry = run_cli("backup", "pg", "retain", "--full", "1", "--dry-run", "--json", env=env)
     assert dry.returncode == 0, dry.stderr
-    assert json.loads(dry.stdout)["deleted"] == [full1["name"], delta1["name"]]
+    planned = json.loads(dry.stdout)
+    assert planned["deleted"] == [full1["name"], delta1["name"]]
+    assert planned["objects"] is not None and planned["objects"] > 2
     listed = json.loads(run_cli("backup", "pg", "list", "--json", env=env).stdout)
     assert len(listed) == 3
 
