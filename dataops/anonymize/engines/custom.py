@@ -273,12 +273,14 @@ def _table_block(
                 tick(table.qualified, reader.pos)
                 if isinstance(piece, tuple):
                     pool.then(functools.partial(sink.finish, piece[0]))
+                    pool.then(timer.stop)  # the table is done when its last piece is written
                 else:
                     pool.submit(transform_piece, (table, piece, mode, level), sink.add)
         except ArchiveError as exc:
             raise ArchiveError(f"TOC entry {dump_id} ({table.qualified}): {exc}") from exc
     stats.bytes_in += reader.pos - start
-    timer.stop()
+    if action is not TableAction.TRANSFORM:
+        timer.stop()
 
 
 def engine(job: EngineJob) -> list[TableStats]:

@@ -314,12 +314,14 @@ def _table_file(
                 tick(table.qualified, consumed[0])
                 if isinstance(piece, tuple):
                     pool.then(functools.partial(sink.finish, piece[0]))
+                    pool.then(timer.stop)  # the table is done when its last piece is written
                 else:
                     pool.submit(transform_piece, (table, piece, sink.mode, level), sink.add)
         except ArchiveError as exc:
             sink.abort()
             raise ArchiveError(f"{src.name} ({table.qualified}): {exc}") from exc
-    timer.stop()
+    if action is not TableAction.TRANSFORM:
+        timer.stop()
 
 
 def _fsync_dir(path: Path) -> None:
