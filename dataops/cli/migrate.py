@@ -94,6 +94,8 @@ def _echo_run(ctx: click.Context, result: Any) -> None:
     type=click.FloatRange(min=0, min_open=True),
     default=DEFAULT_LOCK_TIMEOUT,
     show_default=True,
+    envvar="DATAOPS_MIGRATE_LOCK_TIMEOUT",
+    show_envvar=True,
     help="Seconds to wait for the migration lock (a heartbeat is logged while waiting).",
 )
 @click.option(

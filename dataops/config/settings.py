@@ -249,7 +249,7 @@ def load_settings(**overrides: Any) -> Settings:
         if (
             upper.startswith(PREFIX)
             and upper not in known
-            and not upper.startswith(("DATAOPS_ANONYMIZE_", "DATAOPS_TEST_"))
+            and not upper.startswith(("DATAOPS_ANONYMIZE_", "DATAOPS_TEST_", "DATAOPS_MIGRATE_"))
         ):
             log.warning("config.unknown_variable", extra={"variable": key})
     return settings
