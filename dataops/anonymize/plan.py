@@ -499,7 +499,8 @@ def _column_wrapper(
         def fused(raw: bytes) -> bytes:
             if b"\\" in raw:
                 return general(raw)
-            return fast(raw) or null
+            out = fast(raw)
+            return null if out is None else out
 
         return fused
 

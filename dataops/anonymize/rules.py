@@ -34,6 +34,7 @@ import yaml
 
 from dataops.anonymize.transforms import ParamError, TransformSpec, families
 from dataops.anonymize.transforms.fake import check_locale
+from dataops.anonymize.transforms.jsonpath import parse_path
 from dataops.errors import ConfigError
 from dataops.log import register_secret
 
@@ -238,7 +239,10 @@ def parse_rules(
             continue
         if key == "tables":
             continue
+        before = len(problems.items)
         value = reader.value(vnode, key)
+        if len(problems.items) > before:
+            continue  # e.g. an unset environment variable: reported once
         if key == "version":
             if value != 1 or isinstance(value, bool):
                 problems.add(vnode, key, "must be 1")
@@ -259,6 +263,8 @@ def parse_rules(
             else:
                 rules.locale = value
         else:
+            if key == "unknown_columns" and value is None:
+                value = "null"  # `unknown_columns: null` reads as YAML null
             allowed = {
                 "unknown_tables": TABLE_POLICIES,
                 "unknown_columns": COLUMN_POLICIES,
@@ -346,6 +352,7 @@ def _tables(reader: _Reader, node: yaml.Node, rules: Rules) -> None:
                 _columns(reader, tvnode, tpath, rule, rules)
             elif tkey == "unknown_columns":
                 value = reader.value(tvnode, tpath)
+                value = "null" if value is None else value
                 if value not in COLUMN_POLICIES:
                     reader.problems.add(
                         tvnode, tpath, f"must be one of {', '.join(COLUMN_POLICIES)}"
@@ -485,7 +492,13 @@ def _json_paths(
         return None
     out: dict[str, TransformSpec] = {}
     ok = True
-    for jpath, _knode, vnode in entries:
+    for jpath, knode, vnode in entries:
+        try:
+            parse_path(jpath)
+        except ValueError as exc:
+            reader.problems.add(knode, f"{path}.{jpath}", str(exc))
+            ok = False
+            continue
         inner = parse_transform(reader, vnode, f"{path}.{jpath}", rules, allow_unique=False)
         if inner is None:
             ok = False
