@@ -6,10 +6,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-
 from dataops.errors import ConfigError, DependencyError
 
 if TYPE_CHECKING:
@@ -50,6 +46,8 @@ class StorageConfig:
 
 
 def _describe(exc: Exception) -> str:
+    from botocore.exceptions import ClientError
+
     if isinstance(exc, ClientError):
         err = exc.response.get("Error", {})
         return f"{err.get('Code', 'error')}: {err.get('Message', '')}".strip(": ")
@@ -60,6 +58,10 @@ class ObjectStore:
     """put/get/delete/list under a prefix; every failure is a DependencyError (exit 3)."""
 
     def __init__(self, config: StorageConfig, *, timeout: float = 10.0) -> None:
+        # boto3 costs ~0.3 s to import: only pay it when storage is used
+        import boto3
+        from botocore.config import Config
+
         self.config = config
         self._client: Any = boto3.session.Session().client(
             "s3",
@@ -79,6 +81,8 @@ class ObjectStore:
         return f"{self.config.prefix}/{name}" if self.config.prefix else name
 
     def _call(self, what: str, fn: Any, **kwargs: Any) -> Any:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         try:
             return fn(Bucket=self.config.bucket, **kwargs)
         except (ClientError, BotoCoreError) as exc:
