@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataops.anonymize import copytext
-from dataops.anonymize.engine_api import TableData
 from dataops.anonymize.ddl import Catalog
+from dataops.anonymize.engine_api import TableData
 from dataops.anonymize.plan import Plan
 from dataops.anonymize.rowtransform import _run_kernel
 from dataops.anonymize.rules import parse_rules
@@ -35,7 +35,7 @@ COLUMNS = {
 }
 
 
-def make_plan(secret: str = "test-secret-one") -> tuple[Plan, TableData]:
+def make_plan(secret: str = "test-secret-one") -> tuple[Plan, TableData]:  # noqa: S107
     cols = "\n".join(f"      {name}: {spec}" for name, spec in COLUMNS.items())
     text = f"version: 1\nsecret: {secret}\ntables:\n  public.t:\n    columns:\n{cols}\n"
     plan = Plan(parse_rules(text, "r.yaml", {}))
@@ -136,7 +136,7 @@ ascii_values = st.binary(max_size=24).map(lambda b: bytes(c % 128 for c in b))
 @given(st.lists(st.one_of(ascii_values, st.binary(max_size=12)), min_size=1, max_size=80))
 def test_kernels_equal_the_value_path(values: list[bytes]) -> None:
     plan, table = make_plan()
-    column = tuple(copytext.escape(v) for v in values) + (copytext.NULL,)
+    column = (*tuple(copytext.escape(v) for v in values), copytext.NULL)
     for name in ("hash", "email", "fake", "mask", "mask_first", "constant", "choice"):
         rule = plan._resolved[("public", "t")].columns[name]
         assert rule.spec is not None
