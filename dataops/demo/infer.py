@@ -190,9 +190,9 @@ def suggest(table: Table, column: Column, schema: Schema | None = None) -> dict[
         return {"constant": {}}
     if kind == "bytes":
         return {"fake": "md5"}
-    if kind in ("text", "other"):
+    if kind == "text":
         return _text_entry(table, column, name, unique)
-    return None
+    return None  # arrays, intervals, geometry...: the spec has to say
 
 
 def _text_entry(table: Table, column: Column, name: str, unique: bool) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from dataops.demo.loaders import Loader, registry
 from dataops.demo.loaders.base import Batch
 from dataops.demo.model import TableModel
 from dataops.demo.plan import Plan, build_plan
-from dataops.demo.pools import PoolStore
+from dataops.demo.pools import PoolStore, default_cache_dir
 from dataops.demo.reflect import Schema, reflect
 from dataops.demo.spec import Spec, load_spec
 from dataops.errors import ConfigError, DataopsError, DependencyError, OperationError
@@ -105,7 +105,11 @@ def connect(url: str, bulk: bool = False) -> Connection:
     if bulk and db.dialect(url) == "mysql":
         kwargs["connect_args"] = {"local_infile": True}
     try:
-        return db.engine(url, **kwargs).connect()
+        conn = db.engine(url, **kwargs).connect()
+        if conn.dialect.name == "sqlite":
+            # enforce foreign keys on this connection (before any transaction starts)
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
+        return conn
     except SQLAlchemyError as exc:
         raise DependencyError(
             f"cannot connect to {db.masked_url(url)}: {_db_message(exc)}"
@@ -151,6 +155,8 @@ def prepare(spec: Spec, conn: Connection, reset: bool, pools: PoolStore | None =
     """Reflect the schema and check the spec against it (reads only)."""
     schema: Schema = reflect(conn)
     facts = _Facts(conn, set(spec.tables), reset)
+    if pools is None:
+        pools = PoolStore(spec.pool_size, default_cache_dir())
     return build_plan(spec, schema, facts, pools)
 
 

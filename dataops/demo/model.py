@@ -20,7 +20,9 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from dataops.demo.generators.base import Domain, Generator
-from dataops.demo.rand import Permutation, Stream, derive_key, mixed_radix
+from dataops.demo.rand import Permutation, Stream, derive_key, key_int, mix64, mixed_radix
+
+_GOLDEN = 0x9E3779B97F4A7C15
 
 if TYPE_CHECKING:
     from dataops.demo.reflect import Column, Table
@@ -270,6 +272,7 @@ class UniqueGroup:
         self.layout = layout
         self.excluded = {g: sorted(set(codes)) for g, codes in excluded.items()}
         self._perms: dict[int | None, Permutation] = {}
+        self._base = key_int(derive_key(*key))
         # Faker pools are in random order already: an affine bijection is enough there
         self.affine = all(getattr(d, "shuffled", False) for d in domains)
         self._last: tuple[Any, dict[str, list[int]]] | None = None
@@ -278,9 +281,8 @@ class UniqueGroup:
         perm = self._perms.get(group)
         if perm is None:
             size = self.space - len(self.excluded.get(group, ()))
-            perm = Permutation(
-                derive_key(*self.key, -1 if group is None else group), max(size, 1), self.affine
-            )
+            key = self._base if group is None else mix64(self._base + (group + 1) * _GOLDEN)
+            perm = Permutation(key, max(size, 1), self.affine)
             if len(self._perms) > 4096:
                 self._perms.clear()
             self._perms[group] = perm
@@ -311,13 +313,21 @@ class UniqueGroup:
             codes = self._skip(None, self._perm(None).many(rows))
         else:
             codes = []
+            pending: list[int] = []  # positions k of consecutive rows of one group
+            current: int | None = None
             for r in rows:
                 gk = layout.group_of(r)
+                group = None if gk is None else gk[0]
+                if pending and group != current:
+                    codes.extend(self._skip(current, self._perm(current).many(pending)))
+                    pending = []
                 if gk is None:  # a fixed row: it holds the whole set explicitly
                     codes.append(0)
                     continue
-                group, k = gk
-                codes.extend(self._skip(group, self._perm(group).many((k,))))
+                current = group
+                pending.append(gk[1])
+            if pending:
+                codes.extend(self._skip(current, self._perm(current).many(pending)))
         if len(self.columns) == 1:
             digits = {self.columns[0]: codes}
         else:

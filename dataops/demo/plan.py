@@ -133,7 +133,9 @@ class Planner:
             self._uniques(spec.tables[name], schema.tables[name])
         order, deferred = self._order(names)
         if self.p.items:
-            raise ConfigError(f"the spec {spec.source} cannot be loaded", details=self.p.items)
+            raise ConfigError(
+                f"the spec {spec.source} cannot be loaded", details=_by_line(self.p.items)
+            )
         for model in self.models.values():
             model.resolver = self._resolve
         return Plan(spec, schema, self.models, order, deferred, self.existing)
@@ -721,7 +723,7 @@ class Planner:
                     self.p.add(
                         where,
                         f"impossible {label}: {need + excl_count} rows need distinct values but "
-                        f"{gens} give(s) only {space}",
+                        f"{gens} {'give' if len(free) > 1 else 'gives'} only {space}",
                     )
                     continue
             for row in fixed_full:
@@ -854,6 +856,19 @@ def _init_accepts() -> None:
 
 
 _init_accepts()
+
+
+def _by_line(problems: list[str]) -> list[str]:
+    """Problems in spec order (``file:line:`` first), unlocated ones last."""
+
+    def key(item: tuple[int, str]) -> tuple[int, int, int]:
+        index, text = item
+        parts = text.split(":", 2)
+        if len(parts) == 3 and parts[1].isdigit():
+            return (0, int(parts[1]), index)
+        return (1, 0, index)
+
+    return [text for _, text in sorted(enumerate(problems), key=key)]
 
 
 def _all_null(gen: Generator) -> bool:

@@ -17,14 +17,18 @@ and asking for more unique rows than that is a configuration error.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
+import os
 import re
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from dataops.demo.rand import derive_int
@@ -254,11 +258,43 @@ class PoolDomain:
         return longest
 
 
-class PoolStore:
-    """Builds pools on first request and keeps them for one load or infer run."""
+CACHE_FORMAT = 1
 
-    def __init__(self, default_size: int = DEFAULT_POOL_SIZE) -> None:
+
+def default_cache_dir() -> Path | None:
+    """``$XDG_CACHE_HOME/dataops/demo-pools`` (``~/.cache/...``); None when disabled.
+
+    ``DATAOPS_DEMO_POOL_CACHE=off`` disables the cache, any other value is the directory.
+    """
+    configured = os.environ.get("DATAOPS_DEMO_POOL_CACHE", "")
+    if configured.lower() in ("off", "0", "false", "no"):
+        return None
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "dataops" / "demo-pools"
+
+
+def _faker_version() -> str:
+    from importlib.metadata import version
+
+    return version("Faker")
+
+
+class PoolStore:
+    """Builds pools on first request and keeps them for one load or infer run.
+
+    With a cache directory, pools of plain values (text, numbers) are also kept on
+    disk, named by a hash of everything that determines them (Faker's version,
+    provider, locale, arguments, size), so the next run reads instead of calling
+    Faker.  A missing, unwritable or damaged cache only costs time.
+    """
+
+    def __init__(
+        self, default_size: int = DEFAULT_POOL_SIZE, cache_dir: Path | None = None
+    ) -> None:
         self.default_size = default_size
+        self.cache_dir = cache_dir
         self._fakers: dict[str, Any] = {}
         self._pools: dict[str, Pool] = {}
         self._providers: dict[str, frozenset[str]] = {}
@@ -309,12 +345,17 @@ class PoolStore:
         key = f"{provider}\0{locale}\0{args_key}\0{size}"
         pool = self._pools.get(key)
         if pool is None:
-            self.check(provider, locale, args)
-            fake = self.faker(locale)
             started = time.perf_counter()
-            fake.seed_instance(derive_int("pool", provider, locale, args_key, size))
-            call = self._call
-            values = [call(fake, provider, args) for _ in range(size)]
+            cache_file = self._cache_file(key)
+            values = self._read_cache(cache_file) if cache_file is not None else None
+            if values is None or len(values) != size:
+                self.check(provider, locale, args)
+                fake = self.faker(locale)
+                fake.seed_instance(derive_int("pool", provider, locale, args_key, size))
+                call = self._call
+                values = [call(fake, provider, args) for _ in range(size)]
+                if cache_file is not None:
+                    self._write_cache(cache_file, values)
             pool = Pool(provider, locale, args, values, drawn=size)
             self._pools[key] = pool
             log.debug(
@@ -328,3 +369,34 @@ class PoolStore:
                 },
             )
         return pool
+
+    # ---------------------------------------------------------------- disk cache
+    def _cache_file(self, key: str) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        digest = hashlib.sha256(f"{CACHE_FORMAT}\0{_faker_version()}\0{key}".encode()).hexdigest()
+        return self.cache_dir / f"{digest[:40]}.json"
+
+    @staticmethod
+    def _read_cache(path: Path) -> list[Any] | None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("values"), list):
+            return None
+        values: list[Any] = data["values"]
+        return values
+
+    @staticmethod
+    def _write_cache(path: Path, values: list[Any]) -> None:
+        if not all(v is None or isinstance(v, str | int | float) for v in values):
+            return  # dates, decimals... would not come back with the same type
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".pool-", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"values": values}, fh, ensure_ascii=False)
+            Path(tmp).replace(path)
+        except OSError as exc:
+            log.debug("demo.pool_cache_unwritable", extra={"error": str(exc)})

@@ -98,6 +98,11 @@ def key_int(key: bytes) -> int:
     return int.from_bytes(key[:8], "little")
 
 
+def mix64(x: int) -> int:
+    """A 64-bit finalizer (MurmurHash3's fmix64): a bijection with good avalanche."""
+    return _mix(x & MASK64)
+
+
 def _mix(x: int) -> int:
     x = ((x ^ (x >> 33)) * 0xFF51AFD7ED558CCD) & MASK64
     x = ((x ^ (x >> 33)) * 0xC4CEB9FE1A85EC53) & MASK64
@@ -116,25 +121,29 @@ class Permutation:
 
     __slots__ = ("_a", "_b", "_k1", "_k2", "_m1", "_m2", "_mask", "_shift", "affine", "size")
 
-    def __init__(self, key: bytes, size: int, affine: bool = False) -> None:
+    def __init__(self, key: bytes | int, size: int, affine: bool = False) -> None:
         if size < 1:
             raise ValueError("permutation of an empty range")
         self.size = size
         self.affine = affine
-        base = key_int(key)
-        # affine variant: x -> (a*x + b) mod size with gcd(a, size) = 1; one multiply
-        # per value, for domains whose order is already random (Faker pools)
-        a = _mix(base ^ 0x5851F42D4C957F2D) % size or 1
-        while math.gcd(a, size) != 1:
-            a = (a + 1) % size or 1
-        self._a, self._b = a, _mix(base ^ 0x2545F4914F6CDD1D) % size
+        base = key_int(key) if isinstance(key, bytes) else key & MASK64
         bits = max(1, (size - 1).bit_length())
         self._mask = (1 << bits) - 1
         self._shift = max(1, (bits + 1) // 2)
+        self._a = self._b = 0
+        if affine:
+            # x -> (a*x + b) mod size with gcd(a, size) = 1: one multiply per value,
+            # for domains whose order is already random (Faker pools)
+            a = _mix(base ^ 0x5851F42D4C957F2D) % size or 1
+            while math.gcd(a, size) != 1:
+                a = (a + 1) % size or 1
+            self._a, self._b = a, _mix(base ^ 0x2545F4914F6CDD1D) % size
+            self._k1 = self._k2 = self._m1 = self._m2 = 0
+            return
         self._k1 = _mix(base) & self._mask
         self._k2 = _mix(base ^ 0x9E3779B97F4A7C15) & self._mask
-        self._m1 = (_mix(base + 1) | 1) & self._mask | 1
-        self._m2 = (_mix(base + 2) | 1) & self._mask | 1
+        self._m1 = _mix(base + 1) & self._mask | 1
+        self._m2 = _mix(base + 2) & self._mask | 1
 
     def __call__(self, x: int) -> int:
         return self.many((x,))[0]

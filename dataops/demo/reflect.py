@@ -178,10 +178,10 @@ def _kind(sqltype: Any, dialect: str) -> tuple[Kind, dict[str, Any]]:
     return "other", extra
 
 
-def _type_text(sqltype: Any) -> str:
+def _type_text(sqltype: Any, sa_dialect: Any = None) -> str:
     try:
-        return str(sqltype)
-    except Exception:  # some reflected types cannot render without a dialect
+        return str(sqltype.compile(dialect=sa_dialect)) if sa_dialect is not None else str(sqltype)
+    except Exception:  # some reflected types cannot render
         return type(sqltype).__name__
 
 
@@ -198,6 +198,22 @@ def _mysql_checks(conn: Connection, table: str) -> list[dict[str, str]]:
         {"t": table},
     )
     return [{"name": str(r[0]), "sqltext": str(r[1])} for r in rows]
+
+
+def _sqlite_unique_indexes(conn: Connection, table: str) -> list[tuple[str, ...]]:
+    """Inline ``UNIQUE`` column constraints, which SQLAlchemy's SQLite reflection skips."""
+    out = []
+    quoted = conn.dialect.identifier_preparer.quote(table)
+    for row in conn.exec_driver_sql(f"PRAGMA index_list({quoted})").fetchall():
+        index_name, unique, partial = row[1], row[2], row[4] if len(row) > 4 else 0
+        if not unique or partial:
+            continue
+        quoted_index = conn.dialect.identifier_preparer.quote(str(index_name))
+        info = conn.exec_driver_sql(f"PRAGMA index_info({quoted_index})").fetchall()
+        cols = tuple(str(r[2]) for r in sorted(info) if r[2] is not None)
+        if cols:
+            out.append(cols)
+    return out
 
 
 def reflect(conn: Connection, only: Iterable[str] | None = None) -> Schema:
@@ -232,7 +248,7 @@ def _reflect_table(conn: Connection, insp: Any, name: str, dialect: str) -> Tabl
         col = Column(
             name=info["name"],
             kind=kind,
-            type_text=_type_text(info["type"]),
+            type_text=_type_text(info["type"], conn.dialect),
             nullable=bool(info.get("nullable", True)),
             has_default=default is not None,
             computed=bool(info.get("computed")),
@@ -264,6 +280,10 @@ def _reflect_table(conn: Connection, insp: Any, name: str, dialect: str) -> Tabl
         complete = None not in (ix.get("column_names") or ())
         if ix.get("unique") and cols and complete and cols not in uniques and cols != pk:
             uniques.append(cols)
+    if dialect == "sqlite":
+        for cols in _sqlite_unique_indexes(conn, name):
+            if cols not in uniques and cols != pk:
+                uniques.append(cols)
     fks = []
     for fk in insp.get_foreign_keys(name):
         if not fk.get("referred_table"):

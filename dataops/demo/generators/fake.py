@@ -74,9 +74,10 @@ class Fake(Generator):
                 ctx.problem(f"every value of fake {self.provider} is rejected ({why})")
                 return
             if len(pool.values) < before // 20:
+                why = rules.describe() if not rules.empty() else f"at most {limit} characters"
                 ctx.problem(
-                    f"fake {self.provider}: only {len(pool.values)} of {before} pool values fit "
-                    f"the column; choose a provider that fits"
+                    f"fake {self.provider}: only {len(pool.values)} of {before} values satisfy "
+                    f"{why}; use a generator that fits (e.g. choice)"
                 )
         self.pool = pool
         self._domain = pool.domain()
