@@ -283,6 +283,7 @@ class Plan:
                         f"{table.qualified}.{name} is not covered (add it, or set unknown_columns: keep / null)"
                     )
                     ok = False
+                    columns[name] = KEEP_COLUMN  # so the other checks still see the table
                     continue
                 col_rule = KEEP_COLUMN if policy == "keep" else NULL_COLUMN
             columns[name] = col_rule
@@ -304,8 +305,7 @@ class Plan:
                     f"{name!r} in the dump (columns: {close})"
                 )
             ok = False
-        if not ok:
-            return None
+        del ok  # problems are reported; the table still goes through the other checks
         action = (
             TableAction.TRANSFORM
             if any(r.action != "keep" for r in columns.values())

@@ -89,7 +89,7 @@ CREATE FUNCTION public.tricky() RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
   -- a body that looks like data
   RETURN 'COPY public.customer (customer_id) FROM stdin;
-1	Zebulon
+1	NotAValue
 \.
 ';
 END $$;
@@ -305,6 +305,7 @@ def row_counts(pg: PgServer, dbname: str) -> dict[str, int]:
         dbname,
     )
     out = {}
-    for (table,) in tables:
-        out[str(table)] = int(pg.execute(f"SELECT count(*) FROM ONLY {table}", dbname)[0][0])  # type: ignore[call-overload]
+    for (raw,) in tables:
+        table = raw.decode() if isinstance(raw, bytes) else str(raw)  # SQL_ASCII gives bytes
+        out[table] = int(pg.execute(f"SELECT count(*) FROM ONLY {table}", dbname)[0][0])  # type: ignore[call-overload]
     return out
