@@ -192,6 +192,36 @@ def _popen(
         raise ToolNotFoundError(f"{_describe(argv)}: not executable ({exc.strerror})") from exc
 
 
+def _check_outcome(
+    argv: list[str],
+    returncode: int | None,
+    tail: list[str],
+    ok_codes: Sequence[int],
+    signal_received: int | None,
+    timed_out: bool,
+    timeout: float | None,
+) -> None:
+    """The one table that turns how a child ended into success or an exception."""
+    tool = _describe(argv)
+    if signal_received is not None:
+        raise Interrupted(signal_received)
+    if timed_out:
+        raise CommandError(
+            f"{tool} timed out after {timeout or 0:g} s and was killed",
+            argv=argv,
+            returncode=None,
+            output_tail=tail,
+            timed_out=True,
+        )
+    if returncode not in ok_codes:
+        raise CommandError(
+            f"{tool} failed with exit code {returncode}",
+            argv=argv,
+            returncode=returncode,
+            output_tail=tail,
+        )
+
+
 def run(
     argv: Sequence[str | Path],
     *,
@@ -254,23 +284,7 @@ def run(
     pump.join(timeout=5)
     seconds = time.monotonic() - started
     tail = list(pump.tail)
-    if fwd.received is not None:
-        raise Interrupted(fwd.received)
-    if timed_out:
-        raise CommandError(
-            f"{tool} timed out after {timeout:g} s and was killed",
-            argv=args,
-            returncode=None,
-            output_tail=tail,
-            timed_out=True,
-        )
-    if proc.returncode not in ok_codes:
-        raise CommandError(
-            f"{tool} failed with exit code {proc.returncode}",
-            argv=args,
-            returncode=proc.returncode,
-            output_tail=tail,
-        )
+    _check_outcome(args, proc.returncode, tail, ok_codes, fwd.received, timed_out, timeout)
     log.debug(
         "subprocess.finished", extra={"tool": tool, "rc": proc.returncode, "seconds": seconds}
     )
@@ -352,24 +366,9 @@ def stream(
         if proc.poll() is None:
             _terminate(proc)
         pump.join(timeout=5)
-    tail = list(pump.tail)
-    if fwd.received is not None:
-        raise Interrupted(fwd.received)
-    if expired.is_set():
-        raise CommandError(
-            f"{tool} timed out after {timeout:g} s and was killed",
-            argv=args,
-            returncode=None,
-            output_tail=tail,
-            timed_out=True,
-        )
-    if proc.returncode not in ok_codes:
-        raise CommandError(
-            f"{tool} failed with exit code {proc.returncode}",
-            argv=args,
-            returncode=proc.returncode,
-            output_tail=tail,
-        )
+    _check_outcome(
+        args, proc.returncode, list(pump.tail), ok_codes, fwd.received, expired.is_set(), timeout
+    )
 
 
 def tool_version(argv: Sequence[str], timeout: float = 10.0) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import signal
 import socket
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -20,7 +22,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for(what: str, check: Callable[[], bool], timeout: float = 60.0, log: Path | None = None) -> None:
+def wait_for(
+    what: str, check: Callable[[], bool], timeout: float = 60.0, log: Path | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     last: Exception | None = None
     while time.monotonic() < deadline:
@@ -69,3 +73,15 @@ def go_tool(name: str) -> str:
     if found:
         return found
     raise RuntimeError(f"{name} is not installed: run scripts/bootstrap (looked in {tools_bin()})")
+
+
+def stop_process(proc: subprocess.Popen[bytes] | None, timeout: float) -> None:
+    """SIGTERM, then SIGKILL after ``timeout`` seconds."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pymysql
 
-from tests.harness.common import chown_tree, free_port, service_dir, wait_for
+from tests.harness.common import chown_tree, free_port, service_dir, stop_process, wait_for
 
 OS_USER = "mysql"
 
@@ -47,9 +45,16 @@ class MariaDBServer:
 
     def connect(self, dbname: str | None = "dataops", as_root: bool = False) -> pymysql.Connection:  # type: ignore[type-arg]
         if as_root:
-            return pymysql.connect(unix_socket=str(self.socket), user="root", database=dbname, autocommit=True)
+            return pymysql.connect(
+                unix_socket=str(self.socket), user="root", database=dbname, autocommit=True
+            )
         return pymysql.connect(
-            host="127.0.0.1", port=self.port, user=self.user, password=self.password, database=dbname, autocommit=True
+            host="127.0.0.1",
+            port=self.port,
+            user=self.user,
+            password=self.password,
+            database=dbname,
+            autocommit=True,
         )
 
     def execute(self, sql: str, dbname: str | None = "dataops") -> list[tuple[object, ...]]:
@@ -81,8 +86,12 @@ class MariaDBServer:
         as_root = os.geteuid() == 0
         if as_root:
             chown_tree(self.root, OS_USER)
-        install = [_binary("mariadb-install-db", "mysql_install_db"), f"--datadir={datadir}",
-                   "--auth-root-authentication-method=socket", "--skip-test-db"]
+        install = [
+            _binary("mariadb-install-db", "mysql_install_db"),
+            f"--datadir={datadir}",
+            "--auth-root-authentication-method=socket",
+            "--skip-test-db",
+        ]
         if as_root:
             install.append(f"--user={OS_USER}")
         subprocess.run(install, check=True, capture_output=True, timeout=180)
@@ -104,8 +113,12 @@ class MariaDBServer:
         ]
         if as_root:
             argv.append(f"--user={OS_USER}")
-        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        wait_for("mariadb", lambda: self.connect(None, as_root=True).open, timeout=60, log=self.logfile)
+        self.proc = subprocess.Popen(
+            argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+        wait_for(
+            "mariadb", lambda: self.connect(None, as_root=True).open, timeout=60, log=self.logfile
+        )
         conn = self.connect(None, as_root=True)
         with conn.cursor() as cur:
             cur.execute(f"CREATE USER '{self.user}'@'%' IDENTIFIED BY '{self.password}'")
@@ -116,22 +129,17 @@ class MariaDBServer:
         conn.close()
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 60)
 
     def destroy(self) -> None:
-        with contextlib.suppress(Exception):
-            self.stop()
+        stop_process(self.proc, 60)
         shutil.rmtree(self.root, ignore_errors=True)
 
 
 def start_mariadb() -> MariaDBServer:
-    server = MariaDBServer(root=service_dir("mariadb"), port=free_port(), password="pw-" + secrets.token_hex(8))
+    server = MariaDBServer(
+        root=service_dir("mariadb"), port=free_port(), password="pw-" + secrets.token_hex(8)
+    )
     try:
         server.start()
     except Exception:

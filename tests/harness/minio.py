@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 import shutil
-import signal
 import subprocess
 import urllib.request
 from dataclasses import dataclass
@@ -15,7 +13,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from tests.harness.common import free_port, go_tool, service_dir, wait_for
+from tests.harness.common import free_port, go_tool, service_dir, stop_process, wait_for
 
 
 @dataclass
@@ -76,24 +74,28 @@ class MinioServer:
         }
         log = self.logfile.open("ab")
         self.proc = subprocess.Popen(
-            [go_tool("minio"), "server", "--quiet", "--address", f"127.0.0.1:{self.port}",
-             "--console-address", f"127.0.0.1:{free_port()}", str(data)],
-            env=env, stdout=log, stderr=log, start_new_session=True,
+            [
+                go_tool("minio"),
+                "server",
+                "--quiet",
+                "--address",
+                f"127.0.0.1:{self.port}",
+                "--console-address",
+                f"127.0.0.1:{free_port()}",
+                str(data),
+            ],
+            env=env,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
         )
         wait_for("minio", self._live, timeout=60, log=self.logfile)
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 30)
 
     def destroy(self) -> None:
-        with contextlib.suppress(Exception):
-            self.stop()
+        stop_process(self.proc, 30)
         shutil.rmtree(self.root, ignore_errors=True)
 
 

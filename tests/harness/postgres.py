@@ -70,8 +70,12 @@ class PgServer:
             cur.execute(sql)  # type: ignore[arg-type]
             return cur.fetchall() if cur.description else []
 
-    def create_database(self, name: str, template: str = "template0", encoding: str = "UTF8") -> str:
-        self.execute(f'CREATE DATABASE "{name}" TEMPLATE {template} ENCODING \'{encoding}\' LC_COLLATE \'C\' LC_CTYPE \'C\'')
+    def create_database(
+        self, name: str, template: str = "template0", encoding: str = "UTF8"
+    ) -> str:
+        self.execute(
+            f"CREATE DATABASE \"{name}\" TEMPLATE {template} ENCODING '{encoding}' LC_COLLATE 'C' LC_CTYPE 'C'"
+        )
         return self.url(name)
 
     def drop_database(self, name: str) -> None:
@@ -87,12 +91,16 @@ class PgServer:
         run(
             [
                 tools.find("initdb"),
-                "-D", str(self.datadir),
-                "-U", self.superuser,
-                "--pwfile", str(pwfile),
+                "-D",
+                str(self.datadir),
+                "-U",
+                self.superuser,
+                "--pwfile",
+                str(pwfile),
                 "--auth-host=scram-sha-256",
                 "--auth-local=trust",
-                "-E", "UTF8",
+                "-E",
+                "UTF8",
                 "--locale=C",
                 "--no-sync",
             ],
@@ -119,7 +127,17 @@ class PgServer:
 
     def start(self) -> None:
         run(
-            [tools.find("pg_ctl"), "-D", str(self.datadir), "-l", str(self.logfile), "-w", "-t", "60", "start"],
+            [
+                tools.find("pg_ctl"),
+                "-D",
+                str(self.datadir),
+                "-l",
+                str(self.logfile),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
             user=_os_user(),
             timeout=90,
         )
@@ -128,7 +146,17 @@ class PgServer:
     def stop(self, mode: str = "fast") -> None:
         if (self.datadir / "postmaster.pid").exists():
             run(
-                [tools.find("pg_ctl"), "-D", str(self.datadir), "-m", mode, "-w", "-t", "60", "stop"],
+                [
+                    tools.find("pg_ctl"),
+                    "-D",
+                    str(self.datadir),
+                    "-m",
+                    mode,
+                    "-w",
+                    "-t",
+                    "60",
+                    "stop",
+                ],
                 user=_os_user(),
                 timeout=90,
                 ok_codes=(0, 1),

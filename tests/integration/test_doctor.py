@@ -32,7 +32,11 @@ def test_unreachable_database_exits_3_without_leaking(run_cli: RunCli) -> None:
 
 
 def test_everything_up(run_cli: RunCli, pg: PgServer, minio: MinioServer, bucket: str) -> None:
-    env = {"DATAOPS_DATABASE_URL": pg.url(), "PATH": f"{tools_bin()}:/usr/bin:/bin", **minio.env(bucket)}
+    env = {
+        "DATAOPS_DATABASE_URL": pg.url(),
+        "PATH": f"{tools_bin()}:/usr/bin:/bin",
+        **minio.env(bucket),
+    }
     done = run_cli("doctor", "--json", env=env)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)

@@ -68,7 +68,9 @@ def test_file_suffix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert s.aws_secret_access_key.get_secret_value() == "file-secret-key"
 
 
-def test_file_and_value_both_set_is_an_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_file_and_value_both_set_is_an_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     f = tmp_path / "x"
     f.write_text("warning")
     monkeypatch.setenv("DATAOPS_LOG_LEVEL", "info")

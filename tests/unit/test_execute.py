@@ -64,7 +64,9 @@ def test_timeout_kills_the_whole_process_group(tmp_path: Path) -> None:
 
 def test_environment_is_explicit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATAOPS_LEAK_CHECK", "inherited")
-    out = execute.run(["sh", "-c", 'echo "[$DATAOPS_LEAK_CHECK][$MINE]"'], env={"MINE": "x"}, capture=True)
+    out = execute.run(
+        ["sh", "-c", 'echo "[$DATAOPS_LEAK_CHECK][$MINE]"'], env={"MINE": "x"}, capture=True
+    )
     assert out.stdout == b"[][x]\n"
 
 

@@ -23,7 +23,9 @@ def lines(stream: io.StringIO) -> list[dict[str, object]]:
 
 
 def test_json_shape(captured: io.StringIO) -> None:
-    logging.getLogger("dataops.test").info("backup.pushed", extra={"backup": "base_1", "seconds": 1.5})
+    logging.getLogger("dataops.test").info(
+        "backup.pushed", extra={"backup": "base_1", "seconds": 1.5}
+    )
     (record,) = lines(captured)
     assert record["level"] == "info"
     assert record["event"] == "backup.pushed"
