@@ -131,7 +131,20 @@ def _allowed_values(column: Column) -> list[Any] | None:
 
 
 def suggest(table: Table, column: Column, schema: Schema | None = None) -> dict[str, Any] | None:
-    """A spec entry for ``column``, or None when nothing sensible fits."""
+    """The first candidate spec entry for ``column`` (None when nothing sensible fits)."""
+    found = candidates(table, column, schema)
+    return found[0] if found else None
+
+
+def candidates(table: Table, column: Column, schema: Schema | None = None) -> list[dict[str, Any]]:
+    """Spec entries for ``column``, best first (the planner keeps the first that fits)."""
+    single = _suggest(table, column)
+    if isinstance(single, list):
+        return single
+    return [single] if single is not None else []
+
+
+def _suggest(table: Table, column: Column) -> dict[str, Any] | list[dict[str, Any]] | None:
     fk = table.fk_of(column.name)
     if fk is not None:
         ref = fk.ref_columns[fk.columns.index(column.name)]
@@ -160,7 +173,8 @@ def suggest(table: Table, column: Column, schema: Schema | None = None) -> dict[
             (Decimal(1), Decimal(1000)) if _MONEY.search(name) else (Decimal(0), Decimal(100))
         )
         if column.precision is not None:
-            room = Decimal(10) ** (column.precision - (column.scale or 0)) - 1
+            scale = column.scale or 0
+            room = Decimal(10) ** (column.precision - scale) - Decimal(1).scaleb(-scale)
             dhi = min(dhi, room)
         b = _bounded(dlo, dhi, column)
         if b is None:
@@ -191,24 +205,37 @@ def suggest(table: Table, column: Column, schema: Schema | None = None) -> dict[
     if kind == "bytes":
         return {"fake": "md5"}
     if kind == "text":
-        return _text_entry(table, column, name, unique)
+        return _text_entries(table, column, name, unique)
     return None  # arrays, intervals, geometry...: the spec has to say
 
 
-def _text_entry(table: Table, column: Column, name: str, unique: bool) -> dict[str, Any]:
-    entry: dict[str, Any] | None = None
-    if name == "name" or (name.endswith("_name") and not re.search(r"user_?name", name)):
+def _singular(table: str) -> str:
+    word = table.rsplit(".", 1)[-1].replace("_", " ")
+    if word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word.capitalize()
+
+
+def _text_entries(table: Table, column: Column, name: str, unique: bool) -> list[dict[str, Any]]:
+    """Text candidates, best first; the planner keeps the first that fits the column."""
+    hint: dict[str, Any] | None = None
+    if name == "name":
         person = _PERSON_TABLES.search(table.name.lower()) is not None
-        if name == "name":
-            entry = {"fake": "name"} if person else {"fake": "company"}
-    if entry is None:
-        for pattern, hint in NAME_HINTS:
+        hint = {"fake": "name"} if person else ({"fake": "company"} if not unique else None)
+    else:
+        for pattern, entry in NAME_HINTS:
             if re.search(pattern, name):
-                entry = dict(hint)
+                hint = dict(entry)
                 break
     limit = column.length or column.rules.max_len
+    min_len = column.rules.min_len or 0
+    size = max(min_len, min(limit or 8, 8), 1)
+    letters = {"fake": "lexify", "args": {"text": "?" * size}}
+    out: list[dict[str, Any]] = []
     if unique:
-        if entry is not None and entry.get("fake") in (
+        if hint is not None and hint.get("fake") in (
             "email",
             "user_name",
             "slug",
@@ -216,21 +243,20 @@ def _text_entry(table: Table, column: Column, name: str, unique: bool) -> dict[s
             "sha256",
             "sha1",
         ):
-            return {**entry, "unique": True}
-        tmpl = f"{column.name}-{{row}}"
-        if limit is not None and limit < len(column.name) + 8:
-            tmpl = "{row}"
-        return {"template": tmpl}
-    if entry is None:
-        if limit is not None and limit < 6:
-            entry = {"fake": "lexify", "args": {"text": "?" * max(1, min(limit, 4))}}
-        else:
-            entry = {"fake": "word"}
-    if limit is not None and limit < 60 and entry.get("fake") == "paragraph":
-        entry = {"fake": "sentence", "args": {"nb_words": 3}}
-    if column.rules.min_len and entry.get("fake") == "lexify":
-        entry = {"fake": "lexify", "args": {"text": "?" * max(column.rules.min_len, 1)}}
-    return entry
+            out.append({**hint, "unique": True})
+        if name == "name" or name.endswith("name") or name == "title":
+            out.append({"template": f"{_singular(table.name)} {{row}}"})
+        out.append({"template": f"{column.name}-{{row}}"})
+        out.append({"template": "{row}"})
+        out.append({**letters, "unique": True})
+        return out
+    if hint is not None:
+        out.append(hint)
+        if hint.get("fake") == "paragraph":
+            out.append({"fake": "sentence", "args": {"nb_words": 3}})
+    out.append({"fake": "word"})
+    out.append(letters)
+    return out
 
 
 # ------------------------------------------------------------------ whole spec
@@ -264,6 +290,10 @@ def infer_spec(schema: Schema, rows: int = 100, seed: int = 1, locale: str = "en
     }
     fks = [fk for t in schema.tables.values() for fk in t.foreign_keys]
     order, _ = load_order(list(schema.tables), fks, nullable)
+    from dataops.demo.plan import fitting_entry
+    from dataops.demo.pools import PoolStore, default_cache_dir
+
+    pools = PoolStore(cache_dir=default_cache_dir())
     tables: dict[str, Any] = {}
     notes: list[str] = []
     for name in order.tables:
@@ -272,7 +302,7 @@ def infer_spec(schema: Schema, rows: int = 100, seed: int = 1, locale: str = "en
         for col in table.columns.values():
             if col.computed or col.autoincrement:
                 continue
-            entry = suggest(table, col, schema)
+            entry = fitting_entry(table, col, schema, rows, locale, pools)
             if entry is None:
                 if col.required:
                     notes.append(

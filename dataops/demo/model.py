@@ -261,6 +261,7 @@ class UniqueGroup:
         domains: list[Domain],
         layout: PerLayout | None,
         excluded: dict[int | None, list[int]],
+        skip_rows: Sequence[int] = (),
     ) -> None:
         self.key = key
         self.columns = columns
@@ -271,6 +272,7 @@ class UniqueGroup:
             self.space *= s
         self.layout = layout
         self.excluded = {g: sorted(set(codes)) for g, codes in excluded.items()}
+        self.skip_rows = sorted(skip_rows)  # fixed rows holding the whole set: no slot
         self._perms: dict[int | None, Permutation] = {}
         self._base = key_int(derive_key(*key))
         # Faker pools are in random order already: an affine bijection is enough there
@@ -310,7 +312,11 @@ class UniqueGroup:
             return self._last[1][column]
         layout = self.layout
         if layout is None:
-            codes = self._skip(None, self._perm(None).many(rows))
+            slots: Sequence[int] = rows
+            if self.skip_rows:
+                skip = self.skip_rows
+                slots = [r - bisect.bisect_left(skip, r) for r in rows]
+            codes = self._skip(None, self._perm(None).many(slots))
         else:
             codes = []
             pending: list[int] = []  # positions k of consecutive rows of one group

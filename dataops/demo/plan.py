@@ -21,7 +21,7 @@ from dataops.demo.generators.fake import Fake
 from dataops.demo.generators.numeric import Sequence_
 from dataops.demo.generators.ref import Ref, RefDomain
 from dataops.demo.generators.text import Template
-from dataops.demo.infer import suggest
+from dataops.demo.infer import candidates
 from dataops.demo.model import (
     ColumnModel,
     ConversionError,
@@ -199,7 +199,8 @@ class Planner:
         return cm
 
     def _infer(self, model: TableModel, table: Table, column: Column, where: str) -> None:
-        entry = suggest(table, column, self.schema)
+        rows = self._estimate_rows(table.name, 0)
+        entry = fitting_entry(table, column, self.schema, rows, self.spec.locale, self.pools)
         if entry is None:
             self.p.add(
                 where,
@@ -207,14 +208,20 @@ class Planner:
                 "no generator could be inferred; add it to columns",
             )
             return
-        try:
-            gen, unique, _ = _entry_generator(entry)
-        except SpecError as exc:  # pragma: no cover - inference writes valid entries
-            self.p.add(where, f"column {column.name}: inferred {entry}: {exc}")
-            return
+        gen, unique, _ = _entry_generator(entry)
         self._implicit(model, column, gen, "inferred")
         if unique:
             self.spec_unique[table.name].add(column.name)
+
+    def _estimate_rows(self, name: str, depth: int) -> int:
+        """An upper bound of a spec table's rows, before ``per:`` counts are drawn."""
+        tspec = self.spec.tables.get(name)
+        if tspec is None or depth > 10:
+            return 1
+        rows = tspec.rows
+        if isinstance(rows, int):
+            return max(1, rows + len(tspec.fixed))
+        return max(1, self._estimate_rows(rows.parent, depth + 1) * rows.max + len(tspec.fixed))
 
     def _add_ref_targets(self, names: list[str]) -> None:
         """Parent columns that refs point to must be generated (we need their values)."""
@@ -520,7 +527,10 @@ class Planner:
         model.fixed = converted
         for cm in model.columns.values():
             if isinstance(cm.generator, Sequence_):
-                cm.generator.exclude([r[cm.name] for r in converted if cm.name in r])
+                cm.generator.exclude(
+                    [r[cm.name] for r in converted if cm.name in r],
+                    [i for i, r in enumerate(converted) if cm.name in r],
+                )
         for cm in model.columns.values():
             if not isinstance(cm.generator, Ref):
                 continue
@@ -685,11 +695,11 @@ class Planner:
                 domains.append(d)
             if len(domains) != len(free):
                 continue
-            excluded: dict[int | None, list[int]] = {}
-            fixed_full = [row for row in model.fixed if all(c in row for c in u)]
+            fixed_full = [i for i, row in enumerate(model.fixed) if all(c in row for c in u)]
+            if not grouped:
+                need = model.total - len(fixed_full)  # fully fixed rows take no slot
             space = math.prod(d.size for d in domains)
-            excl_count = len(fixed_full)
-            if space < need + excl_count:
+            if space < need + len(fixed_full):
                 ext = next(
                     (
                         (i, model.columns[c].generator)
@@ -705,7 +715,7 @@ class Planner:
                     base = gen.extensible_domain()
                     assert base is not None
                     other = space // base.size
-                    rounds = -(-(need + excl_count) // (other * len(base.base)))
+                    rounds = -(-(need + len(fixed_full)) // (other * len(base.base)))
                     gen.set_rounds(rounds)
                     domains[i] = gen.domain()
                     space = math.prod(d.size for d in domains)
@@ -718,45 +728,64 @@ class Planner:
                             f"up to {longest} characters; the column holds {limit}",
                         )
                         continue
-                else:
-                    gens = ", ".join(model.columns[c].generator.describe() for c in free)
-                    self.p.add(
-                        where,
-                        f"impossible {label}: {need + excl_count} rows need distinct values but "
-                        f"{gens} {'give' if len(free) > 1 else 'gives'} only {space}",
-                    )
-                    continue
-            for row in fixed_full:
-                idx = []
-                for c, d in zip(free, domains, strict=True):
-                    idx.append(d.index_of(row[c]))
-                if any(i is None for i in idx):
-                    continue
-                code, mult = 0, 1
-                for i, d in zip(idx, domains, strict=True):
-                    assert i is not None
-                    code += i * mult
-                    mult *= d.size
-                group: int | None = None
-                if grouped:
-                    gcol = next(c for c in u if c in group_cols)
-                    gen = model.columns[gcol].generator
-                    assert isinstance(gen, Ref)
-                    group = self._parent_index(gen, row[gcol])
-                    if group is None:
-                        continue
-                excluded.setdefault(group, []).append(code)
+            excluded = self._exclusions(model, u, free, domains, fixed_full, group_cols, grouped)
+            taken = max((len(codes) for codes in excluded.values()), default=0)
+            if space - taken < need:
+                gens = ", ".join(model.columns[c].generator.describe() for c in free)
+                verb = "give" if len(free) > 1 else "gives"
+                extra = f" ({taken} of them held by fixed rows)" if taken else ""
+                self.p.add(
+                    where,
+                    f"impossible {label}: {need + taken} rows need distinct values but "
+                    f"{gens} {verb} only {space}{extra}",
+                )
+                continue
             ug = UniqueGroup(
                 key=(self.spec.seed, table.name, "unique", *u),
                 columns=free,
                 domains=domains,
                 layout=model.layout if grouped else None,
                 excluded=excluded,
+                skip_rows=[] if grouped else fixed_full,
             )
             for c in free:
                 model.columns[c].unique = ug
                 claimed[c] = u
             done.append(u)
+
+    def _exclusions(
+        self,
+        model: TableModel,
+        u: tuple[str, ...],
+        free: list[str],
+        domains: list[Any],
+        fixed_full: list[int],
+        group_cols: set[str],
+        grouped: bool,
+    ) -> dict[int | None, list[int]]:
+        """Codes of the value combinations fixed rows hold, per group."""
+        excluded: dict[int | None, list[int]] = {}
+        for r in fixed_full:
+            row = model.fixed[r]
+            idx = [d.index_of(row[c]) for c, d in zip(free, domains, strict=True)]
+            if any(i is None for i in idx):
+                continue  # outside the generated values: no clash possible
+            code, mult = 0, 1
+            for i, d in zip(idx, domains, strict=True):
+                assert i is not None
+                code += i * mult
+                mult *= d.size
+            group: int | None = None
+            if grouped:
+                gcol = next(c for c in u if c in group_cols)
+                gen = model.columns[gcol].generator
+                assert isinstance(gen, Ref)
+                group = self._parent_index(gen, row[gcol])
+                if group is None:
+                    continue
+            if code not in excluded.setdefault(group, []):
+                excluded[group].append(code)
+        return excluded
 
     def _parent_index(self, gen: Ref, value: Any) -> int | None:
         if gen.table in self.models:
@@ -994,6 +1023,35 @@ def _group_parent(model: TableModel, gen: Ref) -> Any:
         return out
 
     return parents
+
+
+def fitting_entry(
+    table: Table, column: Column, schema: Schema, rows: int, locale: str, pools: PoolStore
+) -> dict[str, Any] | None:
+    """The first inferred spec entry whose generator fits the column (type, length, CHECKs).
+
+    References are taken as they are (the planner resolves them); the last
+    candidate is returned even when it does not fit, so its problems get reported.
+    """
+    found = candidates(table, column, schema)
+    for i, entry in enumerate(found):
+        if "ref" in entry or i == len(found) - 1:
+            return entry
+        try:
+            gen, _, _ = _entry_generator(entry)
+        except SpecError:
+            continue
+        ctx = BindContext(table.name, column, locale, pools, pools.default_size, rows)
+        gen.bind(ctx)
+        if ctx.problems:
+            continue
+        cm = ColumnModel(name=column.name, column=column, generator=gen, origin="inferred")
+        conv = converter_for(column)
+        if conv is not None and needs_conversion(column, gen.python_types()):
+            cm.converter = conv
+        if not _violations(cm, _effective_rules(column)):
+            return entry
+    return None
 
 
 def build_plan(spec: Spec, schema: Schema, facts: DbFacts, pools: PoolStore | None = None) -> Plan:

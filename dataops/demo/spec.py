@@ -109,10 +109,11 @@ class Spec:
 class _Checker:
     def __init__(self, doc: Located) -> None:
         self.doc = doc
-        self.problems: list[str] = []
+        self.problems: list[str] = list(doc.problems)
 
     def add(self, path: PathT, message: str) -> None:
-        self.problems.append(f"{self.doc.where(path)}: {message}")
+        if not self.doc.is_bad(path):
+            self.problems.append(f"{self.doc.where(path)}: {message}")
 
     def unknown_keys(self, data: Mapping[str, Any], allowed: frozenset[str], path: PathT) -> None:
         for key in data:
@@ -172,7 +173,7 @@ def parse(doc: Located) -> Spec:
             if table is not None:
                 tables[str(name)] = table
     if ck.problems:
-        raise ConfigError(f"invalid spec {doc.filename}", details=ck.problems)
+        raise ConfigError(f"invalid spec {doc.filename}", details=_by_line(ck.problems))
     return Spec(
         version=1,
         seed=seed,
@@ -307,6 +308,14 @@ def _column(ck: _Checker, name: str, raw: Any, path: PathT) -> ColumnSpec | None
         null_rate=float(null_rate),
         where=ck.doc.where(path),
     )
+
+
+def _by_line(problems: list[str]) -> list[str]:
+    def key(item: tuple[int, str]) -> tuple[int, int]:
+        parts = item[1].split(":", 2)
+        return (int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else 0, item[0])
+
+    return [p for _, p in sorted(enumerate(problems), key=key)]
 
 
 def load_spec(path: Path | str, environ: Mapping[str, str] | None = None) -> Spec:

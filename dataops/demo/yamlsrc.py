@@ -43,6 +43,12 @@ class Located:
     data: Any
     filename: str
     lines: dict[PathT, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # value-level problems, validation goes on
+    bad_paths: list[PathT] = field(default_factory=list)
+
+    def is_bad(self, path: PathT) -> bool:
+        """A value on or below ``path`` already has a problem (do not report it twice)."""
+        return any(bad[: len(path)] == path or path[: len(bad)] == bad for bad in self.bad_paths)
 
     def line(self, path: PathT) -> int:
         while path not in self.lines and path:
@@ -59,12 +65,14 @@ class _Builder:
         self.environ = environ
         self.lines: dict[PathT, int] = {}
         self.problems: list[str] = []
+        self.bad_paths: list[PathT] = []
         self._constructor = yaml.SafeLoader("")
 
     def problem(self, node: Node, path: PathT, message: str) -> None:
         self.problems.append(
             f"{self.filename}:{node.start_mark.line + 1}: {dotted(path)}: {message}"
         )
+        self.bad_paths.append(path)
 
     def build(self, node: Node, path: PathT) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
@@ -108,7 +116,9 @@ class _Builder:
             return self._constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             self.problem(node, path, _yaml_message(exc))
-            return None
+        except ValueError as exc:  # e.g. a timestamp such as 2020-13-01
+            self.problem(node, path, f"invalid value {raw!r}: {exc}")
+        return None
 
     def _interpolate(self, node: Node, path: PathT, raw: str) -> str:
         def repl(match: re.Match[str]) -> str:
@@ -132,7 +142,12 @@ def _yaml_message(exc: yaml.YAMLError) -> str:
 
 
 def load(text: str, filename: str, environ: Mapping[str, str]) -> Located:
-    """Parse one YAML document; raise ConfigError listing every problem found."""
+    """Parse one YAML document.
+
+    Syntax errors raise ConfigError at once; problems with single values (a bad
+    date, an unset variable, a duplicate key) are collected in ``problems`` so the
+    validator can report them together with its own.
+    """
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -145,6 +160,10 @@ def load(text: str, filename: str, environ: Mapping[str, str]) -> Located:
         raise ConfigError(f"invalid spec {filename}", details=[f"{filename}:1: the file is empty"])
     builder = _Builder(filename, environ)
     data = builder.build(node, ())
-    if builder.problems:
-        raise ConfigError(f"invalid spec {filename}", details=builder.problems)
-    return Located(data=data, filename=filename, lines=builder.lines)
+    return Located(
+        data=data,
+        filename=filename,
+        lines=builder.lines,
+        problems=builder.problems,
+        bad_paths=builder.bad_paths,
+    )

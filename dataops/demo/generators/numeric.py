@@ -169,6 +169,7 @@ class Sequence_(Generator):
         self.start, self.step = start, step
         self.rows = 0
         self._skip: list[int] = []  # positions whose value a fixed row already holds
+        self._fixed_rows: list[int] = []  # rows that hold their own value
 
     def describe(self) -> str:
         return f"sequence from {self.start}"
@@ -186,8 +187,8 @@ class Sequence_(Generator):
         ):
             ctx.problem(f"sequence {lo}..{hi} does not fit {col.type_text}")
 
-    def exclude(self, taken: Sequence[Any]) -> None:
-        """Skip the values fixed rows hold explicitly."""
+    def exclude(self, taken: Sequence[Any], rows: Sequence[int] = ()) -> None:
+        """Fixed ``rows`` hold the ``taken`` values: skip those values, give those rows no slot."""
         positions = set()
         for value in taken:
             if isinstance(value, int) and not isinstance(value, bool):
@@ -195,6 +196,7 @@ class Sequence_(Generator):
                 if rem == 0 and pos >= 0:
                     positions.add(pos)
         self._skip = sorted(positions)
+        self._fixed_rows = sorted(rows)
 
     def _ends(self) -> tuple[int, int]:
         last = self.start + self.step * max(0, self.rows - 1 + len(self._skip))
@@ -208,25 +210,31 @@ class Sequence_(Generator):
         return max(len(str(lo)), len(str(hi)))
 
     def value_at(self, row: int) -> int:
-        pos = row
+        slot = row - bisect.bisect_left(self._fixed_rows, row) if self._fixed_rows else row
+        pos = slot
         if self._skip:
             while True:
-                nxt = row + bisect.bisect_right(self._skip, pos)
+                nxt = slot + bisect.bisect_right(self._skip, pos)
                 if nxt == pos:
                     break
                 pos = nxt
         return int(self.start + self.step * pos)
 
     def index_of_value(self, value: Any) -> int | None:
+        """The generated row holding ``value`` (None for values no generated row holds)."""
         if isinstance(value, bool) or not isinstance(value, int):
             return None
         pos, rem = divmod(value - self.start, self.step)
         if rem or pos < 0 or (self._skip and pos in self._skip):
             return None
-        return int(pos - bisect.bisect_left(self._skip, pos))
+        slot = pos - bisect.bisect_left(self._skip, pos)
+        for fixed in self._fixed_rows:  # rows are slots shifted past the fixed rows before them
+            if fixed <= slot:
+                slot += 1
+        return int(slot)
 
     def values(self, ev: Evaluator, rows: Sequence[int]) -> list[Any]:
-        if not self._skip:
+        if not self._skip and not self._fixed_rows:
             start, step = self.start, self.step
             return [start + step * r for r in rows]
         at = self.value_at
