@@ -9,6 +9,7 @@ never on the data or the secret, so the mapping is deterministic.
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 import decimal
 import functools
@@ -36,6 +37,13 @@ from dataops.anonymize.transforms.base import (
 )
 
 DEFAULT_POOL_SIZE = 2048
+SMALL_INDEX_BYTES = 2  # pools up to 4096 entries are indexed by 16 keyed bits
+
+
+def _index_bytes(pool_size: int) -> int:
+    return SMALL_INDEX_BYTES if pool_size <= 4096 else 8
+
+
 NAME_PAIRS = 4096
 _lock = threading.Lock()
 _pools: dict[tuple[str, str, str, int], list[str]] = {}
@@ -153,10 +161,11 @@ class FakeFamily(Family):
             )
         ]
         n = len(values)
+        size = _index_bytes(n)
         blake = hashlib.blake2b
 
         def fn(value: bytes) -> bytes:
-            return values[int.from_bytes(blake(key + value, digest_size=8).digest()) % n]
+            return values[int.from_bytes(blake(key + value, digest_size=size).digest()) % n]
 
         return fn
 
@@ -170,8 +179,16 @@ class FakeFamily(Family):
                 spec.params["provider"], locale, spec.params.get("args"), spec.params["pool_size"]
             )
         ]
-        keyed = Keyed(key, 8)
         n = len(values)
+        size = _index_bytes(n)
+        keyed = Keyed(key, size)
+        if size == SMALL_INDEX_BYTES:  # one dict lookup per value: digest -> pool entry
+            table = {i.to_bytes(size): values[i % n] for i in range(1 << (8 * size))}
+
+            def small(column: Sequence[bytes]) -> Iterable[bytes]:
+                return map(table.__getitem__, keyed.digests(column))
+
+            return small
 
         def kernel(column: Sequence[bytes]) -> Iterable[bytes]:
             return map(values.__getitem__, keyed.indexes(column, n))
@@ -233,7 +250,7 @@ class Email(Family):
 
         def fn(value: bytes) -> bytes:
             d = blake(key + value, digest_size=16).digest()
-            local = names[int.from_bytes(d[14:16]) % NAME_PAIRS] + d[:tag_bytes].hex().encode()
+            local = names[int.from_bytes(d[14:16]) % NAME_PAIRS] + binascii.hexlify(d[:tag_bytes])
             if keep_domain:
                 at = value.rfind(b"@")
                 return local + (value[at:] if 0 <= at < len(value) - 1 else b"@example.com")
@@ -246,21 +263,18 @@ class Email(Family):
             return None
         locale = spec.params.get("locale") or ctx.default_locale
         names = _name_pairs(locale)
+        table = {i.to_bytes(2): names[i % NAME_PAIRS] for i in range(1 << 16)}
         at_domain = b"@" + str(spec.params["domain"]).encode()
         keyed = Keyed(key, 16)
         tag = operator.itemgetter(slice(0, 10 if spec.unique else 3))
         pick = operator.itemgetter(slice(14, 16))
-        hexed = bytes.hex
-        encode = str.encode
+        hexlify = binascii.hexlify
         add = bytes.__add__
 
         def kernel(column: Sequence[bytes]) -> Iterable[bytes]:
             digests = list(keyed.digests(column))
-            local = map(
-                names.__getitem__,
-                map(NAME_PAIRS.__rmod__, map(int.from_bytes, map(pick, digests))),
-            )
-            tags = map(encode, map(hexed, map(tag, digests)))
+            local = map(table.__getitem__, map(pick, digests))
+            tags = map(hexlify, map(tag, digests))
             return map(add, map(add, local, tags), itertools.repeat(at_domain))
 
         return kernel

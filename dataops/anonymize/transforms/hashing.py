@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import operator
 from collections.abc import Iterable, Mapping, Sequence
@@ -64,10 +65,12 @@ class Hash(Family):
         keyed = Keyed(key, (length + 1) // 2)
         prefix = ctx.encode_new(str(spec.params["prefix"]))
         cut = operator.itemgetter(slice(0, length))
-        encode = str.encode
+        hexlify = binascii.hexlify
 
         def kernel(values: Sequence[bytes]) -> Iterable[bytes]:
-            out = map(encode, map(cut, keyed.hexdigests(values)))
+            out = map(hexlify, keyed.digests(values))
+            if length % 2:
+                out = map(cut, out)
             return map(prefix.__add__, out) if prefix else out
 
         return kernel
