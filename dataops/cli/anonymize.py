@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -62,7 +63,10 @@ from dataops.cli.output import echo_json, echo_table
     help="Progress on stderr (default: a bar on a terminal, JSON log lines otherwise).",
 )
 @click.option(
-    "--json", "as_json", is_flag=True, help="Print the summary (or preview) as JSON on stderr."
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the summary (or preview) as JSON (on stderr when the dump goes to stdout).",
 )
 @click.pass_context
 def anonymize(
@@ -108,7 +112,7 @@ def anonymize(
     if as_json:
         data = result.as_dict()
         if to_stdout:
-            click.echo(__import__("json").dumps(data, indent=2, ensure_ascii=False), err=True)
+            click.echo(json.dumps(data, indent=2, ensure_ascii=False), err=True)
         else:
             echo_json(data)
         return
