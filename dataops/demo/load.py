@@ -162,6 +162,18 @@ def prepare(spec: Spec, conn: Connection, reset: bool, pools: PoolStore | None =
 
 def _reset(loader: Loader, plan: Plan) -> int:
     spec_tables = set(plan.models)
+    truncate = getattr(loader, "truncate", None)
+    outside = [
+        fk
+        for t in plan.schema.tables.values()
+        if t.name not in spec_tables
+        for fk in t.foreign_keys
+        if fk.ref_table in spec_tables
+    ]
+    if truncate is not None and not outside:
+        counts = sum(_count(loader, name) for name in plan.order)
+        truncate(list(plan.order))
+        return counts
     for name in plan.order:
         table = plan.schema.tables[name]
         nullable_refs = [
@@ -177,6 +189,11 @@ def _reset(loader: Loader, plan: Plan) -> int:
     for name in reversed(plan.order):
         deleted += loader.delete_all(name)
     return deleted
+
+
+def _count(loader: Loader, table: str) -> int:
+    count = getattr(loader, "count", None)
+    return int(count(table)) if count is not None else 0
 
 
 def execute_plan(plan: Plan, conn: Connection, reset: bool) -> LoadReport:

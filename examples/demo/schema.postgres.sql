@@ -32,7 +32,7 @@ CREATE TABLE customers (
 );
 
 CREATE TABLE products (
-    id      serial PRIMARY KEY,
+    id      integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     sku     varchar(20) NOT NULL UNIQUE,
     name    text NOT NULL,
     price   numeric(10, 2) NOT NULL CHECK (price > 0 AND price <= 10000),

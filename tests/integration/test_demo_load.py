@@ -91,6 +91,9 @@ def test_postgres_load_is_valid_repeatable_and_seeded(
     )
     assert scalar(pg_db, "SELECT id FROM customers WHERE email = 'new@example.com'") == 501
     execute(pg_db, "DELETE FROM customers WHERE email = 'new@example.com'")
+    execute(pg_db, "INSERT INTO products (sku, name, price) VALUES ('NEW', 'New', 1)")  # identity
+    assert scalar(pg_db, "SELECT id FROM products WHERE sku = 'NEW'") == 76
+    execute(pg_db, "DELETE FROM products WHERE sku = 'NEW'")
 
     assert _load(pg_db, spec, "--reset", "--seed", "7") == 0
     _check_shop(pg_db)

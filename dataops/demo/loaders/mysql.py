@@ -23,17 +23,17 @@ from pathlib import Path
 from typing import Any
 
 from dataops.demo.loaders.base import Batch, prefetch, rows_of
+from dataops.demo.loaders.textformat import NULL, escape, format_column, format_rows
 from dataops.errors import OperationError
 
 CHUNK = 5000
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\\0"})
 
 
 def _tsv(value: Any) -> str:
     if value is None:
-        return "\\N"
+        return NULL
     if isinstance(value, str):
-        return value.translate(_ESCAPES)
+        return escape(value).replace("\0", "\\0")
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, int | Decimal | float):
@@ -44,29 +44,13 @@ def _tsv(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)
-    return str(value).translate(_ESCAPES)
-
-
-def _text_column(values: list[Any]) -> list[str]:
-    esc = _ESCAPES
-    return ["\\N" if v is None else v.translate(esc) for v in values]
+    return escape(str(value))
 
 
 def format_tsv(batch: Batch, columns: Sequence[str], kinds: Sequence[str]) -> tuple[str, int]:
     """The batch as LOAD DATA text (tab-separated, backslash escapes, \\N for NULL)."""
-    cols = []
-    n = 0
-    for c, kind in zip(columns, kinds, strict=True):
-        values = batch[c]
-        n = len(values)
-        if kind in ("text", "enum", "json") and all(
-            v is None or isinstance(v, str) for v in values
-        ):
-            cols.append(_text_column(values))
-        else:
-            cols.append([_tsv(v) for v in values])
-    lines = ["\t".join(r) for r in zip(*cols, strict=True)]
-    return ("\n".join(lines) + "\n" if lines else ""), n
+    n = len(batch[columns[0]]) if columns else 0
+    return format_rows([format_column(batch[c], _tsv) for c in columns]), n
 
 
 def _prepare(kinds: Sequence[str], batch: Batch, columns: Sequence[str]) -> list[tuple[Any, ...]]:
