@@ -87,6 +87,7 @@ class TemplateColumn:
 
 # a column block with more than this share of distinct values skips the LRU cache
 DISTINCT_SHARE_UNCACHED = 0.5
+DISTINCT_SAMPLE = 1024
 _BACKSLASH = itertools.repeat(b"\\")
 
 
@@ -203,8 +204,10 @@ class RowTransformer:
         """One block of one column: a kernel for columns of mostly distinct values, the
         cached per-value function for repetitive ones, the uncached one otherwise."""
         many = len(column) >= 64
-        distinct = len(set(column)) if many and (fns.kernel is not None or fns.guard) else 0
-        mostly_distinct = distinct > DISTINCT_SHARE_UNCACHED * len(column)
+        sample = column[:DISTINCT_SAMPLE]
+        mostly_distinct = (
+            many and fns.guard is None and len(set(sample)) > DISTINCT_SHARE_UNCACHED * len(sample)
+        )
         if fns.kernel is not None and (mostly_distinct or fns.guard is not None or not many):
             out = _run_kernel(fns.kernel, column)
             if out is not None:
