@@ -35,7 +35,7 @@ from dataops.demo.pools import PoolStore, default_cache_dir
 from dataops.demo.reflect import Schema, reflect
 from dataops.demo.spec import Spec, load_spec
 from dataops.errors import ConfigError, DataopsError, DependencyError, OperationError
-from dataops.log import redact
+from dataops.log import redact, register_secret
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +88,11 @@ def database_url(settings: Settings, override: str | None) -> str:
     if not raw:
         raise ConfigError("no database: set DATAOPS_DATABASE_URL or pass --db")
     try:
-        return db.normalize_url(raw)
+        url = db.normalize_url(raw)
     except ValueError as exc:
         raise ConfigError(f"--db: {exc}") from None
+    register_secret(db.parse(url).password)
+    return url
 
 
 def _db_message(exc: BaseException) -> str:

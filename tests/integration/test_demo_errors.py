@@ -153,3 +153,14 @@ def test_failure_mid_load_rolls_back(
     assert "rolled back" in err
     # the deletes of --reset and the tables loaded before order_items are undone
     assert checksums(url) == before
+
+
+def test_unreachable_database_is_exit_3_without_the_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = small_spec(tmp_path)
+    url = "postgresql://app:s3cret-pw@127.0.0.1:1/app"
+    assert cli("demo", "load", "--config", str(spec), "--db", url) == 3
+    err = capsys.readouterr().err
+    assert "cannot connect to postgresql+psycopg://app:***@127.0.0.1:1/app" in err
+    assert "s3cret-pw" not in err

@@ -129,6 +129,9 @@ def test_mariadb_load_is_valid_and_repeatable(mariadb_db: str, tmp_path: Path) -
     assert checksums(mariadb_db) == first
     created = scalar(mariadb_db, "SELECT MIN(created_at) FROM customers")
     assert isinstance(created, dt.datetime) and created.year >= 2020
+    # InnoDB moved AUTO_INCREMENT past the explicit ids
+    execute(mariadb_db, "INSERT INTO products (sku, name, price) VALUES ('NEW', 'New', 1)")
+    assert scalar(mariadb_db, "SELECT id FROM products WHERE sku = 'NEW'") == 76
 
 
 @pytest.mark.parametrize("dialect", ["postgres", "mysql", "sqlite"])

@@ -15,7 +15,7 @@ import pytest
 from dataops import db
 from dataops.demo.load import connect, prepare
 from dataops.demo.plan import Plan
-from dataops.demo.pools import PoolStore
+from dataops.demo.pools import PoolStore, default_cache_dir
 from dataops.demo.spec import parse_text
 from dataops.errors import ConfigError
 
@@ -31,7 +31,9 @@ def make_plan(tmp_path: Path, ddl: str, spec: str, reset: bool = True) -> Plan:
     url = db.normalize_url(f"sqlite:///{path}")
     conn = connect(url)
     try:
-        return prepare(parse_text(spec, "s.yaml"), conn, reset, PoolStore(256))
+        parsed = parse_text(spec, "s.yaml")
+        parsed.pool_size = min(parsed.pool_size, 512)  # small pools: quick to draw
+        return prepare(parsed, conn, reset, PoolStore(512, default_cache_dir()))
     finally:
         conn.close()
 
@@ -105,7 +107,9 @@ def test_fixed_values_are_kept_out_of_generated_ones(tmp_path: Path) -> None:
 
 def test_open_pools_grow_closed_pools_refuse(tmp_path: Path) -> None:
     ddl = "CREATE TABLE people (id INTEGER PRIMARY KEY, email TEXT UNIQUE, state TEXT UNIQUE);"
-    spec = "version: 1\npool_size: 256\ntables:\n  people:\n    rows: 1000\n    columns:\n      email: {fake: email}\n"
+    spec = (
+        "version: 1\ntables:\n  people:\n    rows: 1000\n    columns:\n      email: {fake: email}\n"
+    )
     emails = values(make_plan(tmp_path, ddl, spec), "people", "email")
     assert len(set(emails)) == 1000 and any("+" in e for e in emails)
     closed = spec + "      state: {fake: state_abbr}\n"
@@ -225,3 +229,47 @@ def test_determinism_does_not_depend_on_the_process(tmp_path: Path) -> None:
         timeout=120,
     )
     assert out.stdout.strip() == expected
+
+
+def test_composite_foreign_keys_pick_one_parent_row(tmp_path: Path) -> None:
+    ddl = """CREATE TABLE rooms (building TEXT NOT NULL, number INT NOT NULL, PRIMARY KEY (building, number));
+             CREATE TABLE bookings (id INTEGER PRIMARY KEY, building TEXT NOT NULL, number INT NOT NULL,
+                                    FOREIGN KEY (building, number) REFERENCES rooms (building, number));"""
+    spec = """\
+version: 1
+tables:
+  rooms:
+    rows: 30
+    columns:
+      building: {choice: [A, B, C]}
+      number: {range: [1, 10]}
+  bookings: {rows: 200}
+"""
+    plan = make_plan(tmp_path, ddl, spec)
+    rooms = set(
+        zip(values(plan, "rooms", "building"), values(plan, "rooms", "number"), strict=True)
+    )
+    assert len(rooms) == 30
+    booked = set(
+        zip(values(plan, "bookings", "building"), values(plan, "bookings", "number"), strict=True)
+    )
+    assert booked <= rooms and len(booked) > 20
+
+
+def test_parents_outside_the_spec_are_read_from_the_database(tmp_path: Path) -> None:
+    ddl = """CREATE TABLE countries (code TEXT PRIMARY KEY);
+             INSERT INTO countries VALUES ('NL'), ('DE'), ('FR');
+             CREATE TABLE cities (id INTEGER PRIMARY KEY, country TEXT NOT NULL REFERENCES countries(code));"""
+    spec = "version: 1\ntables:\n  cities:\n    rows: {per: countries, min: 2, max: 2}\n"
+    plan = make_plan(tmp_path, ddl, spec)
+    assert Counter(values(plan, "cities", "country")) == {"DE": 2, "FR": 2, "NL": 2}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    found = problems(
+        empty,
+        ddl.replace("INSERT INTO countries VALUES ('NL'), ('DE'), ('FR');", ""),
+        "version: 1\ntables:\n  cities: {rows: 5}\n",
+    )
+    assert found == [
+        "s.yaml:3: tables.cities: ref to countries: the table has no rows and the spec adds none"
+    ]
