@@ -125,6 +125,14 @@ class Planner:
             self._layout(name)
         for name in names:
             self._resolve_refs(spec.tables[name], schema.tables[name])
+        self.pools.prefetch(
+            [
+                cm.generator.pool_request(self.spec.locale, self.spec.pool_size)
+                for name in names
+                for cm in self.models[name].columns.values()
+                if isinstance(cm.generator, Fake)
+            ]
+        )
         for name in names:
             self._bind(spec.tables[name], schema.tables[name])
         for name in names:

@@ -339,36 +339,92 @@ class PoolStore:
             raise PoolError(f"Faker {provider}: {type(exc).__name__}: {exc}") from None
         return _normalize(value)
 
+    @staticmethod
+    def _key(provider: str, locale: str, args: Any, size: int) -> tuple[str, str]:
+        args_key = json.dumps(args, sort_keys=True, default=str)
+        return f"{provider}\0{locale}\0{args_key}\0{size}", args_key
+
+    def _draw(self, provider: str, locale: str, args: Any, size: int) -> list[Any]:
+        """``size`` values from a Faker seeded by the pool's own parameters."""
+        _, args_key = self._key(provider, locale, args, size)
+        fake = self.faker(locale)
+        fake.seed_instance(derive_int("pool", provider, locale, args_key, size))
+        call = self._call
+        return [call(fake, provider, args) for _ in range(size)]
+
+    def prefetch(self, requests: Sequence[tuple[str, str, Any, int]]) -> None:
+        """Draw the pools that are neither built nor cached, in parallel processes.
+
+        Each pool is seeded by its own parameters, so the values do not depend on
+        which process draws them.  Any trouble falls back to drawing in this process
+        (where errors are reported properly).
+        """
+        missing = []
+        for provider, locale, args, size in dict.fromkeys(
+            (p, loc, json.dumps(a, sort_keys=True, default=str), n) for p, loc, a, n in requests
+        ):
+            parsed_args = json.loads(args)
+            key, _ = self._key(provider, locale, parsed_args, size)
+            cache_file = self._cache_file(key)
+            if key in self._pools or (cache_file is not None and cache_file.exists()):
+                continue
+            try:
+                self.check(provider, locale, parsed_args)
+            except PoolError:
+                continue  # reported when the generator binds
+            missing.append((provider, locale, parsed_args, size))
+        workers = min(len(missing), os.cpu_count() or 1)
+        if workers < 2:
+            return
+        try:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as executor:
+                drawn = list(
+                    executor.map(_draw_in_child, missing, [self.default_size] * len(missing))
+                )
+        except Exception as exc:  # no fork, no processes: draw them one by one later
+            log.debug("demo.pool_prefetch_failed", extra={"error": str(exc)})
+            return
+        for (provider, locale, args, size), values in zip(missing, drawn, strict=True):
+            self._store(provider, locale, args, size, values, 0.0)
+
+    def _store(
+        self, provider: str, locale: str, args: Any, size: int, values: list[Any], seconds: float
+    ) -> Pool:
+        key, _ = self._key(provider, locale, args, size)
+        cache_file = self._cache_file(key)
+        if cache_file is not None and not cache_file.exists():
+            self._write_cache(cache_file, values)
+        pool = Pool(provider, locale, args, values, drawn=size)
+        self._pools[key] = pool
+        log.debug(
+            "demo.pool_built",
+            extra={
+                "provider": provider,
+                "locale": locale,
+                "size": size,
+                "distinct": len(pool.distinct),
+                "seconds": round(seconds, 3),
+            },
+        )
+        return pool
+
     def pool(self, provider: str, locale: str, args: Any = None, size: int | None = None) -> Pool:
         size = size or self.default_size
-        args_key = json.dumps(args, sort_keys=True, default=str)
-        key = f"{provider}\0{locale}\0{args_key}\0{size}"
+        key, _ = self._key(provider, locale, args, size)
         pool = self._pools.get(key)
-        if pool is None:
-            started = time.perf_counter()
-            cache_file = self._cache_file(key)
-            values = self._read_cache(cache_file) if cache_file is not None else None
-            if values is None or len(values) != size:
-                self.check(provider, locale, args)
-                fake = self.faker(locale)
-                fake.seed_instance(derive_int("pool", provider, locale, args_key, size))
-                call = self._call
-                values = [call(fake, provider, args) for _ in range(size)]
-                if cache_file is not None:
-                    self._write_cache(cache_file, values)
-            pool = Pool(provider, locale, args, values, drawn=size)
-            self._pools[key] = pool
-            log.debug(
-                "demo.pool_built",
-                extra={
-                    "provider": provider,
-                    "locale": locale,
-                    "size": size,
-                    "distinct": len(pool.distinct),
-                    "seconds": round(time.perf_counter() - started, 3),
-                },
-            )
-        return pool
+        if pool is not None:
+            return pool
+        started = time.perf_counter()
+        cache_file = self._cache_file(key)
+        values = self._read_cache(cache_file) if cache_file is not None else None
+        if values is None or len(values) != size:
+            self.check(provider, locale, args)
+            values = self._draw(provider, locale, args, size)
+        return self._store(provider, locale, args, size, values, time.perf_counter() - started)
 
     # ---------------------------------------------------------------- disk cache
     def _cache_file(self, key: str) -> Path | None:
@@ -400,3 +456,8 @@ class PoolStore:
             Path(tmp).replace(path)
         except OSError as exc:
             log.debug("demo.pool_cache_unwritable", extra={"error": str(exc)})
+
+
+def _draw_in_child(request: tuple[str, str, Any, int], default_size: int) -> list[Any]:
+    provider, locale, args, size = request
+    return PoolStore(default_size)._draw(provider, locale, args, size)

@@ -189,3 +189,20 @@ def test_fake_filters_by_length_and_rejects_unknown_providers() -> None:
     assert bind(REGISTRY["fake"]("pyint", {"args": {"nope": 1}}))[0].startswith(
         "Faker pyint: TypeError"
     )
+
+
+def test_parallel_prefetch_draws_the_same_pools() -> None:
+    requests = [
+        ("name", "en_US", None, 128),
+        ("city", "en_US", None, 128),
+        ("pyint", "en_US", {"max_value": 9}, 64),
+    ]
+    parallel = PoolStore(128)
+    parallel.prefetch(requests)
+    assert len(parallel._pools) == 3  # drawn by the worker processes
+    sequential = PoolStore(128)
+    for provider, locale, args, size in requests:
+        assert (
+            parallel.pool(provider, locale, args, size).values
+            == sequential.pool(provider, locale, args, size).values
+        )

@@ -49,11 +49,13 @@ class Fake(Generator):
     def describe(self) -> str:
         return f"fake {self.provider}"
 
+    def pool_request(self, locale: str, pool_size: int) -> tuple[str, str, Any, int]:
+        """(provider, locale, args, size) of the pool ``bind`` will ask for."""
+        return (self.provider, self.locale or locale, self.args, self.size or pool_size)
+
     def bind(self, ctx: BindContext) -> None:
         try:
-            pool = ctx.pools.pool(
-                self.provider, self.locale or ctx.locale, self.args, self.size or ctx.pool_size
-            )
+            pool = ctx.pools.pool(*self.pool_request(ctx.locale, ctx.pool_size))
         except PoolError as exc:
             ctx.problem(str(exc))
             return
