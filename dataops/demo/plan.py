@@ -279,6 +279,7 @@ class Planner:
             return None
         tspec = self.spec.tables[name]
         model = self.models[name]
+        model.fixed = [dict(r) for r in tspec.fixed]
         rows = tspec.rows
         if isinstance(rows, int):
             model.generated = rows
@@ -300,7 +301,6 @@ class Planner:
                 offsets.append(offsets[-1] + c)
             self.layouts[name] = PerLayout(rows.parent, offsets, len(tspec.fixed))
             model.generated = offsets[-1]
-        model.fixed = [dict(r) for r in tspec.fixed]
         self.totals[name] = model.total
         return model.total
 
