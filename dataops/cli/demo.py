@@ -15,7 +15,7 @@ def demo() -> None:
     """Fill an existing schema with deterministic, relationship-aware demo data.
 
     The same spec, seed and dataops version give the same rows on every machine.
-    PostgreSQL (COPY), MySQL/MariaDB (multi-row INSERT) and SQLite.
+    PostgreSQL (COPY), MySQL/MariaDB (LOAD DATA or multi-row INSERT) and SQLite.
     """
 
 
