@@ -156,3 +156,41 @@ def test_infer_then_load_on_an_untouched_schema(
     first = checksums(url)
     assert cli("demo", "load", "--config", str(spec), "--db", url, "--reset") == 0
     assert checksums(url) == first
+
+
+def test_mariadb_without_local_infile_uses_multi_row_inserts(
+    mariadb_db: str, tmp_path: Path
+) -> None:
+    """The INSERT path (servers or clients without LOAD DATA LOCAL) gives the same rows."""
+    from dataops import db
+    from dataops.demo.load import execute_plan, prepare
+    from dataops.demo.spec import load_spec
+
+    apply_schema(mariadb_db, "mysql")
+    spec = load_spec(small_spec(tmp_path)).scaled(0.1)
+    conn = db.engine(mariadb_db).connect()  # no local_infile on this connection
+    try:
+        plan = prepare(spec, conn, reset=True)
+        report = execute_plan(plan, conn, reset=True)
+        conn.commit()
+    finally:
+        conn.close()
+    assert report.rows > 1000
+    counts = assert_integrity(mariadb_db)
+    assert counts["customers"] == 200
+    inserted = checksums(mariadb_db)
+    assert (
+        cli(
+            "demo",
+            "load",
+            "--config",
+            str(small_spec(tmp_path)),
+            "--db",
+            mariadb_db,
+            "--scale",
+            "0.1",
+            "--reset",
+        )
+        == 0
+    )
+    assert checksums(mariadb_db) == inserted  # LOAD DATA gives the same rows
