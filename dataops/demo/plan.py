@@ -136,6 +136,11 @@ class Planner:
         for name in names:
             self._bind(spec.tables[name], schema.tables[name])
         for name in names:
+            if self.models[name].total and not self.models[name].columns:
+                self.p.add(
+                    spec.tables[name].where,
+                    f"table {name} has no column to fill (all have defaults); list one under columns",
+                )
             self._fixed_rows(spec.tables[name], schema.tables[name])
             self._checks(spec.tables[name], schema.tables[name])
             self._uniques(spec.tables[name], schema.tables[name])
