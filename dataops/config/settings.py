@@ -135,6 +135,11 @@ class Settings(BaseSettings):
         3600.0, gt=0, description="backup pg check: the last archived WAL may be this old"
     )
 
+    # demo data (dataops demo): Faker pool disk cache directory, or "off"
+    demo_pool_cache: str | None = Field(
+        None, description="directory for cached Faker pools (default ~/.cache/...), or off"
+    )
+
     # error reporting
     sentry_dsn: SecretStr | None = Field(
         None, validation_alias=AliasChoices("SENTRY_DSN", "DATAOPS_SENTRY_DSN")

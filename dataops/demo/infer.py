@@ -281,7 +281,13 @@ class _Dumper(yaml.SafeDumper):
 _Dumper.add_representer(_Flow, _flow_representer)
 
 
-def infer_spec(schema: Schema, rows: int = 100, seed: int = 1, locale: str = "en_US") -> str:
+def infer_spec(
+    schema: Schema,
+    rows: int = 100,
+    seed: int = 1,
+    locale: str = "en_US",
+    cache_dir: Path | None = None,
+) -> str:
     """A complete, editable spec for every table of ``schema`` as YAML text."""
     nullable = {
         fk: all(t.columns[c].nullable for c in fk.columns if c in t.columns)
@@ -291,9 +297,9 @@ def infer_spec(schema: Schema, rows: int = 100, seed: int = 1, locale: str = "en
     fks = [fk for t in schema.tables.values() for fk in t.foreign_keys]
     order, _ = load_order(list(schema.tables), fks, nullable)
     from dataops.demo.plan import fitting_entry
-    from dataops.demo.pools import PoolStore, default_cache_dir
+    from dataops.demo.pools import PoolStore
 
-    pools = PoolStore(cache_dir=default_cache_dir())
+    pools = PoolStore(cache_dir=cache_dir)
     tables: dict[str, Any] = {}
     notes: list[str] = []
     for name in order.tables:
@@ -371,7 +377,12 @@ def infer(settings: Settings, options: InferOptions) -> InferReport:
         conn.engine.dispose()
     if not schema.tables:
         raise ConfigError("the database has no tables to describe")
-    text = infer_spec(schema, rows=options.rows, seed=options.seed, locale=options.locale)
+    from dataops.demo.pools import default_cache_dir
+
+    cache = default_cache_dir(settings.demo_pool_cache)
+    text = infer_spec(
+        schema, rows=options.rows, seed=options.seed, locale=options.locale, cache_dir=cache
+    )
     if options.output is not None:
         tmp = options.output.with_name(options.output.name + ".tmp")
         try:

@@ -158,7 +158,7 @@ def prepare(spec: Spec, conn: Connection, reset: bool, pools: PoolStore | None =
     schema: Schema = reflect(conn)
     facts = _Facts(conn, set(spec.tables), reset)
     if pools is None:
-        pools = PoolStore(spec.pool_size, default_cache_dir())
+        pools = PoolStore(spec.pool_size)
     return build_plan(spec, schema, facts, pools)
 
 
@@ -271,7 +271,8 @@ def load(settings: Settings, options: LoadOptions) -> LoadReport:
     conn = connect(url, bulk=True)
     try:
         try:
-            plan = prepare(spec, conn, options.reset)
+            pools = PoolStore(spec.pool_size, default_cache_dir(settings.demo_pool_cache))
+            plan = prepare(spec, conn, options.reset, pools)
             report = execute_plan(plan, conn, options.reset)
             conn.commit()
         except BaseException:

@@ -261,12 +261,13 @@ class PoolDomain:
 CACHE_FORMAT = 1
 
 
-def default_cache_dir() -> Path | None:
+def default_cache_dir(configured: str | None = None) -> Path | None:
     """``$XDG_CACHE_HOME/dataops/demo-pools`` (``~/.cache/...``); None when disabled.
 
-    ``DATAOPS_DEMO_POOL_CACHE=off`` disables the cache, any other value is the directory.
+    ``configured`` is ``DATAOPS_DEMO_POOL_CACHE``: ``off`` disables the cache, any
+    other value is the directory.
     """
-    configured = os.environ.get("DATAOPS_DEMO_POOL_CACHE", "")
+    configured = configured or ""
     if configured.lower() in ("off", "0", "false", "no"):
         return None
     if configured:

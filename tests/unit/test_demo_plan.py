@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import subprocess
 import sys
@@ -33,7 +34,12 @@ def make_plan(tmp_path: Path, ddl: str, spec: str, reset: bool = True) -> Plan:
     try:
         parsed = parse_text(spec, "s.yaml")
         parsed.pool_size = min(parsed.pool_size, 512)  # small pools: quick to draw
-        return prepare(parsed, conn, reset, PoolStore(512, default_cache_dir()))
+        return prepare(
+            parsed,
+            conn,
+            reset,
+            PoolStore(512, default_cache_dir(os.environ.get("DATAOPS_DEMO_POOL_CACHE"))),
+        )
     finally:
         conn.close()
 
