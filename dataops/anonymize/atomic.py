@@ -21,6 +21,18 @@ from dataops.errors import ConfigError
 from dataops.execute import Interrupted
 
 BUFFER = 1 << 20
+_RECEIVED: list[int] = []  # signals received while termination_as_exception is active
+
+
+def received_signal() -> int | None:
+    return _RECEIVED[0] if _RECEIVED else None
+
+
+def check_interrupted() -> None:
+    """Raise Interrupted if a signal arrived, even if its exception was swallowed
+    (Python ignores exceptions raised in some places, e.g. at-fork handlers)."""
+    if _RECEIVED:
+        raise Interrupted(_RECEIVED[0])
 
 
 @contextlib.contextmanager
@@ -39,6 +51,7 @@ def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        check_interrupted()
         mode = 0o666 & ~_umask()
         tmp.chmod(mode)
         tmp.replace(target)
@@ -56,16 +69,21 @@ def _umask() -> int:
 
 @contextlib.contextmanager
 def termination_as_exception() -> Iterator[None]:
-    """While active (main thread only), SIGTERM raises Interrupted so cleanups run."""
+    """While active (main thread only), SIGTERM and SIGINT raise Interrupted so cleanups
+    run; the signal is also remembered for :func:`check_interrupted`."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def handler(signum: int, frame: FrameType | None) -> None:
+        _RECEIVED.append(signum)
         raise Interrupted(signum)
 
-    previous = signal.signal(signal.SIGTERM, handler)
+    _RECEIVED.clear()
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield
+        check_interrupted()
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, old in previous.items():
+            signal.signal(sig, old)

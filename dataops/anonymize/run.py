@@ -25,7 +25,12 @@ from typing import Any, BinaryIO
 
 from dataops import db, execute, tools
 from dataops.anonymize import compression
-from dataops.anonymize.atomic import atomic_file, termination_as_exception
+from dataops.anonymize.atomic import (
+    atomic_file,
+    check_interrupted,
+    received_signal,
+    termination_as_exception,
+)
 from dataops.anonymize.engine_api import TableData, TableStats
 from dataops.anonymize.plan import Plan
 from dataops.anonymize.preview import PreviewCollector, PreviewPlan
@@ -315,6 +320,7 @@ def _run_directory(options: AnonymizeOptions, plan: Plan, input_path: Path) -> R
     if collector is not None:
         scratch = Path(tempfile.mkdtemp(prefix="dataops-preview-"))
         output_path = scratch / "out"
+    existed = output_path is not None and output_path.exists()
     try:
         job = EngineJob(
             plan=plan,
@@ -329,6 +335,12 @@ def _run_directory(options: AnonymizeOptions, plan: Plan, input_path: Path) -> R
             row_hook=collector.record if collector is not None else None,
         )
         report.tables = engine(job)
+        if received_signal() is not None and collector is None and output_path is not None:
+            # the signal's exception was swallowed (e.g. during a fork): undo the output
+            shutil.rmtree(output_path, ignore_errors=True)
+            if existed:
+                output_path.mkdir()
+        check_interrupted()
     finally:
         if progress is not None:
             progress.close()
