@@ -296,7 +296,7 @@ def infer_spec(
     }
     fks = [fk for t in schema.tables.values() for fk in t.foreign_keys]
     order, _ = load_order(list(schema.tables), fks, nullable)
-    from dataops.demo.plan import fitting_entry
+    from dataops.demo.fit import fitting_entry
     from dataops.demo.pools import PoolStore
 
     pools = PoolStore(cache_dir=cache_dir)

@@ -10,25 +10,21 @@ buildable by construction.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from dataops.demo.checks import Rules
-from dataops.demo.generators import REGISTRY, BindContext, Generator, SpecError
+from dataops.demo.fit import ACCEPTS, effective_rules, entry_generator, fitting_entry, violations
+from dataops.demo.generators import BindContext, Generator
 from dataops.demo.generators.fake import Fake
 from dataops.demo.generators.numeric import Sequence_
-from dataops.demo.generators.ref import Ref, RefDomain
-from dataops.demo.generators.text import Template
-from dataops.demo.infer import candidates
+from dataops.demo.generators.ref import Ref
 from dataops.demo.model import (
     ColumnModel,
     ConversionError,
     ExistingTable,
     PerLayout,
     TableModel,
-    UniqueGroup,
     converter_for,
     needs_conversion,
 )
@@ -36,6 +32,7 @@ from dataops.demo.pools import PoolStore
 from dataops.demo.rand import Stream, derive_key
 from dataops.demo.reflect import Column, ForeignKey, Schema, Table, load_order
 from dataops.demo.spec import PerSpec, Spec, TableSpec
+from dataops.demo.unique import Problems, UniqueBuilder
 from dataops.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -68,40 +65,13 @@ class Plan:
         return self.existing[table].column_values(column, rows)
 
 
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def add(self, where: str, message: str) -> None:
-        self.items.append(f"{where}: {message}" if where else message)
-
-
-def _entry_generator(entry: dict[str, Any]) -> tuple[Generator, bool, float]:
-    """Build a generator from an inferred spec entry."""
-    family = next(k for k in entry if k in REGISTRY)
-    opts = {k: v for k, v in entry.items() if k not in (family, "unique", "null_rate")}
-    return (
-        REGISTRY[family](entry[family], opts),
-        bool(entry.get("unique")),
-        float(entry.get("null_rate", 0)),
-    )
-
-
-def _is_unique_column(table: Table, column: str, model: TableModel | None) -> bool:
-    if any(u == (column,) for u in table.unique_sets()):
-        return True
-    if model is not None and column in model.columns:
-        return model.columns[column].generator.injective
-    return False
-
-
-class Planner:
+class Planner(UniqueBuilder):
     def __init__(self, spec: Spec, schema: Schema, facts: DbFacts, pools: PoolStore) -> None:
         self.spec = spec
         self.schema = schema
         self.facts = facts
         self.pools = pools
-        self.p = _Problems()
+        self.p = Problems()
         self.models: dict[str, TableModel] = {}
         self.existing: dict[str, ExistingTable] = {}
         self.totals: dict[str, int] = {}
@@ -152,11 +122,6 @@ class Planner:
         for model in self.models.values():
             model.resolver = self._resolve
         return Plan(spec, schema, self.models, order, deferred, self.existing)
-
-    def _resolve(self, table: str, column: str, rows: Sequence[int]) -> list[Any]:
-        if table in self.models:
-            return self.models[table].column_values(column, rows)
-        return self.existing[table].column_values(column, rows)
 
     # ---------------------------------------------------------------- columns
     def _columns(self, tspec: TableSpec, table: Table) -> None:
@@ -221,7 +186,7 @@ class Planner:
                 "no generator could be inferred; add it to columns",
             )
             return
-        gen, unique, _ = _entry_generator(entry)
+        gen, unique, _ = entry_generator(entry)
         self._implicit(model, column, gen, "inferred")
         if unique:
             self.spec_unique[table.name].add(column.name)
@@ -490,7 +455,7 @@ class Planner:
                 )
         elif values is None:
             types = gen.python_types() or set()
-            ok = _ACCEPTS.get(column.kind)
+            ok = ACCEPTS.get(column.kind)
             if ok is not None and types and not all(issubclass(t, ok) for t in types):
                 names = ", ".join(sorted(t.__name__ for t in types))
                 self.p.add(
@@ -530,7 +495,7 @@ class Planner:
                     continue
                 if column.kind == "enum" and column.enum_values and value not in column.enum_values:
                     self.p.add(where, f"{key}: {value!r} is not a value of {column.type_text}")
-                rules = _effective_rules(column)
+                rules = effective_rules(column)
                 if not rules.accepts(value):
                     self.p.add(
                         where, f"{key}: {value!r} violates {rules.describe() or 'the column type'}"
@@ -575,9 +540,9 @@ class Planner:
             where = tspec.columns[cm.name].where if cm.name in tspec.columns else tspec.where
             if isinstance(cm.generator, Ref):
                 continue
-            rules = _effective_rules(cm.column, include_checks=False)
+            rules = effective_rules(cm.column, include_checks=False)
             if not rules.empty():
-                for message in _violations(cm, rules):
+                for message in violations(cm, rules):
                     self.p.add(where, message)
         for check in table.checks:
             if check.name in tspec.trust_checks:
@@ -610,232 +575,8 @@ class Planner:
                     self.p.add(where, f"null_rate, but CHECK {check.name} requires a value")
                 if isinstance(found.generator, Ref):
                     continue
-                for message in _violations(found, rules):
+                for message in violations(found, rules):
                     self.p.add(where, message)
-
-    # ---------------------------------------------------------------- uniques
-    def _uniques(self, tspec: TableSpec, table: Table) -> None:
-        model = self.models[table.name]
-        sets: list[tuple[str, ...]] = []
-        for u in table.unique_sets():
-            if u not in sets:
-                sets.append(u)
-        for col in sorted(self.spec_unique[table.name]):
-            if (col,) not in sets:
-                sets.append((col,))
-        for u in tspec.unique:
-            unknown = [c for c in u if c not in table.columns]
-            if unknown:
-                self.p.add(tspec.where, f"unique: unknown column(s) {', '.join(unknown)}")
-            elif u not in sets:
-                sets.append(u)
-        sets.sort(key=len)
-        done: list[tuple[str, ...]] = []
-        claimed: dict[str, tuple[str, ...]] = {}
-        group_cols = {
-            cm.name
-            for cm in model.columns.values()
-            if isinstance(cm.generator, Ref) and cm.generator.group_parent is not None
-        }
-        for u in sets:
-            if any(set(d) <= set(u) for d in done):
-                continue
-            where = (
-                tspec.columns[u[0]].where if len(u) == 1 and u[0] in tspec.columns else tspec.where
-            )
-            label = f"unique ({', '.join(u)})"
-            free: list[str] = []
-            satisfied = False
-            for c in u:
-                cm = model.columns.get(c)
-                if cm is None:
-                    column = table.columns[c]
-                    if column.nullable and not column.has_default:
-                        satisfied = True  # always NULL: NULLs never collide
-                    continue
-                if cm.generator.injective or cm.null_rate >= 1:
-                    satisfied = True
-                elif c not in group_cols:
-                    free.append(c)
-            if satisfied:
-                done.append(u)
-                continue
-            grouped = model.layout is not None and any(c in group_cols for c in u)
-            need = model.layout.max_group() if grouped and model.layout else model.total
-            if grouped:
-                need = max(need, 0)
-            if not free:
-                if need <= 1:
-                    done.append(u)
-                else:
-                    self.p.add(
-                        where, f"impossible {label}: {need} rows would share the same values"
-                    )
-                continue
-            clash = [c for c in free if c in claimed]
-            if clash:
-                self.p.add(
-                    where,
-                    f"{label}: column {clash[0]} is already made unique for "
-                    f"({', '.join(claimed[clash[0]])}); give one of them a sequence or {{row}} template",
-                )
-                continue
-            partial = [
-                i
-                for i, row in enumerate(model.fixed)
-                if any(c in row for c in u) and not all(c in row for c in u)
-            ]
-            if partial:
-                self.p.add(
-                    tspec.fixed_where[partial[0]],
-                    f"{label}: a fixed row must set all of these columns or none",
-                )
-                continue
-            if (
-                grouped
-                and any(i for i, row in enumerate(model.fixed) if not all(c in row for c in u))
-                and model.fixed
-            ):
-                self.p.add(
-                    tspec.where, f"{label}: fixed rows of a per: table must set all of its columns"
-                )
-                continue
-            domains = []
-            for c in free:
-                d = self._domain(model, c, where, label)
-                if d is None:
-                    break
-                domains.append(d)
-            if len(domains) != len(free):
-                continue
-            fixed_full = [i for i, row in enumerate(model.fixed) if all(c in row for c in u)]
-            if not grouped:
-                need = model.total - len(fixed_full)  # fully fixed rows take no slot
-            space = math.prod(d.size for d in domains)
-            if space < need + len(fixed_full):
-                ext = next(
-                    (
-                        (i, model.columns[c].generator)
-                        for i, c in enumerate(free)
-                        if isinstance(model.columns[c].generator, Fake)
-                        and model.columns[c].generator.extensible_domain() is not None  # type: ignore[attr-defined]
-                    ),
-                    None,
-                )
-                if ext is not None:
-                    i, gen = ext
-                    assert isinstance(gen, Fake)
-                    base = gen.extensible_domain()
-                    assert base is not None
-                    other = space // base.size
-                    rounds = -(-(need + len(fixed_full)) // (other * len(base.base)))
-                    gen.set_rounds(rounds)
-                    domains[i] = gen.domain()
-                    space = math.prod(d.size for d in domains)
-                    limit = model.columns[free[i]].column.length
-                    longest = gen.max_len()
-                    if limit is not None and longest is not None and longest > limit:
-                        self.p.add(
-                            where,
-                            f"{label}: {need} distinct values of {gen.describe()} need variants "
-                            f"up to {longest} characters; the column holds {limit}",
-                        )
-                        continue
-            excluded = self._exclusions(model, u, free, domains, fixed_full, group_cols, grouped)
-            taken = max((len(codes) for codes in excluded.values()), default=0)
-            if space - taken < need:
-                gens = ", ".join(model.columns[c].generator.describe() for c in free)
-                verb = "give" if len(free) > 1 else "gives"
-                extra = f" ({taken} of them held by fixed rows)" if taken else ""
-                self.p.add(
-                    where,
-                    f"impossible {label}: {need + taken} rows need distinct values but "
-                    f"{gens} {verb} only {space}{extra}",
-                )
-                continue
-            ug = UniqueGroup(
-                key=(self.spec.seed, table.name, "unique", *u),
-                columns=free,
-                domains=domains,
-                layout=model.layout if grouped else None,
-                excluded=excluded,
-                skip_rows=[] if grouped else fixed_full,
-            )
-            for c in free:
-                model.columns[c].unique = ug
-                claimed[c] = u
-            done.append(u)
-
-    def _exclusions(
-        self,
-        model: TableModel,
-        u: tuple[str, ...],
-        free: list[str],
-        domains: list[Any],
-        fixed_full: list[int],
-        group_cols: set[str],
-        grouped: bool,
-    ) -> dict[int | None, list[int]]:
-        """Codes of the value combinations fixed rows hold, per group."""
-        excluded: dict[int | None, list[int]] = {}
-        for r in fixed_full:
-            row = model.fixed[r]
-            idx = [d.index_of(row[c]) for c, d in zip(free, domains, strict=True)]
-            if any(i is None for i in idx):
-                continue  # outside the generated values: no clash possible
-            code, mult = 0, 1
-            for i, d in zip(idx, domains, strict=True):
-                assert i is not None
-                code += i * mult
-                mult *= d.size
-            group: int | None = None
-            if grouped:
-                gcol = next(c for c in u if c in group_cols)
-                gen = model.columns[gcol].generator
-                assert isinstance(gen, Ref)
-                group = self._parent_index(gen, row[gcol])
-                if group is None:
-                    continue
-            if code not in excluded.setdefault(group, []):
-                excluded[group].append(code)
-        return excluded
-
-    def _parent_index(self, gen: Ref, value: Any) -> int | None:
-        if gen.table in self.models:
-            return self.models[gen.table].index_of(gen.column, value)
-        if gen.table in self.existing:
-            return self.existing[gen.table].index_of(gen.column, value)
-        return None
-
-    def _domain(self, model: TableModel, column: str, where: str, label: str) -> Any:
-        cm = model.columns[column]
-        gen = cm.generator
-        if isinstance(gen, Ref):
-            parent_table = self.schema.tables[gen.table]
-            parent_model = self.models.get(gen.table)
-            if not _is_unique_column(parent_table, gen.column, parent_model):
-                self.p.add(
-                    where,
-                    f"{label}: {gen.table}.{gen.column} is not unique, so refs to it cannot be",
-                )
-                return None
-            table_name, col_name = gen.table, gen.column
-
-            def resolve(idx: Sequence[int]) -> list[Any]:
-                return self._resolve(table_name, col_name, idx)
-
-            def locate(value: Any) -> int | None:
-                return self._parent_index(gen, value)
-
-            gen.domain_ = RefDomain(gen.parent_count, resolve, locate)
-            return gen.domain_
-        d = gen.domain()
-        if d is None or d.size == 0:
-            self.p.add(
-                where, f"{label}: {gen.describe()} cannot be made unique (no finite set of values)"
-            )
-            return None
-        return d
 
     # ---------------------------------------------------------------- order
     def _order(self, names: list[str]) -> tuple[list[str], list[ForeignKey]]:
@@ -874,32 +615,6 @@ class Planner:
         return order.tables, order.deferred
 
 
-_ACCEPTS: dict[str, tuple[type, ...]] = {}
-
-
-def _init_accepts() -> None:
-    import datetime as dt
-    import uuid
-    from decimal import Decimal
-
-    _ACCEPTS.update(
-        {
-            "int": (int,),
-            "decimal": (int, Decimal, float),
-            "float": (int, Decimal, float),
-            "bool": (bool, int),
-            "date": (dt.date,),
-            "datetime": (dt.date,),
-            "time": (dt.time, str),
-            "uuid": (uuid.UUID, str),
-            "bytes": (bytes, str),
-        }
-    )
-
-
-_init_accepts()
-
-
 def _by_line(problems: list[str]) -> list[str]:
     """Problems in spec order (``file:line:`` first), unlocated ones last."""
 
@@ -925,88 +640,6 @@ def _may_exist(model: TableModel | None, column: str) -> bool:
         return False
     cm = model.columns.get(column)
     return cm is not None and not isinstance(cm.generator, Sequence_)
-
-
-def _effective_rules(column: Column, include_checks: bool = True) -> Rules:
-    """The column's CHECK rules plus what its type implies (length, integer range)."""
-    rules = Rules()
-    if include_checks:
-        rules.merge(column.rules)
-    if column.kind == "text" and column.length is not None:
-        rules.merge(Rules(max_len=column.length, sources=[f"{column.type_text} length"]))
-    if column.kind == "int" and column.int_min is not None:
-        rules.merge(
-            Rules(lo=column.int_min, hi=column.int_max, sources=[f"{column.type_text} range"])
-        )
-    return rules
-
-
-def _violations(cm: ColumnModel, rules: Rules) -> list[str]:
-    gen = cm.generator
-    conv = cm.converter or (lambda v: v)
-    values = gen.finite_values()
-    label = f"{gen.describe()}"
-    if values is not None:
-        bad = []
-        for v in values:
-            try:
-                cv = conv(v)
-            except ConversionError:
-                continue
-            if not rules.accepts(cv):
-                bad.append(v)
-        if bad:
-            shown = ", ".join(repr(b) for b in bad[:3])
-            return [f"{label} produces {shown}, which {rules.describe()} rejects"]
-        return []
-    problems = []
-    if rules.allowed is not None:
-        allowed = ", ".join(repr(v) for v in rules.allowed)
-        return [f"{label} cannot satisfy {rules.describe()}; use {{choice: [{allowed}]}}"]
-    if rules.lo is not None or rules.hi is not None or rules.excluded:
-        bounds = gen.bounds()
-        if bounds is None:
-            problems.append(f"{label} cannot be shown to satisfy {rules.describe()}")
-        else:
-            lo, hi = (conv(b) for b in bounds)
-            if not (rules.accepts(lo) and rules.accepts(hi)) and (
-                rules.lo is not None or rules.hi is not None
-            ):
-                problems.append(f"{label} ranges over [{lo}, {hi}], outside {rules.describe()}")
-            elif any(_between(x, bounds) for x in rules.excluded):
-                problems.append(f"{label} may produce a value {rules.describe()} excludes")
-    if rules.max_len is not None:
-        longest = gen.max_len()
-        if longest is None:
-            problems.append(f"{label}: cannot show values fit {rules.describe()}")
-        elif longest > rules.max_len:
-            problems.append(
-                f"{label} produces text up to {longest} characters; {rules.describe()} allows {rules.max_len}"
-            )
-    if rules.min_len:
-        shortest = _min_len(gen)
-        if shortest is None or shortest < rules.min_len:
-            problems.append(
-                f"{label} may produce text shorter than {rules.min_len} ({rules.describe()})"
-            )
-    return problems
-
-
-def _between(x: Any, bounds: tuple[Any, Any]) -> bool:
-    try:
-        return bool(bounds[0] <= x <= bounds[1])
-    except TypeError:
-        return False
-
-
-def _min_len(gen: Generator) -> int | None:
-    if isinstance(gen, Template):
-        return sum(len(lit) for lit, _, _ in gen.parts) + sum(
-            1 for _, f, _ in gen.parts if f == "row"
-        )
-    if isinstance(gen, Sequence_):
-        return 1
-    return None
 
 
 def _per_counts(seed: int, table: str, parents: int, lo: int, hi: int) -> list[int]:
@@ -1036,35 +669,6 @@ def _group_parent(model: TableModel, gen: Ref) -> Any:
         return out
 
     return parents
-
-
-def fitting_entry(
-    table: Table, column: Column, schema: Schema, rows: int, locale: str, pools: PoolStore
-) -> dict[str, Any] | None:
-    """The first inferred spec entry whose generator fits the column (type, length, CHECKs).
-
-    References are taken as they are (the planner resolves them); the last
-    candidate is returned even when it does not fit, so its problems get reported.
-    """
-    found = candidates(table, column, schema)
-    for i, entry in enumerate(found):
-        if "ref" in entry or i == len(found) - 1:
-            return entry
-        try:
-            gen, _, _ = _entry_generator(entry)
-        except SpecError:
-            continue
-        ctx = BindContext(table.name, column, locale, pools, pools.default_size, rows)
-        gen.bind(ctx)
-        if ctx.problems:
-            continue
-        cm = ColumnModel(name=column.name, column=column, generator=gen, origin="inferred")
-        conv = converter_for(column)
-        if conv is not None and needs_conversion(column, gen.python_types()):
-            cm.converter = conv
-        if not _violations(cm, _effective_rules(column)):
-            return entry
-    return None
 
 
 def build_plan(spec: Spec, schema: Schema, facts: DbFacts, pools: PoolStore | None = None) -> Plan:
