@@ -163,7 +163,7 @@ class Planner(UniqueBuilder):
                 or (column.name in unique_cols and column.has_default and not column.nullable)
             ):
                 if column.name in fixed_cols and column.nullable and not column.has_default:
-                    from dataops.demo.generators.choice import Constant
+                    from dataops.demo.generators.constant import Constant
 
                     self._implicit(model, column, Constant(None, {}), "auto")
                     continue
@@ -629,7 +629,7 @@ def _by_line(problems: list[str]) -> list[str]:
 
 
 def _all_null(gen: Generator) -> bool:
-    from dataops.demo.generators.choice import Constant
+    from dataops.demo.generators.constant import Constant
 
     return isinstance(gen, Constant) and gen.value is None
 

@@ -1,6 +1,6 @@
 """Generator families, found by name in :data:`REGISTRY` (one module per family)."""
 
-from dataops.demo.generators import choice, dates, fake, ident, numeric, ref, text
+from dataops.demo.generators import choice, constant, dates, fake, ident, numeric, ref, text
 from dataops.demo.generators.base import REGISTRY, BindContext, Generator, SpecError
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "Generator",
     "SpecError",
     "choice",
+    "constant",
     "dates",
     "fake",
     "ident",

@@ -1,4 +1,4 @@
-"""``choice`` (optionally weighted) and ``constant``."""
+"""``choice``: one of a list of values, optionally weighted."""
 
 from __future__ import annotations
 
@@ -84,29 +84,3 @@ class Choice(Generator):
         total = acc[-1]
         right = bisect.bisect_right
         return [items[right(acc, (w * total) >> 64)] for w in words]
-
-
-@register
-class Constant(Generator):
-    """``{constant: 42}``, ``{constant: {theme: dark}}`` (JSON), ``{constant: null}``."""
-
-    family = "constant"
-    summary = "the same value in every row (any YAML value; mappings and lists become JSON)"
-
-    def __init__(self, arg: Any, opts: dict[str, Any]) -> None:
-        super().__init__(arg, opts)
-        check_keys(opts, self.options)
-        self.value = arg
-        self._domain = ListDomain([arg])
-
-    def describe(self) -> str:
-        return "constant"
-
-    def python_types(self) -> set[type] | None:
-        return set() if self.value is None else {type(self.value)}
-
-    def domain(self) -> Domain | None:
-        return self._domain
-
-    def values(self, ev: Evaluator, rows: Sequence[int]) -> list[Any]:
-        return [self.value] * len(rows)
