@@ -151,7 +151,7 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         when = dt.datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
-        fields = " ".join(f"{k}={v}" for k, v in _extras(record).items())
+        fields = " ".join(f"{k}={v}" for k, v in _extras(record).items() if v not in (None, [], {}))
         line = f"{when} {record.levelname:<7} {record.getMessage()}"
         if fields:
             line += "  " + fields
@@ -162,6 +162,12 @@ class TextFormatter(logging.Formatter):
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 _HANDLER_NAME = "dataops"
+_state = {"format": "json"}
+
+
+def is_json() -> bool:
+    """Whether the installed handler writes JSON (machines read the logs)."""
+    return _state["format"] == "json"
 
 
 def setup(
@@ -177,6 +183,7 @@ def setup(
     stream = stream if stream is not None else sys.stderr
     if fmt is None:
         fmt = "text" if stream.isatty() else "json"
+    _state["format"] = fmt
     handler = logging.StreamHandler(stream)
     handler.set_name(_HANDLER_NAME)
     handler.addFilter(RedactingFilter())

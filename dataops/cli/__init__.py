@@ -108,7 +108,11 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def _report(exc: DataopsError) -> None:
-    log.error(
+    from dataops import log as logsetup
+
+    # a person at a terminal reads the message below; log aggregators get the record
+    log.log(
+        logging.ERROR if logsetup.is_json() else logging.DEBUG,
         "command.failed",
         extra={"error": exc.message, "details": exc.details, "exit_code": exc.exit_code},
     )
