@@ -29,7 +29,7 @@ from types import FrameType
 from typing import IO
 
 from dataops.errors import CommandError, OperationError, ToolNotFoundError
-from dataops.log import SECRET_NAMES, redact, register_secret
+from dataops.log import SECRET_NAMES, SECRET_WORDS, redact, register_secret
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,14 @@ BASE_ENV_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "
 TAIL_LINES = 20
 KILL_GRACE_SECONDS = 5.0
 
-_SECRET_KEYS = tuple(n.upper() for n in SECRET_NAMES)
+# environment variables whose values are registered for redaction before a start
+_SECRET_VARS = frozenset(SECRET_NAMES)
+_SECRET_VAR_WORDS = tuple(w.upper() for w in (*SECRET_WORDS, "passphrase", "token"))
+
+
+def _is_secret_var(key: str) -> bool:
+    upper = key.upper()
+    return upper in _SECRET_VARS or any(w in upper for w in _SECRET_VAR_WORDS)
 
 
 class Interrupted(OperationError):
@@ -81,7 +88,7 @@ def build_env(env: Mapping[str, str] | None, inherit: bool) -> dict[str, str]:
     if env:
         base.update(env)
     for key, value in base.items():
-        if any(s in key.upper() for s in _SECRET_KEYS):
+        if _is_secret_var(key):
             register_secret(value)
     return base
 

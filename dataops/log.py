@@ -24,7 +24,7 @@ from typing import IO, Any
 
 REDACTED = "***"
 
-# Names whose values are secrets wherever they appear as NAME=value.
+# Variables whose values are secrets wherever they appear as NAME=value or NAME: value.
 SECRET_NAMES = (
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
@@ -35,15 +35,21 @@ SECRET_NAMES = (
     "DATAOPS_WALG_LIBSODIUM_KEY",
     "DATAOPS_ANONYMIZE_SECRET",
     "SENTRY_DSN",
-    "password",
-    "passwd",
-    "secret",
 )
+# Plain words are secrets only as key=value (libpq conninfo) or "key": "value" (JSON);
+# "secret: must be 8 characters" in an error message is prose, not a secret.
+SECRET_WORDS = ("password", "passwd", "secret")
 
 _URL_PASSWORD = re.compile(r"(?P<pre>[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]+)(?P<at>@)")
+_VALUE = r"(?P<val>[^\s\"',&;]+)"
 _NAME_VALUE = re.compile(
     r"(?P<name>\b(?:" + "|".join(re.escape(n) for n in SECRET_NAMES) + r"))"
-    r"(?P<sep>\s*[=:]\s*|\"\s*:\s*\")(?P<val>[^\s\"',&;]+)",
+    r"(?P<sep>\s*[=:]\s*|\"\s*:\s*\")" + _VALUE,
+    re.IGNORECASE,
+)
+_WORD_VALUE = re.compile(
+    r"(?P<name>\b(?:" + "|".join(SECRET_WORDS) + r"))"
+    r"(?P<sep>\s*=\s*|\"\s*:\s*\")" + _VALUE,
     re.IGNORECASE,
 )
 _FLAG_VALUE = re.compile(r"(?P<flag>--(?:password|passphrase|secret)[=\s]+)(?P<val>\S+)", re.I)
@@ -75,6 +81,7 @@ class Redactor:
             text = self._pattern.sub(REDACTED, text)
         text = _URL_PASSWORD.sub(lambda m: m["pre"] + REDACTED + m["at"], text)
         text = _NAME_VALUE.sub(lambda m: m["name"] + m["sep"] + REDACTED, text)
+        text = _WORD_VALUE.sub(lambda m: m["name"] + m["sep"] + REDACTED, text)
         return _FLAG_VALUE.sub(lambda m: m["flag"] + REDACTED, text)
 
     def redact_obj(self, obj: Any) -> Any:

@@ -80,3 +80,18 @@ def test_text_format_is_readable() -> None:
     assert "INFO" in stream.getvalue()
     assert "hello" in stream.getvalue()
     assert "table=t" in stream.getvalue()
+
+
+def test_prose_about_secrets_is_not_mangled(captured: io.StringIO) -> None:
+    logging.getLogger("x").error("rules.yaml:2: secret: must be at least 8 characters")
+    assert "secret: must be at least 8 characters" in captured.getvalue()
+
+
+def test_execute_registers_secret_variables_only() -> None:
+    from dataops import execute
+
+    assert execute._is_secret_var("MINIO_ROOT_PASSWORD")
+    assert execute._is_secret_var("AWS_SECRET_ACCESS_KEY")
+    assert execute._is_secret_var("WALG_LIBSODIUM_KEY")
+    assert not execute._is_secret_var("WALG_LIBSODIUM_KEY_TRANSFORM")
+    assert not execute._is_secret_var("AWS_REGION")
