@@ -285,3 +285,29 @@ def test_custom_writer_spools_for_compressing_outputs(tmp_path: Path) -> None:
     with (tmp_path / "a.dump").open("wb") as fh:
         make_custom_archive(pa.V1_14, pa.Compression.NONE, out=fh)
     assert (tmp_path / "a.dump").read_bytes() == expected
+
+
+def _boom(x: int) -> int:
+    if x == 3:
+        raise ValueError("piece 3 failed")
+    return x * 10
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ordered_pool_keeps_order_and_propagates_errors(jobs: int) -> None:
+    from tests.unit.archive_fakes import FakePlan
+
+    got: list[object] = []
+    with pieces.OrderedPool(jobs, FakePlan({})) as pool:  # type: ignore[arg-type]
+        for i in range(10):
+            if i == 5:
+                pool.then(lambda: got.append("marker"))
+            pool.submit(_boom, (i if i != 3 else 30,), got.append)
+    assert got == [0, 10, 20, 300, 40, "marker", 50, 60, 70, 80, 90]
+    with (
+        pytest.raises(ValueError, match="piece 3 failed"),
+        pieces.OrderedPool(jobs, FakePlan({})) as pool,
+    ):  # type: ignore[arg-type]
+        for i in range(10):
+            pool.submit(_boom, (i,), got.append)
+    assert pool.pool is None  # workers are gone

@@ -196,7 +196,11 @@ class OrderedPool:
             self._pop()
 
     def close(self) -> None:
-        self.drain()
+        try:
+            self.drain()
+        except BaseException:
+            self.terminate()
+            raise
         if self.pool is not None:
             self.pool.close()
             self.pool.join()
