@@ -34,6 +34,7 @@ import io
 import os
 import re
 import struct
+import tempfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -853,8 +854,6 @@ class CustomWriter:
             out.write(toc)
             self.sink: BinaryIO = out
         else:
-            import tempfile
-
             self.base = 0
             self.sink = tempfile.TemporaryFile()  # noqa: SIM115 - closed in finish()
         self.pos = self.data_start  # absolute position in the archive of the next block
