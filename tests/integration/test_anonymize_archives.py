@@ -106,16 +106,10 @@ def anonymize(archive: Path, out: Path, jobs: int = 2) -> list[object]:
 
 
 def plaintext(archive: Path) -> bytes:
-    """An archive's data, decompressed: table data and large objects.
-
-    (The TOC holds the schema, which the fixture's function bodies make mention
-    original values: that is DDL, not data, and passes through by design.)
-    """
+    """Everything an archive holds, decompressed: header, TOC, table data, large objects."""
     parts: list[bytes] = []
     if archive.is_dir():
         for path in sorted(archive.iterdir()):
-            if path.name == "toc.dat":
-                continue
             method = {
                 ".gz": pa.Compression.GZIP,
                 ".lz4": pa.Compression.LZ4,
@@ -127,6 +121,7 @@ def plaintext(archive: Path) -> bytes:
     raw = archive.read_bytes()
     reader = pa.Reader(io.BytesIO(raw))
     head = pa.read_archive_head(reader)
+    parts.append(raw[: head.data_start])
     while (block := pa.read_block_header(reader)) is not None:
         if block[0] == pa.BLK_DATA:
             parts.extend(pa.read_stream(reader, head.header.compression))
