@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dataops.anonymize import copytext
+from dataops.anonymize import copytext, speedups
 from dataops.anonymize.engine_api import TableData
 from dataops.anonymize.transforms.base import Kernel
 from dataops.errors import OperationError
@@ -91,8 +91,10 @@ DISTINCT_SAMPLE = 1024
 _BACKSLASH = itertools.repeat(b"\\")
 
 
-def _run_kernel(kernel: Kernel, column: tuple[bytes, ...]) -> Iterable[bytes] | None:
+def _run_kernel(kernel: Kernel, column: Sequence[bytes]) -> Iterable[bytes] | None:
     """Apply a kernel to a column block; NULLs pass, other escaped values decline it."""
+    if isinstance(kernel, speedups.FieldKernel):
+        return kernel(column)  # compiled: handles NULLs and declines escapes itself
     escaped = sum(map(operator.contains, column, _BACKSLASH))
     if not escaped:
         return kernel(column)
@@ -150,6 +152,9 @@ class RowTransformer:
         else:
             self.maxsplit = self.max_index + 1  # the rest of the row stays one field
             self.width = self.max_index + 2
+        # compiled split/join: only the transformed fields become bytes objects
+        self._wanted = sorted(i for i, _ in self._choices)
+        self._compiled = speedups.enabled() and 0 < len(self._wanted) <= 256
 
     def feed(self, chunk: bytes) -> bytes:
         data = self._tail + chunk if self._tail else chunk
@@ -185,6 +190,15 @@ class RowTransformer:
                 gc.enable()
 
     def _columnar(self, block: bytes) -> bytes:
+        if self._compiled:
+            split = speedups.split_columns(block, self._wanted, self.maxsplit, self.ncols)
+            if split is not None:  # None: a bad row, reported by the path below
+                columns, spans, rows = split
+                by_index = dict(zip(self._wanted, columns, strict=True))
+                for i, fns in self._choices:
+                    by_index[i] = list(self._column(by_index[i], fns))
+                self.rows += rows
+                return speedups.join_columns(block, spans, [by_index[i] for i in self._wanted])
         lines = block.split(b"\n")
         maxsplit = self.maxsplit
         parts = [line.split(b"\t", maxsplit) for line in lines]
@@ -200,7 +214,7 @@ class RowTransformer:
         self.rows += len(lines)
         return b"\n".join(map(b"\t".join, zip(*cols, strict=True))) + b"\n"
 
-    def _column(self, column: tuple[bytes, ...], fns: ColumnFns) -> Iterable[bytes]:
+    def _column(self, column: Sequence[bytes], fns: ColumnFns) -> Iterable[bytes]:
         """One block of one column: a kernel for columns of mostly distinct values, the
         cached per-value function for repetitive ones, the uncached one otherwise."""
         many = len(column) >= 64

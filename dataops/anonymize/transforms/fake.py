@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from dataops.anonymize import speedups
 from dataops.anonymize.transforms.base import (
     BuildContext,
     Family,
@@ -181,6 +182,8 @@ class FakeFamily(Family):
         ]
         n = len(values)
         size = _index_bytes(n)
+        if speedups.enabled():
+            return speedups.PoolPick(key, size, values)
         keyed = Keyed(key, size)
         if size == SMALL_INDEX_BYTES:  # one dict lookup per value: digest -> pool entry
             table = {i.to_bytes(size): values[i % n] for i in range(1 << (8 * size))}
@@ -263,8 +266,10 @@ class Email(Family):
             return None
         locale = spec.params.get("locale") or ctx.default_locale
         names = _name_pairs(locale)
-        table = {i.to_bytes(2): names[i % NAME_PAIRS] for i in range(1 << 16)}
         at_domain = b"@" + str(spec.params["domain"]).encode()
+        if speedups.enabled():
+            return speedups.Email(key, names, 10 if spec.unique else 3, at_domain)
+        table = {i.to_bytes(2): names[i % NAME_PAIRS] for i in range(1 << 16)}
         keyed = Keyed(key, 16)
         tag = operator.itemgetter(slice(0, 10 if spec.unique else 3))
         pick = operator.itemgetter(slice(14, 16))

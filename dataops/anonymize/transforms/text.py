@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from dataops.anonymize import copytext
+from dataops.anonymize import copytext, speedups
 from dataops.anonymize.transforms.base import (
     BuildContext,
     Family,
@@ -48,6 +48,8 @@ class Mask(Family):
         first = int(spec.params["keep_first"])
         last = int(spec.params["keep_last"])
         char_b = ctx.encode_new(str(spec.params["char"]))
+        if len(char_b) == 1 and not needs_escape(str(spec.params["char"])) and speedups.enabled():
+            return speedups.Mask(first, last, char_b)  # ASCII values, as the value path
         if (first and last) or len(char_b) != 1 or needs_escape(str(spec.params["char"])):
             return None
         longest = 256
@@ -196,6 +198,8 @@ class Choice(Family):
             copytext.escape(None if v is None else ctx.encode_new(_scalar(v).decode()))  # type: ignore[union-attr]
             for v in spec.params["values"]
         ]
+        if speedups.enabled():
+            return speedups.PoolPick(key, 8, values)
         keyed = Keyed(key, 8)
         n = len(values)
 

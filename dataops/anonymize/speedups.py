@@ -1,0 +1,143 @@
+"""Optional compiled column kernels (``_speedups.c``) and the choice to use them.
+
+The C module is built by ``pip install`` when a compiler is at hand (it is declared
+optional, so an install never fails without one).  Each of its functions gives
+exactly the bytes of the pure-Python path it replaces -- BLAKE2b is the RFC 7693
+algorithm, digests become integers big-endian, nothing depends on byte order or on
+Python's ``hash()`` -- or returns None to decline a block, which then takes the
+Python path.  So the output never depends on whether the module was built.
+
+``DATAOPS_ANONYMIZE_PURE_PYTHON=1`` (or ``ENABLED = False`` before transformers are
+built) forces the pure-Python path; tests use it to compare both paths byte for byte.
+
+The kernels take COPY text *fields* (still escaped): ``\\N`` gives ``\\N`` and any
+other field holding a backslash declines the block.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Sequence
+from types import ModuleType
+
+PURE_PYTHON_ENV = "DATAOPS_ANONYMIZE_PURE_PYTHON"
+
+
+def _load() -> ModuleType | None:
+    if os.environ.get(PURE_PYTHON_ENV, "").strip().lower() not in ("", "0", "false", "no"):
+        return None
+    try:
+        return importlib.import_module("dataops.anonymize._speedups")
+    except ImportError:
+        return None
+
+
+_C: ModuleType | None = _load()
+BUILT = _C is not None  # the extension was importable
+ENABLED = BUILT  # tests switch it off to run the pure-Python path
+
+
+def enabled() -> bool:
+    return ENABLED and _C is not None
+
+
+def _mod() -> ModuleType:
+    assert _C is not None
+    return _C
+
+
+Fields = Sequence[bytes]
+
+
+class FieldKernel:
+    """A column kernel over COPY fields (NULLs and escapes handled, see the module doc).
+
+    ``kernel(fields)`` is the whole-column function: a list of output fields, or None
+    when the block holds escaped values (the caller then goes value by value).
+    """
+
+    def __call__(self, fields: Fields) -> list[bytes] | None:
+        raise NotImplementedError
+
+
+class PoolPick(FieldKernel):
+    """``pool[int.from_bytes(blake2b(prefix + value, size)) % len(pool)]`` (fake, choice)."""
+
+    def __init__(self, prefix: bytes, size: int, pool: Sequence[bytes]) -> None:
+        self.prefix, self.size, self.pool = prefix, size, list(pool)
+
+    def __call__(self, fields: Fields) -> list[bytes] | None:
+        result: list[bytes] | None = _mod().pool_pick(self.prefix, self.size, fields, self.pool)
+        return result
+
+
+class HexDigest(FieldKernel):
+    """``out_prefix + blake2b(prefix + value, size).hexdigest()[:length]`` (hash)."""
+
+    def __init__(self, prefix: bytes, size: int, length: int, out_prefix: bytes) -> None:
+        self.prefix, self.size, self.length, self.out_prefix = prefix, size, length, out_prefix
+
+    def __call__(self, fields: Fields) -> list[bytes] | None:
+        result: list[bytes] | None = _mod().hex_digest(
+            self.prefix, self.size, self.length, self.out_prefix, fields
+        )
+        return result
+
+
+class Email(FieldKernel):
+    """``names[d[14:16] % len(names)] + hex(d[:tag_bytes]) + at_domain``, d = 16-byte digest."""
+
+    def __init__(self, prefix: bytes, names: Sequence[bytes], tag_bytes: int, at: bytes) -> None:
+        self.prefix, self.names, self.tag_bytes, self.at = prefix, list(names), tag_bytes, at
+
+    def __call__(self, fields: Fields) -> list[bytes] | None:
+        result: list[bytes] | None = _mod().email(
+            self.prefix, self.names, self.tag_bytes, self.at, fields
+        )
+        return result
+
+
+class Mask(FieldKernel):
+    """ASCII values: ``keep_first`` bytes, ``char`` for the rest, ``keep_last`` bytes."""
+
+    def __init__(self, keep_first: int, keep_last: int, char: bytes) -> None:
+        self.keep_first, self.keep_last, self.char = keep_first, keep_last, char
+
+    def __call__(self, fields: Fields) -> list[bytes] | None:
+        result: list[bytes] | None = _mod().mask(self.keep_first, self.keep_last, self.char, fields)
+        return result
+
+
+class DateShift(FieldKernel):
+    """date_shift's day arithmetic; declines invalid dates (the Python path reports them)."""
+
+    def __init__(self, prefix: bytes, max_days: int) -> None:
+        self.prefix, self.max_days = prefix, max_days
+
+    def __call__(self, fields: Fields) -> list[bytes] | None:
+        result: list[bytes] | None = _mod().date_shift(self.prefix, self.max_days, fields)
+        return result
+
+
+def digest(prefix: bytes, value: bytes, size: int) -> bytes:
+    """``hashlib.blake2b(prefix + value, digest_size=size).digest()`` (for tests)."""
+    result: bytes = _mod().digest(prefix, value, size)
+    return result
+
+
+Split = tuple[list[list[bytes]], bytes, int]
+
+
+def split_columns(block: bytes, wanted: Sequence[int], maxsplit: int, ncols: int) -> Split | None:
+    """The ``wanted`` fields of every row of ``block`` (rows without the final newline) as
+    columns, their byte spans and the row count; None when a row has the wrong number of
+    fields (the Python path then reports it)."""
+    result: Split | None = _mod().split_columns(block, list(wanted), maxsplit, ncols)
+    return result
+
+
+def join_columns(block: bytes, spans: bytes, columns: Sequence[Sequence[bytes]]) -> bytes:
+    """``block`` with the spanned fields replaced by ``columns``, plus the final newline."""
+    result: bytes = _mod().join_columns(block, spans, columns)
+    return result

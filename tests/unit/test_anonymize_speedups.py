@@ -1,0 +1,334 @@
+"""The compiled kernels (dataops/anonymize/_speedups.c) give exactly the pure-Python bytes.
+
+Every kernel is compared with the Python path on adversarial inputs (escapes, NULLs,
+invalid UTF-8, multi-block values, malformed dates, bad rows), and whole
+transformers / the plain engine run both ways must write identical bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataops.anonymize import copytext, speedups
+from dataops.anonymize.ddl import Catalog
+from dataops.anonymize.engine_api import TableData
+from dataops.anonymize.plain import anonymize_plain, scan
+from dataops.anonymize.plan import Plan
+from dataops.anonymize.rowtransform import RowTransformer, _run_kernel
+from dataops.anonymize.rules import load_rules, parse_rules
+from dataops.errors import OperationError
+
+REPO = Path(__file__).resolve().parents[2]
+
+COLUMNS = {
+    "k1": "keep",
+    "hash_even": "{transform: hash, length: 24, prefix: h_}",
+    "hash_odd": "{transform: hash, length: 23}",
+    "hash_long": "{transform: hash, length: 128, unique: true}",
+    "email": "{transform: email, domain: example.com, unique: true}",
+    "email_short": "{transform: email, domain: mail.test}",
+    "fake": "{transform: fake, provider: first_name}",
+    "fake_big": "{transform: fake, provider: random_int, pool_size: 5000}",
+    "choice": "{transform: choice, values: [a, b, null, 7]}",
+    "shift": "{transform: date_shift, max_days: 400}",
+    "shift_big": "{transform: date_shift, max_days: 100000}",
+    "k2": "keep",
+    "mask": "{transform: mask, keep_last: 2}",
+    "mask_first": "{transform: mask, keep_first: 3, char: '#'}",
+    "mask_both": "{transform: mask, keep_first: 1, keep_last: 2}",
+    "k3": "keep",
+}
+KERNEL_COLUMNS = [c for c in COLUMNS if not c.startswith("k")]
+
+
+def test_the_extension_is_built_here() -> None:
+    # the bootstrap's `uv pip install -e .` compiles it; without a compiler it is optional
+    assert speedups.BUILT and speedups.enabled()
+
+
+@pytest.fixture
+def pure_python() -> Iterator[None]:
+    saved = speedups.ENABLED
+    speedups.ENABLED = False
+    try:
+        yield
+    finally:
+        speedups.ENABLED = saved
+
+
+def make_plan() -> tuple[Plan, TableData]:
+    cols = "\n".join(f"      {name}: {spec}" for name, spec in COLUMNS.items())
+    text = f"version: 1\nsecret: speedups-secret\ntables:\n  public.t:\n    columns:\n{cols}\n"
+    plan = Plan(parse_rules(text, "r.yaml", {}))
+    catalog = Catalog()
+    catalog.add_sql("CREATE TABLE public.t (" + ", ".join(f"{c} text" for c in COLUMNS) + ");")
+    table = TableData("public", "t", tuple(COLUMNS))
+    plan.check(catalog, [table])
+    return plan, table
+
+
+def both_plans() -> tuple[tuple[Plan, TableData], tuple[Plan, TableData]]:
+    """(compiled plan, pure-Python plan) -- kernels are chosen when a plan builds them."""
+    saved = speedups.ENABLED
+    try:
+        speedups.ENABLED = True
+        compiled = make_plan()
+        speedups.ENABLED = False
+        pure = make_plan()
+    finally:
+        speedups.ENABLED = saved
+    return compiled, pure
+
+
+COMPILED, PURE = both_plans()
+
+
+# ------------------------------------------------------------------ BLAKE2b
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.binary(max_size=300),
+    st.binary(max_size=400),
+    st.integers(min_value=1, max_value=64),
+)
+def test_blake2b_equals_hashlib(prefix: bytes, value: bytes, size: int) -> None:
+    expected = hashlib.blake2b(prefix + value, digest_size=size).digest()
+    assert speedups.digest(prefix, value, size) == expected
+
+
+def test_blake2b_block_boundaries() -> None:
+    for plen in (0, 1, 63, 64, 127, 128, 129, 255, 256, 257):
+        for vlen in (0, 1, 63, 64, 65, 127, 128, 129, 256, 1000):
+            prefix, value = os.urandom(plen), os.urandom(vlen)
+            for size in (1, 2, 8, 16, 33, 64):
+                expected = hashlib.blake2b(prefix + value, digest_size=size).digest()
+                assert speedups.digest(prefix, value, size) == expected
+
+
+# ------------------------------------------------------------------ column kernels
+
+raw_values = st.one_of(
+    st.binary(max_size=40),
+    st.binary(max_size=40).map(lambda b: bytes(c % 128 for c in b)),
+    st.binary(min_size=120, max_size=300),  # key + value beyond one BLAKE2b block
+)
+fields = st.one_of(
+    raw_values.map(copytext.escape),  # escaped: tabs, newlines, backslashes inside
+    st.just(copytext.NULL),
+    st.just(b"\\\\N"),  # the literal string \N, not NULL
+)
+dates = st.builds(
+    lambda y, m, d, tail: f"{y}-{m}-{d}{tail}".encode(),
+    st.one_of(
+        st.integers(1, 9999).map(lambda y: f"{y:04d}"),
+        st.sampled_from(["0000", "0001", "9999", "00001", "12345", "999999999999", "123"]),
+    ),
+    st.one_of(st.integers(0, 13).map(lambda m: f"{m:02d}"), st.sampled_from(["1", "a1"])),
+    st.one_of(st.integers(0, 32).map(lambda d: f"{d:02d}"), st.sampled_from(["3", "x1"])),
+    st.sampled_from(["", " BC", " 13:45:00.5+02", " 00:00:00 BC", "T", "junk", "\\N"]),
+)
+date_fields = st.one_of(
+    dates,
+    dates.map(copytext.escape),
+    st.sampled_from([b"infinity", b"-infinity", b"", copytext.NULL, b"2020-02-29", b"0001-01-01"]),
+    st.sampled_from([b"0000000002020-01-01", b"000000000000000000001-01-01 BC"]),
+)
+valid_dates = st.builds(
+    lambda d, tail: d.isoformat().encode() + tail,
+    st.dates(),
+    st.sampled_from([b"", b" BC", b" 10:00:00+02", b" 23:59:59.999 BC"]),
+)
+
+
+def value_path(plan: Plan, table: TableData, name: str) -> tuple[object, object]:
+    rule = plan._resolved[("public", "t")].columns[name]
+    assert rule.spec is not None
+    fns = plan._column_fn(table, name, rule.spec)
+    return fns.kernel, fns.raw
+
+
+def check_kernel(name: str, column: list[bytes]) -> None:
+    kernel, _ = value_path(*COMPILED, name)
+    py_kernel, py_raw = value_path(*PURE, name)
+    assert isinstance(kernel, speedups.FieldKernel), name
+    result = _run_kernel(kernel, column)  # type: ignore[arg-type]
+    expected: list[bytes] = []
+    failed = False
+    for v in column:
+        try:
+            expected.append(py_raw(v))  # type: ignore[operator]
+        except OperationError:
+            failed = True
+    if result is None:
+        # declined: only for fields with escapes other than NULL, or values the Python
+        # path rejects (it then reports them)
+        assert (
+            failed
+            or any(b"\\" in v and v != copytext.NULL for v in column)
+            or (name.startswith("mask") and not b"".join(column).isascii())  # characters
+        ), name
+        return
+    assert not failed, name
+    assert list(result) == expected, name
+    if py_kernel is not None:  # the pure-Python kernel agrees as well
+        py_result = _run_kernel(py_kernel, column)  # type: ignore[arg-type]
+        if py_result is not None:
+            assert list(py_result) == expected, name
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(fields, min_size=1, max_size=60))
+def test_column_kernels_equal_the_python_path(column: list[bytes]) -> None:
+    for name in KERNEL_COLUMNS:
+        if not name.startswith("shift"):
+            check_kernel(name, column)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(fields.filter(lambda f: b"\\" not in f or f == copytext.NULL), max_size=60))
+def test_column_kernels_never_decline_plain_fields(column: list[bytes]) -> None:
+    for name in KERNEL_COLUMNS:
+        if not name.startswith("shift") and (b"".join(column).isascii() or name[:4] != "mask"):
+            kernel, _ = value_path(*COMPILED, name)
+            assert kernel(column) is not None  # type: ignore[operator]
+            check_kernel(name, column)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(date_fields, min_size=1, max_size=20))
+def test_date_shift_kernel_equals_the_python_path(column: list[bytes]) -> None:
+    check_kernel("shift", column)
+    check_kernel("shift_big", column)
+
+
+def test_date_shift_kernel_at_the_ends_of_the_calendar() -> None:
+    column = [
+        f"{y:04d}-{m:02d}-{d:02d}".encode() + tail
+        for y in (1, 2, 4, 100, 400, 1600, 1900, 2000, 2024, 9998, 9999)
+        for m, d in ((1, 1), (2, 28), (2, 29), (3, 1), (12, 31))
+        for tail in (b"", b" BC")
+        if not (m == 2 and d == 29 and not (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)))
+    ]
+    for name in ("shift", "shift_big"):
+        kernel, _ = value_path(*COMPILED, name)
+        assert kernel(column) is not None  # type: ignore[operator]
+        check_kernel(name, column)
+
+
+# ------------------------------------------------------------------ split / join
+
+plain_field = st.binary(max_size=12).map(lambda b: b.replace(b"\t", b"").replace(b"\n", b""))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=8),
+    st.data(),
+)
+def test_split_and_join_equal_bytes_split(ncols: int, data: st.DataObject) -> None:
+    rows = data.draw(
+        st.lists(
+            st.lists(plain_field, min_size=ncols, max_size=ncols).map(b"\t".join),
+            min_size=1,
+            max_size=20,
+        )
+    )
+    if data.draw(st.booleans()):  # a bad row: one field too many or too few
+        at = data.draw(st.integers(0, len(rows) - 1))
+        rows[at] = rows[at] + b"\tx" if data.draw(st.booleans()) or ncols == 1 else b"x"
+    block = b"\n".join(rows)
+    wanted = sorted(data.draw(st.sets(st.integers(0, ncols - 1), min_size=1)))
+    maxsplit = -1 if wanted[-1] + 2 >= ncols else wanted[-1] + 1
+    width = ncols if maxsplit < 0 else maxsplit + 1
+    parts = [line.split(b"\t", maxsplit) for line in block.split(b"\n")]
+    result = speedups.split_columns(block, wanted, maxsplit, ncols)
+    if any(len(p) != width for p in parts):
+        assert result is None
+        return
+    assert result is not None
+    columns, spans, nrows = result
+    assert nrows == len(parts)
+    assert columns == [[p[i] for p in parts] for i in wanted]
+    new = [[b"<" + f + b">" for f in col] for col in columns]
+    for col, i in zip(new, wanted, strict=True):
+        for p, f in zip(parts, col, strict=True):
+            p[i] = f
+    expected = b"\n".join(b"\t".join(p) for p in parts) + b"\n"
+    assert speedups.join_columns(block, spans, new) == expected
+
+
+def test_bad_arguments_raise_instead_of_crashing() -> None:
+    with pytest.raises(ValueError):
+        speedups.split_columns(b"a\tb", [1, 0], -1, 2)
+    with pytest.raises(ValueError):
+        speedups.join_columns(b"a\tb", b"\x00" * 8, [[b"x"]])
+    with pytest.raises(TypeError):
+        speedups.HexDigest(b"k", 4, 8, b"")(["text"])  # type: ignore[list-item]
+
+
+# ------------------------------------------------------------------ whole transformer
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(fields, fields, fields, st.one_of(valid_dates, valid_dates, date_fields)),
+        max_size=200,
+    ),
+    st.integers(min_value=1, max_value=4000),
+)
+def test_transformer_writes_the_same_bytes_both_ways(
+    rows: list[tuple[bytes, bytes, bytes, bytes]], chunk: int
+) -> None:
+    def table_rows() -> bytes:
+        out = []
+        for n, (a, b, c, d) in enumerate(rows):
+            fields_of = {name: a for name in COLUMNS}
+            fields_of.update(k1=str(n).encode(), k2=b, k3=c, mask_both=b, shift=d, shift_big=d)
+            out.append(b"\t".join(fields_of[name] for name in COLUMNS) + b"\n")
+        return b"".join(out)
+
+    data = table_rows()
+
+    def run(plan: Plan, table: TableData) -> bytes | str:
+        tr = plan.transformer(table)
+        assert isinstance(tr, RowTransformer)
+        try:
+            out = b"".join(tr.feed(data[i : i + chunk]) for i in range(0, len(data), chunk))
+            return out + tr.finish()
+        except OperationError as exc:
+            return str(exc)
+
+    assert run(*COMPILED) == run(*PURE)
+
+
+def test_plain_engine_on_the_example_dump_both_ways(pure_python: None) -> None:
+    dump = (REPO / "examples/anonymize/shop.sql").read_bytes()
+    rules = load_rules(REPO / "examples/anonymize/rules.yaml")
+
+    def run() -> bytes:
+        out = io.BytesIO()
+        prescan = scan(io.BytesIO(dump))
+        anonymize_plain(Plan(rules), io.BytesIO(dump), out, prescan=prescan, jobs=1)
+        return out.getvalue()
+
+    pure = run()
+    speedups.ENABLED = True
+    compiled = run()
+    assert compiled == pure and compiled != dump
+
+
+def test_environment_variable_forces_pure_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(speedups.PURE_PYTHON_ENV, "1")
+    assert speedups._load() is None
+    monkeypatch.setenv(speedups.PURE_PYTHON_ENV, "0")
+    assert speedups._load() is not None
