@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import enum
 import io
+import itertools
 import os
 import re
 import struct
@@ -753,13 +754,56 @@ def read_block_header(reader: Reader) -> tuple[int, int] | None:
     return blk, reader.read_int()
 
 
-def copy_stream(reader: Reader, out: BinaryIO) -> int:
-    """Copy one chunked stream including its terminator verbatim; returns bytes written."""
+def _bulk(reader: Reader, end: int, out: BinaryIO | None) -> int:
+    """Copy (or skip, without ``out``) up to archive offset ``end``, which must end a stream."""
+    terminator = encode_int(0, reader.int_size)
+    remaining = end - reader.pos
+    written = remaining
+    tail = b""
+    while remaining:
+        if not reader._fill(1):
+            raise reader._truncated(remaining)
+        take = min(remaining, len(reader.buf) - reader.i)
+        span = reader.buf[reader.i : reader.i + take]
+        reader.i += take
+        reader.pos += take
+        remaining -= take
+        if out is not None:
+            out.write(span)
+        tail = (tail + span)[-len(terminator) :]
+    if tail != terminator:
+        raise ArchiveError(f"{reader.what}: data offsets in the TOC do not match the data blocks")
+    return written
+
+
+def copy_stream(reader: Reader, out: BinaryIO, end: int | None = None) -> int:
+    """Copy one chunked stream including its terminator verbatim; returns bytes written.
+
+    ``end`` is the archive offset where the stream ends, when the TOC's data offsets
+    tell: the bytes are then copied in bulk instead of walking every chunk (an
+    uncompressed archive has one chunk per row).
+    """
+    if end is not None and end - reader.pos > reader.int_size:
+        return _bulk(reader, end, out)
     written = 0
     for span in reader.stream_spans(raw=True):
         out.write(span)
         written += len(span)
     return written
+
+
+def block_ends(entries: list[TocEntry]) -> dict[int, int]:
+    """dump id -> archive offset where its data block ends, from the TOC's data offsets.
+
+    Known only for blocks followed by another block with a known offset (never for
+    archives written to a pipe, which have no offsets).
+    """
+    starts = sorted(
+        (e.data_pos, e.dump_id)
+        for e in entries
+        if e.data_state == OFFSET_POS_SET and e.data_pos > 0
+    )
+    return {dump_id: nxt for (_, dump_id), (nxt, _) in itertools.pairwise(starts)}
 
 
 def copy_blobs(reader: Reader, out: BinaryIO) -> int:
@@ -775,7 +819,11 @@ def copy_blobs(reader: Reader, out: BinaryIO) -> int:
         written += copy_stream(reader, out)
 
 
-def skip_stream(reader: Reader) -> None:
+def skip_stream(reader: Reader, end: int | None = None) -> None:
+    """Read past one chunked stream (in bulk when its ``end`` offset is known)."""
+    if end is not None and end - reader.pos > reader.int_size:
+        _bulk(reader, end, None)
+        return
     for _ in reader.stream_spans(raw=True):
         pass
 

@@ -305,3 +305,28 @@ def test_sniff_format(tmp_path: Path) -> None:
     assert sniff_format(tmp_path / "p.sql") is None
     assert sniff_format(None, b"PGDMP\x01\x0e") == "custom"
     assert set(ENGINES) == {"custom", "directory"}
+
+
+def test_custom_engine_copies_kept_blocks_in_bulk_and_checks_offsets() -> None:
+    source = make_custom_archive(pa.V1_14, pa.Compression.NONE)
+    archive = pa.read_archive_head(pa.Reader(io.BytesIO(source)))
+    ends = pa.block_ends(archive.entries)
+    by_tag = {
+        pa.TocEntry.text(e.tag): e.dump_id for e in archive.entries if e.desc == b"TABLE DATA"
+    }
+    assert by_tag["kept"] in ends and by_tag["gone"] in ends  # followed by other blocks
+    # keeping everything through the bulk path reproduces the archive exactly
+    out = io.BytesIO()
+    anonymize_custom(FakePlan({}, default="keep"), io.BytesIO(source), out, catalog=FakeCatalog())
+    assert out.getvalue() == source
+    # a TOC whose offsets lie is caught, not copied blindly
+    for entry in archive.entries:
+        if entry.dump_id == by_tag["gone"]:
+            entry.data_pos -= 3
+    lying = (
+        archive.header.raw
+        + pa.encode_toc(archive.entries, archive.header)
+        + source[archive.data_start :]
+    )
+    with pytest.raises(pa.ArchiveError, match="offsets"):
+        anonymize_custom(FakePlan(RULES), io.BytesIO(lying), io.BytesIO(), catalog=FakeCatalog())

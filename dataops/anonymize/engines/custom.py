@@ -51,6 +51,7 @@ from dataops.anonymize.pgarchive import (
     Compression,
     CustomWriter,
     Reader,
+    block_ends,
     copy_blobs,
     copy_stream,
     decompressor,
@@ -138,6 +139,7 @@ def anonymize_custom(
         raise ValueError("an output stream is needed unless previewing")
     jobs = default_jobs() if jobs is None else jobs
     writer = CustomWriter(out, header, archive.entries)
+    ends = block_ends(archive.entries)
     seen: set[int] = set()
     try:
         with OrderedPool(jobs if planned.any_transform else 1, plan) as pool:
@@ -171,6 +173,7 @@ def anonymize_custom(
                     method,
                     level,
                     tick,
+                    ends,
                 )
     except BaseException:
         writer.abort()
@@ -244,6 +247,7 @@ def _table_block(
     method: Compression,
     level: int,
     tick: Ticker,
+    ends: dict[int, int],
 ) -> None:
     timer = Timer(stats)
     start = reader.pos
@@ -251,14 +255,13 @@ def _table_block(
     if action is TableAction.KEEP:
         pool.drain()
         writer.begin_block(blk, dump_id)
-        n = copy_stream(reader, writer.sink)
+        n = copy_stream(reader, writer.sink, ends.get(dump_id))
         writer.advance(n)
         stats.bytes_out += n
     elif action is TableAction.TRUNCATE:
         pool.drain()
         writer.begin_block(blk, dump_id)
-        for _ in reader.stream_spans(raw=True):
-            pass
+        skip_stream(reader, ends.get(dump_id))
         chunks = ChunkWriter(writer.sink, method, level, writer.header.int_size)
         chunks.write(END_MARKER)
         n = chunks.close()
