@@ -14,8 +14,8 @@ dump's layout; the plan knows what to do with each table.  The engine:
    stream the COPY text data through ``plan.transformer(table)``.
 
 COPY text data handed to a transformer is the bytes between the COPY header and
-the ``\\.`` terminator (plain) or the decompressed data block (archives, which
-have no terminator line).  Transformers work on bytes: rows are split on ``\\n``,
+the ``\\.`` terminator (plain) or the decompressed data block of an archive, whose
+own ``\\.`` end-of-data line the archive engines hold back and append unchanged.  Transformers work on bytes: rows are split on ``\\n``,
 fields on ``\\t``, values unescaped before and re-escaped after transforming.
 """
 
