@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from dataops.anonymize import speedups
+from dataops.anonymize import poolcache, speedups
 from dataops.anonymize.transforms.base import (
     BuildContext,
     Family,
@@ -58,11 +58,28 @@ def _faker(locale: str) -> Any:
 
 
 def check_locale(locale: str) -> str | None:
+    cache = poolcache.current()
+    if cache is not None and cache.get("locale", (locale,)) is not None:
+        return None  # Faker accepted it before (same Faker version): no need to import it
     try:
         _faker(locale)
     except AttributeError:
         return f"unknown Faker locale {locale!r}"
+    if cache is not None:
+        cache.put("locale", (locale,), [])
     return None
+
+
+def _pool_parts(provider: str, locale: str, args: Any, size: int) -> tuple[str, str, str, str]:
+    return (provider, locale, json.dumps(args, sort_keys=True, default=str), str(size))
+
+
+def _cached_pool(provider: str, locale: str, args: Any, size: int) -> list[str] | None:
+    cache = poolcache.current()
+    if cache is None:
+        return None
+    values = cache.get("pool", _pool_parts(provider, locale, args, size))
+    return values if values is not None and len(values) == size else None
 
 
 def _to_text(value: Any) -> str:
@@ -91,16 +108,23 @@ def pool(provider: str, locale: str, args: Any = None, size: int = DEFAULT_POOL_
         cached = _pools.get(key)
         if cached is not None:
             return cached
-        faker = _faker(locale)
-        seed = int.from_bytes(hashlib.blake2b(repr(key).encode(), digest_size=8).digest(), "big")
-        faker.seed_instance(seed)
-        method = getattr(faker, provider)
-        if isinstance(args, dict):
-            values = [_to_text(method(**args)) for _ in range(size)]
-        elif isinstance(args, list):
-            values = [_to_text(method(*args)) for _ in range(size)]
-        else:
-            values = [_to_text(method()) for _ in range(size)]
+        values = _cached_pool(provider, locale, args, size)
+        if values is None:
+            faker = _faker(locale)
+            seed = int.from_bytes(
+                hashlib.blake2b(repr(key).encode(), digest_size=8).digest(), "big"
+            )
+            faker.seed_instance(seed)
+            method = getattr(faker, provider)
+            if isinstance(args, dict):
+                values = [_to_text(method(**args)) for _ in range(size)]
+            elif isinstance(args, list):
+                values = [_to_text(method(*args)) for _ in range(size)]
+            else:
+                values = [_to_text(method()) for _ in range(size)]
+            cache = poolcache.current()
+            if cache is not None:
+                cache.put("pool", _pool_parts(provider, locale, args, size), values)
         _pools[key] = values
         return values
 
@@ -128,6 +152,8 @@ class FakeFamily(Family):
         if problem:
             raise ParamError("locale", problem)
         provider = params["provider"]
+        if _cached_pool(provider, locale, params.get("args"), params["pool_size"]) is not None:
+            return  # this very pool was drawn before: provider and args work
         if provider.startswith("_") or not callable(getattr(_faker(locale), provider, None)):
             raise ParamError("provider", f"Faker has no provider {provider!r}")
         try:
