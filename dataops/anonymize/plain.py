@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -98,7 +98,7 @@ class _Input:
                 self.consumed += len(TERMINATOR)
                 self.lineno += 1
                 return
-            end = buf.find(b"\n\\.\n", pos)
+            end = _find_terminator(buf, pos)
             if end >= 0:
                 data = buf[pos : end + 1]
                 self.pos = end + 1 + len(TERMINATOR)
@@ -115,21 +115,98 @@ class _Input:
                 yield data
                 continue
             if not self._fill():
-                rest = self.buf[self.pos :]
-                if rest == b"\\.":  # terminator without a final newline
-                    self.pos = len(self.buf)
-                    self.consumed += 2
-                    self.lineno += 1
+                if (yield from self._copy_data_eof()):
                     return
-                if rest:
-                    cut = rest.rfind(b"\n")
-                    if cut >= 0:
-                        data = rest[: cut + 1]
-                        self.pos += cut + 1
-                        self.consumed += len(data)
-                        self.lineno += data.count(b"\n")
-                        yield data
                 raise _Truncated()
+
+    def _copy_data_eof(self) -> Generator[bytes, None, bool]:
+        """The input ended inside COPY data: the last whole lines, if any; True when
+        what is left is the terminator without its newline."""
+        rest = self.buf[self.pos :]
+        if rest == b"\\." or rest.endswith(b"\n\\."):  # terminator without a final newline
+            data = rest[:-2]
+            if data:
+                self.consumed += len(data)
+                self.lineno += data.count(b"\n")
+                yield data
+            self.pos = len(self.buf)
+            self.consumed += 2
+            self.lineno += 1
+            return True
+        if rest:
+            cut = rest.rfind(b"\n")
+            if cut >= 0:
+                data = rest[: cut + 1]
+                self.pos += cut + 1
+                self.consumed += len(data)
+                self.lineno += data.count(b"\n")
+                yield data
+        return False
+
+    def copy_views(self) -> Iterator[bytes | memoryview]:
+        """Like :meth:`copy_data` (same rows, line count and errors), for data passed on
+        untouched: yields views into the read buffer instead of copies, and a row that
+        spans two reads is joined on its own instead of the reads being concatenated.
+        """
+        while True:
+            buf, pos = self.buf, self.pos
+            if buf.startswith(TERMINATOR, pos):
+                self.pos = pos + len(TERMINATOR)
+                self.consumed += len(TERMINATOR)
+                self.lineno += 1
+                return
+            end = _find_terminator(buf, pos)
+            if end >= 0:
+                self.pos = end + 1 + len(TERMINATOR)
+                self.consumed += end + 1 - pos + len(TERMINATOR)
+                self.lineno += buf.count(b"\n", pos, end + 1) + 1
+                yield memoryview(buf)[pos : end + 1]
+                return
+            cut = buf.rfind(b"\n", pos)
+            if cut >= pos:
+                self.consumed += cut + 1 - pos
+                self.lineno += buf.count(b"\n", pos, cut + 1)
+                self.pos = cut + 1
+                yield memoryview(buf)[pos : cut + 1]
+            # the buffer now holds at most a partial line: join it with the next read's start
+            rest = self.buf[self.pos :]
+            chunk = b"" if self.eof else self._read(BLOCK)
+            if not chunk:
+                self.eof = True
+                if (yield from self._copy_data_eof()):
+                    return
+                raise _Truncated()
+            nl = chunk.find(b"\n")
+            if nl < 0 or rest == b"\\." or not rest:
+                self.buf, self.pos = rest + chunk, 0  # a line longer than a read: join
+                continue
+            line = rest + chunk[: nl + 1]
+            self.buf, self.pos = chunk, nl + 1
+            self.consumed += len(line)
+            self.lineno += 1
+            if line == TERMINATOR:
+                return
+            yield line
+
+    def skip_copy_data(self) -> None:
+        """Consume a COPY block like :meth:`copy_data` without handing out its rows."""
+        for _ in self.copy_views():
+            pass
+
+
+def _find_terminator(buf: bytes, pos: int) -> int:
+    """``buf.find(b"\\n\\\\.\\n", pos)``, faster: backslashes are rare in most data, and
+    ``find`` of a single byte is a ``memchr``."""
+    i = buf.find(b"\\", pos + 1)
+    tries = 0
+    while i >= 0:
+        if buf[i - 1] == 0x0A and buf.startswith(b".\n", i + 1):
+            return i - 1
+        tries += 1
+        if tries > 32:  # data full of backslashes: let find() do it
+            return buf.find(b"\n\\.\n", i - 1)
+        i = buf.find(b"\\", i + 1)
+    return -1
 
 
 class _Truncated(Exception):
@@ -178,8 +255,7 @@ def scan(source: BinaryIO) -> Scan:
         if table is not None:
             result.tables.append(table)
             try:
-                for _ in src.copy_data():
-                    pass
+                src.skip_copy_data()
             except _Truncated:
                 raise OperationError(
                     f"the dump ends inside the data of {table.qualified} (COPY at {table.location}); "
@@ -276,9 +352,9 @@ class _PlainEngine:
             else:
                 pool.terminate()
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | memoryview) -> None:
         if self.pending is not None:
-            self.pending.append(data)
+            self.pending.append(bytes(data))
         else:
             self.out.write(data)
 
@@ -354,19 +430,17 @@ class _PlainEngine:
                     self.write(transformer.finish())
                     stats.rows = transformer.rows
             elif action is TableAction.KEEP:
-                rows = 0
-                for data in self.src.copy_data():
-                    rows += data.count(b"\n")
-                    out_bytes += len(data)
-                    self.write(data)
-                    self._tick(table.qualified, rows)
-                stats.rows = rows
+                first_line = self.src.lineno
+                for view in self.src.copy_views():
+                    out_bytes += len(view)
+                    self.write(view)
+                    self._tick(table.qualified, self.src.lineno - first_line)
+                stats.rows = self.src.lineno - first_line - 1  # less the terminator line
             else:
-                rows = 0
-                for data in self.src.copy_data():
-                    rows += data.count(b"\n")
-                    self._tick(table.qualified, rows)
-                stats.rows = rows
+                first_line = self.src.lineno
+                for _ in self.src.copy_views():
+                    self._tick(table.qualified, self.src.lineno - first_line)
+                stats.rows = self.src.lineno - first_line - 1
         except _Truncated:
             raise OperationError(
                 f"the dump ends inside the data of {table.qualified} (COPY at {table.location}, "
@@ -394,7 +468,16 @@ class _PlainEngine:
             stats.rows += result.rows
             self._tick(table.qualified, stats.rows)
 
-        for data in self.src.copy_data():
-            pool.submit(transform_piece, (table, data, MODE_RAW, 0), deliver)
+        parts: list[bytes | memoryview] = []  # whole rows, views into the reads
+        size = 0
+        for view in self.src.copy_views():
+            parts.append(view)
+            size += len(view)
+            if size >= BLOCK // 2:  # a slice: one copy of the rows (a row spanning two
+                piece = bytes(view) if len(parts) == 1 else b"".join(parts)  # reads: joined)
+                pool.submit(transform_piece, (table, piece, MODE_RAW, 0), deliver)
+                parts, size = [], 0
+        if parts:
+            pool.submit(transform_piece, (table, b"".join(parts), MODE_RAW, 0), deliver)
         pool.drain()
         return written[0]
