@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import create_engine
-from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError
+if TYPE_CHECKING:  # SQLAlchemy costs ~0.1 s to import: only commands that use a database pay
+    from sqlalchemy.engine import URL, Engine
 
 _DRIVERS = {
     "postgres": "postgresql+psycopg",
@@ -22,6 +21,9 @@ def normalize_url(raw: str) -> str:
 
     Raises ValueError (without echoing the URL, which may hold a password).
     """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         url = make_url(raw)
     except ArgumentError:
@@ -35,6 +37,9 @@ def normalize_url(raw: str) -> str:
 
 
 def masked_url(raw: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(raw).render_as_string(hide_password=True)
     except ArgumentError:
@@ -42,6 +47,8 @@ def masked_url(raw: str) -> str:
 
 
 def parse(raw: str) -> URL:
+    from sqlalchemy.engine import make_url
+
     return make_url(normalize_url(raw))
 
 
@@ -56,6 +63,8 @@ def engine(raw: str, **kwargs: Any) -> Engine:
     if url.get_backend_name() in ("postgresql", "mysql"):
         kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", 5)
     kwargs.setdefault("pool_pre_ping", True)
+    from sqlalchemy import create_engine
+
     return create_engine(url, **kwargs)
 
 
