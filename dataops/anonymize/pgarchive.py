@@ -37,9 +37,9 @@ import re
 import struct
 import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 import lz4.frame
 import zstandard
@@ -151,9 +151,12 @@ class _ZlibDecompressor:
         return self.obj.flush()
 
 
-class _Lz4Decompressor:
-    def __init__(self) -> None:
-        self.obj = lz4.frame.LZ4FrameDecompressor()
+class _FramesDecompressor:
+    """lz4 / zstd: a stream may hold several frames back to back; start a new one at each end."""
+
+    def __init__(self, new_frame: Callable[[], Any]) -> None:
+        self.new_frame = new_frame
+        self.obj = new_frame()
 
     def decompress(self, data: bytes) -> bytes:
         out = []
@@ -162,26 +165,7 @@ class _Lz4Decompressor:
             if not self.obj.eof:
                 break
             data = self.obj.unused_data
-            self.obj = lz4.frame.LZ4FrameDecompressor()
-        return b"".join(out)
-
-    def flush(self) -> bytes:
-        return b""
-
-
-class _ZstdDecompressor:
-    def __init__(self) -> None:
-        self.dctx = zstandard.ZstdDecompressor()
-        self.obj = self.dctx.decompressobj()
-
-    def decompress(self, data: bytes) -> bytes:
-        out = []
-        while data:
-            out.append(self.obj.decompress(data))
-            if not self.obj.eof:
-                break
-            data = self.obj.unused_data
-            self.obj = self.dctx.decompressobj()
+            self.obj = self.new_frame()
         return b"".join(out)
 
     def flush(self) -> bytes:
@@ -269,9 +253,9 @@ def decompressor(method: Compression, *, gzip_file: bool = False) -> Decompresso
     if method is Compression.GZIP:
         inner = _ZlibDecompressor(31 if gzip_file else 15)
     elif method is Compression.LZ4:
-        inner = _Lz4Decompressor()
+        inner = _FramesDecompressor(lz4.frame.LZ4FrameDecompressor)
     else:
-        inner = _ZstdDecompressor()
+        inner = _FramesDecompressor(zstandard.ZstdDecompressor().decompressobj)
     return _Checked(inner, method)
 
 

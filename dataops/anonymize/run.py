@@ -87,51 +87,12 @@ class EngineJob:
 EngineFn = Callable[[EngineJob], list[TableStats]]
 
 
-def _custom_adapter(job: EngineJob) -> list[TableStats]:
-    from dataops.anonymize.engines import custom
-
-    assert job.stream is not None and job.output is not None
-    result: list[TableStats] = custom.anonymize_custom(
-        job.plan,
-        job.stream,
-        job.output,
-        jobs=job.jobs,
-        progress=job.progress,
-        source_name=str(job.input_path or "stdin"),
-    )
-    return result
-
-
-def _directory_adapter(job: EngineJob) -> list[TableStats]:
-    from dataops.anonymize.engines import directory
-
-    assert job.input_path is not None and job.output_path is not None
-    result: list[TableStats] = directory.anonymize_directory(
-        job.plan, job.input_path, job.output_path, jobs=job.jobs, progress=job.progress
-    )
-    return result
-
-
-_ADAPTERS: dict[str, EngineFn] = {"custom": _custom_adapter, "directory": _directory_adapter}
-
-
 def get_engine(fmt: str) -> EngineFn:
     target = ENGINES.get(fmt)
     if target is None:
         raise ConfigError(f"unknown dump format {fmt!r} (known: {', '.join(sorted(ENGINES))})")
     module_name, attr = target.split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        raise ConfigError(f"the {fmt} format is not available in this build") from None
-    fn = getattr(module, attr, None)
-    if fn is None:
-        fn = _ADAPTERS.get(fmt)
-    if fn is None:
-        raise ConfigError(f"the {fmt} engine is not available")
-    engine: EngineFn = fn
+    engine: EngineFn = getattr(importlib.import_module(module_name), attr)
     return engine
 
 

@@ -294,17 +294,17 @@ def test_progress_reaches_the_end(tmp_path: Path) -> None:
     assert calls[-1] == ("", len(source))
 
 
-def test_sniff_format(tmp_path: Path) -> None:
-    from dataops.anonymize.engines import ENGINES, sniff_format
+def test_detect_format(tmp_path: Path) -> None:
+    from dataops.anonymize.run import ENGINES, detect_format
 
     make_directory_archive(tmp_path / "d", pa.V1_14, pa.Compression.NONE)
     (tmp_path / "c.dump").write_bytes(make_custom_archive(pa.V1_14, pa.Compression.NONE))
     (tmp_path / "p.sql").write_text("--\n-- PostgreSQL database dump\n")
-    assert sniff_format(tmp_path / "d") == "directory"
-    assert sniff_format(tmp_path / "c.dump") == "custom"
-    assert sniff_format(tmp_path / "p.sql") is None
-    assert sniff_format(None, b"PGDMP\x01\x0e") == "custom"
-    assert set(ENGINES) == {"custom", "directory"}
+    assert detect_format(tmp_path / "d", None) == "directory"
+    with (tmp_path / "c.dump").open("rb") as custom, (tmp_path / "p.sql").open("rb") as plain:
+        assert detect_format(None, custom) == "custom"
+        assert detect_format(None, plain) == "plain"
+    assert set(ENGINES) == {"plain", "custom", "directory"}
 
 
 def test_custom_engine_copies_kept_blocks_in_bulk_and_checks_offsets() -> None:

@@ -296,7 +296,7 @@ def engine(job: EngineJob) -> list[TableStats]:
         job.output,
         jobs=job.jobs,
         progress=job.progress,
-        row_hook=getattr(job, "row_hook", None),
+        row_hook=job.row_hook,
         preview_rows=job.preview_rows,
         source_name=str(job.input_path or "stdin"),
     )

@@ -343,6 +343,6 @@ def engine(job: EngineJob) -> list[TableStats]:
         job.output_path,
         jobs=job.jobs,
         progress=job.progress,
-        row_hook=getattr(job, "row_hook", None),
+        row_hook=job.row_hook,
         preview_rows=job.preview_rows,
     )
