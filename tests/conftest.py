@@ -1,7 +1,9 @@
 """Session-scoped real services and helpers to run the ``dataops`` CLI as a process.
 
-A service that cannot start fails the tests that need it with the reason; nothing
-is skipped.
+A service that cannot start fails the tests that need it with the reason.  The one
+thing that may be skipped is a test marked ``walg`` on a machine without a wal-g binary
+(the Go module proxy does not serve it; see ``scripts/bootstrap``): any other skip is
+turned into a failure, and the end of the run says how many were skipped and why.
 """
 
 from __future__ import annotations
@@ -15,11 +17,51 @@ from pathlib import Path
 
 import pytest
 
+from tests.harness.common import walg_binary
 from tests.harness.mariadb import MariaDBServer, start_mariadb
 from tests.harness.minio import MinioServer, start_minio
 from tests.harness.postgres import PgServer, start_postgres
 
 REPO = Path(__file__).resolve().parents[1]
+
+WALG_SKIP_REASON = (
+    "wal-g is not installed: the Go module proxy does not serve it, so these tests need a "
+    "binary from DATAOPS_WALG_BIN, PATH or the tool cache (see the notice of scripts/bootstrap)"
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if walg_binary() is not None:
+        return
+    skip = pytest.mark.skip(reason=WALG_SKIP_REASON)
+    for item in items:
+        if item.get_closest_marker("walg") is not None:
+            item.add_marker(skip)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Only a ``walg`` test may be skipped, and only for want of wal-g: no silent skips."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    if not report.skipped or hasattr(report, "wasxfail"):
+        return
+    allowed = item.get_closest_marker("walg") is not None and walg_binary() is None
+    if not allowed:
+        report.outcome = "failed"
+        report.longrepr = (
+            f"unexpected skip ({report.longrepr!r}): only tests marked 'walg' may be "
+            "skipped, and only when no wal-g binary is present"
+        )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    skipped = terminalreporter.stats.get("skipped", [])
+    if skipped:
+        terminalreporter.write_line(
+            f"dataops: {len(skipped)} test(s) skipped, all marked 'walg': {WALG_SKIP_REASON}",
+            yellow=True,
+        )
 
 
 @pytest.fixture(scope="session")

@@ -75,6 +75,18 @@ def go_tool(name: str) -> str:
     raise RuntimeError(f"{name} is not installed: run scripts/bootstrap (looked in {tools_bin()})")
 
 
+def walg_binary() -> str | None:
+    """The optional wal-g binary: ``$DATAOPS_WALG_BIN``, the bootstrap's link, or PATH.
+
+    The Go module proxy does not serve wal-g, so a fresh machine has none; the tests
+    marked ``walg`` are then skipped with that reason (``tests/conftest.py``).
+    """
+    for candidate in (os.environ.get("DATAOPS_WALG_BIN", ""), str(tools_bin() / "wal-g")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return shutil.which("wal-g")
+
+
 def stop_process(proc: subprocess.Popen[bytes] | None, timeout: float) -> None:
     """SIGTERM, then SIGKILL after ``timeout`` seconds."""
     if proc is None or proc.poll() is not None:

@@ -18,11 +18,11 @@ from dataops import tools
 from dataops.backup.actions import pg_status
 from dataops.config.settings import load_settings
 from dataops.execute import run
-from tests.harness.common import free_port, go_tool, service_dir
+from tests.harness.common import free_port, go_tool, service_dir, walg_binary
 from tests.harness.minio import MinioServer, start_minio
 from tests.harness.postgres import OS_USER, PgServer
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.walg]
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -35,7 +35,7 @@ def walg_bin() -> Iterator[str]:
     """wal-g copied where the ``postgres`` OS user can run it (the tool cache is root-only)."""
     directory = service_dir("walg-bin")
     target = directory / "wal-g"
-    shutil.copy2(go_tool("wal-g"), target)
+    shutil.copy2(walg_binary() or go_tool("wal-g"), target)
     target.chmod(0o755)
     yield str(target)
     shutil.rmtree(directory, ignore_errors=True)
