@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from dataops import db, execute, tools
+from dataops.tools import postgres as pg_argv
 from dataops.anonymize import compression
 from dataops.anonymize.atomic import (
     atomic_file,
@@ -331,7 +332,9 @@ def _from_source(settings: Settings, options: AnonymizeOptions, plan: Plan) -> R
     if fmt == "plain":
         # the schema first (small): all constraints are known before any data is read
         try:
-            schema = execute.run([pg_dump, "--schema-only"], env=env, capture=True, timeout=600)
+            schema = execute.run(
+                pg_argv.pg_dump_argv(pg_dump, schema_only=True), env=env, capture=True, timeout=600
+            )
         except CommandError as exc:
             raise DependencyError(
                 f"pg_dump --schema-only failed: {exc.message}", details=exc.details
@@ -339,7 +342,7 @@ def _from_source(settings: Settings, options: AnonymizeOptions, plan: Plan) -> R
         catalog = Catalog()
         catalog.add_sql((schema.stdout or b"").decode("utf-8", "surrogateescape"))
         prescan = plain.Scan(catalog, catalog.data_tables())
-    argv = [pg_dump, "--format", "c" if fmt == "custom" else "p"]
+    argv = pg_argv.pg_dump_argv(pg_dump, fmt=fmt)
     try:
         with execute.stream(argv, env=env) as proc:
             stream = compression.reader(proc.stdout)

@@ -44,6 +44,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dataops import db, tools
 from dataops.backup import walg
+from dataops.backup.engine import conf_quote
+from dataops.tools import walg as walg_argv
 from dataops.config.settings import Settings
 from dataops.errors import ConfigError, DependencyError
 from dataops.log import redact
@@ -106,9 +108,6 @@ def walg_binary(settings: Settings) -> str:
 # -------------------------------------------------------------------- postgresql.conf
 
 
-def conf_quote(value: str) -> str:
-    """A postgresql.conf string literal."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def archive_command(binary: str, config: Path, timeout: int) -> str:
@@ -122,6 +121,11 @@ def restore_command(wrapper: Path) -> str:
 
 def _sh(arg: str) -> str:
     return arg if arg in ("%p", "%f") else shlex.quote(arg)
+
+
+def shell_words(argv: list[str]) -> str:
+    """``argv`` as one sh command line; ``$1``/``$2`` stay the script's (quoted) arguments."""
+    return " ".join(f'"{a}"' if a in ("$1", "$2") else shlex.quote(a) for a in argv)
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,7 @@ def archive_settings(settings: Settings, config_path: Path | None = None) -> Arc
 
 def fetch_wrapper_script(binary: str, config: Path, timeout: int) -> str:
     """The POSIX sh ``restore_command`` wrapper (see the module docstring)."""
+    fetch = shell_words(walg_argv.wal_fetch_argv(binary, config, "$1", "$2"))
     return f"""#!/bin/sh
 # restore_command wrapper written by `dataops backup pg`; rewrite it with
 # `dataops backup pg archive-config --write-walg-config FILE` rather than editing it.
@@ -196,17 +201,15 @@ def fetch_wrapper_script(binary: str, config: Path, timeout: int) -> str:
 # failure is a storage or configuration problem; PostgreSQL would read exit codes
 # 1-125 as "not found" too and end recovery early, so we exit {STORAGE_ERROR_EXIT} (> 125): the
 # startup process stops with FATAL instead.  Fix storage, start the server again.
-WALG={shlex.quote(binary)}
-CONFIG={shlex.quote(str(config))}
 if [ "$#" -ne 2 ]; then
     echo "usage: $0 WALFILE DESTINATION" >&2
     exit {STORAGE_ERROR_EXIT}
 fi
-timeout {timeout} "$WALG" --config "$CONFIG" wal-fetch "$1" "$2"
+timeout {timeout} {fetch}
 rc=$?
 case "$rc" in
     0) exit 0 ;;
-    {walg.WAL_FETCH_MISSING}) exit 1 ;;
+    {walg_argv.WAL_FETCH_MISSING}) exit 1 ;;
 esac
 echo "dataops walg-fetch: wal-g wal-fetch $1 failed with exit code $rc (storage or configuration error, not a missing file); stopping recovery instead of ending it early" >&2
 exit {STORAGE_ERROR_EXIT}
