@@ -163,6 +163,14 @@ class Settings(BaseSettings):
         600, gt=0, description="seconds one archive_command/restore_command call may take"
     )
 
+    # restore drills (dataops drill): scratch folder, seconds for restore + recovery
+    drill_scratch_dir: Path | None = Field(
+        None, description="folder for drill scratch copies (default: the system temp folder)"
+    )
+    drill_timeout: float = Field(
+        3600.0, gt=0, description="seconds a drill's restore and recovery may take"
+    )
+
     # demo data (dataops demo): Faker pool disk cache directory, or "off"
     demo_pool_cache: str | None = Field(
         None, description="directory for cached Faker pools (default ~/.cache/...), or off"
