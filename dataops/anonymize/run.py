@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from dataops import db, execute, tools
-from dataops.tools import postgres as pg_argv
 from dataops.anonymize import compression
 from dataops.anonymize.atomic import (
     atomic_file,
@@ -40,6 +39,7 @@ from dataops.anonymize.report import Report
 from dataops.anonymize.rules import load_rules
 from dataops.config.settings import Settings
 from dataops.errors import CommandError, ConfigError, DependencyError, OperationError
+from dataops.tools import postgres as pg_argv
 
 log = logging.getLogger(__name__)
 

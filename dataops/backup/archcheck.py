@@ -50,7 +50,8 @@ def check(
     check_settings(engine, settings, report, current)
     check_archiver(settings, report, state, now or dt.datetime.now(dt.UTC))
     log.info(
-        "backup.checked", extra={"engine": engine.name, "ok": report.ok, "problems": report.problems}
+        "backup.checked",
+        extra={"engine": engine.name, "ok": report.ok, "problems": report.problems},
     )
     return report
 

@@ -26,7 +26,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, runtime_checkable
 
 from dataops.errors import ConfigError
 
@@ -344,6 +344,28 @@ def facts_from(engine: str, backups: Sequence[BackupInfo]) -> EngineFacts:
     return EngineFacts(engine, len(backups), last, oldest.stop_time, oldest)
 
 
+class _Retained(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def start_time(self) -> dt.datetime: ...
+    @property
+    def is_permanent(self) -> bool: ...
+
+
+R = TypeVar("R", bound=_Retained)
+
+
+def doomed(backups: Sequence[R], full: int) -> list[R]:
+    """What keeping the newest ``full`` full backups removes: every non-permanent backup
+    that started before the oldest kept full one (``backups`` sorted oldest first)."""
+    fulls = [b for b in backups if b.kind == "full"]
+    if len(fulls) <= full:
+        return []
+    oldest_kept = fulls[-full]
+    return [b for b in backups if b.start_time < oldest_kept.start_time and not b.is_permanent]
+
+
 # ----------------------------------------------------------------------------- protocol
 
 
@@ -429,7 +451,7 @@ def engine_name(settings: Settings) -> EngineName:
         raise ConfigError(
             f"DATAOPS_PG_BACKUP_ENGINE={value!r} is not an engine (use one of: {', '.join(ENGINES)})"
         )
-    return value  # type: ignore[return-value]
+    return value
 
 
 def open_engine(settings: Settings) -> PgBackupEngine:

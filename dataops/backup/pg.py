@@ -45,10 +45,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from dataops import db, tools
 from dataops.backup import walg
 from dataops.backup.engine import conf_quote
-from dataops.tools import walg as walg_argv
 from dataops.config.settings import Settings
 from dataops.errors import ConfigError, DependencyError
 from dataops.log import redact
+from dataops.tools import walg as walg_argv
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +106,6 @@ def walg_binary(settings: Settings) -> str:
 
 
 # -------------------------------------------------------------------- postgresql.conf
-
-
 
 
 def archive_command(binary: str, config: Path, timeout: int) -> str:
@@ -216,7 +214,8 @@ exit {STORAGE_ERROR_EXIT}
 """
 
 
-def _atomic_write(path: Path, data: str, mode: int, owner: str | None) -> None:
+def atomic_write(path: Path, data: str, mode: int, owner: str | None) -> None:
+    """Write ``data`` to ``path`` via a temp file (mode and owner set before the rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -242,11 +241,11 @@ def write_walg_files(settings: Settings, archive: ArchiveConfig, owner: str) -> 
     except KeyError:
         raise ConfigError(f"OS user {owner!r} does not exist (DATAOPS_PG_OS_USER)") from None
     document = json.dumps(walg.config_document(settings), indent=2, sort_keys=True) + "\n"
-    _atomic_write(archive.config_path, document, 0o600, owner)
+    atomic_write(archive.config_path, document, 0o600, owner)
     script = fetch_wrapper_script(
         archive.walg_bin, archive.config_path, settings.walg_archive_command_timeout
     )
-    _atomic_write(archive.wrapper_path, script, 0o700, owner)
+    atomic_write(archive.wrapper_path, script, 0o700, owner)
     log.info(
         "backup.walg_config_written",
         extra={"config": str(archive.config_path), "wrapper": str(archive.wrapper_path)},

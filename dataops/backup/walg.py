@@ -76,6 +76,8 @@ def walg_settings(settings: Settings) -> dict[str, str]:
     }
     if storage.endpoint:
         out["AWS_ENDPOINT"] = storage.endpoint
+    if storage.ca_file:
+        out["WALG_S3_CA_CERT_FILE"] = str(storage.ca_file)
     if storage.access_key:
         out["AWS_ACCESS_KEY_ID"] = storage.access_key
     if storage.secret_key:

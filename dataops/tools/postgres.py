@@ -20,7 +20,9 @@ def pg_ctl_start_argv(
     return argv
 
 
-def pg_ctl_stop_argv(pg_ctl: str, data_dir: Path, mode: str = "fast", timeout: int = 60) -> list[str]:
+def pg_ctl_stop_argv(
+    pg_ctl: str, data_dir: Path, mode: str = "fast", timeout: int = 60
+) -> list[str]:
     if mode not in ("smart", "fast", "immediate"):
         raise ValueError(mode)
     return [pg_ctl, "-D", str(data_dir), "-m", mode, "-w", "-t", str(timeout), "stop"]

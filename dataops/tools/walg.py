@@ -14,7 +14,6 @@ from dataops.errors import ConfigError
 WAL_FETCH_MISSING = 74
 
 
-
 def backup_push_argv(binary: str, pgdata: Path, *, full: bool = False) -> list[str]:
     argv = [binary, "backup-push"]
     if full:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from dataops.backup.engine import RetainResult, open_engine
-from dataops.backup.engines.walg import doomed
+from dataops.backup.engine import RetainResult, doomed, open_engine
 from dataops.config.settings import Settings
 from dataops.errors import ConfigError
 

@@ -25,6 +25,7 @@ from dataops.backup.engine import (
     RetainResult,
     VerifyResult,
     WalRange,
+    doomed,
     facts_from,
 )
 from dataops.backup.objstore import StorageConfig
@@ -57,16 +58,6 @@ def to_info(backup: Backup) -> BackupInfo:
             "data_dir": backup.data_dir,
         },
     )
-
-
-def doomed(backups: list[BackupInfo], full: int) -> list[BackupInfo]:
-    """What ``delete retain FULL N`` removes: every non-permanent backup older than the
-    N-th newest full one (``backups`` sorted oldest first)."""
-    fulls = [b for b in backups if b.is_full]
-    if len(fulls) <= full:
-        return []
-    oldest_kept = fulls[-full]
-    return [b for b in backups if b.start_time < oldest_kept.start_time and not b.is_permanent]
 
 
 @dataclass
