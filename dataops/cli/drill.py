@@ -165,3 +165,58 @@ def pg_cmd(
     report = drill_pg(app(ctx).settings(), options)
     _emit(report, json_path, junit_path)
     ctx.exit(report.exit_code)
+
+
+@drill.command("files")
+@click.option(
+    "--local",
+    is_flag=True,
+    help="Drill the local repository instead of the off-site copy.",
+)
+@click.option("--all", "all_files", is_flag=True, help="Compare every file, not a sample.")
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="Files compared with the live source when not --all.",
+)
+@_common
+@click.pass_context
+def files_cmd(
+    ctx: click.Context,
+    local: bool,
+    all_files: bool,
+    sample: int,
+    json_file: Path | None,
+    junit_file: Path | None,
+    keep_on_failure: bool,
+    max_backup_age: str | None,
+    rto_objective: str | None,
+    rpo_objective: str | None,
+    timeout: str | None,
+) -> None:
+    """Pull the off-site Borg copy into scratch, borg check, extract, compare with the source.
+
+    The copy is read with its own BORG_BASE_DIR in the scratch folder (never written);
+    files changed after the archive's time are reported, not failed.  --local drills
+    the local repository (DATAOPS_BORG_REPO) instead.
+    """
+    from dataops.drill.files import drill_files
+    from dataops.drill.options import FilesDrillOptions, parse_duration
+
+    json_path = _report_file(json_file, "--json")
+    junit_path = _report_file(junit_file, "--junit")
+    options = FilesDrillOptions(
+        local=local,
+        all_files=all_files,
+        sample=sample,
+        keep_on_failure=keep_on_failure,
+        max_backup_age=parse_duration(max_backup_age, "--max-backup-age"),
+        rto_objective=parse_duration(rto_objective, "--rto-objective"),
+        rpo_objective=parse_duration(rpo_objective, "--rpo-objective"),
+        timeout=parse_duration(timeout, "--timeout"),
+    )
+    report = drill_files(app(ctx).settings(), options)
+    _emit(report, json_path, junit_path)
+    ctx.exit(report.exit_code)
