@@ -20,6 +20,7 @@ from prometheus_client.exposition import generate_latest
 
 from dataops import __version__
 
+NAN = float("nan")
 BACKUP_LABELS = ("engine", "target", "type")
 REPO_LABELS = ("engine", "target")
 RESULTS = ("success", "failed")
@@ -207,9 +208,11 @@ class Metrics:
         self.build_info.labels(__version__, platform.python_version()).set(1)
 
     # series known in advance ----------------------------------------------------
+    # "…_success" gauges start as NaN ("no attempt yet"), so `== 0` alerts mean a failure,
+    # while timestamps start at 0 ("never"), so "too old" alerts fire on a fresh install.
     def declare_job(self, job: str, *, enabled: bool) -> None:
         self.job_running.labels(job).set(0)
-        self.job_last_run_success.labels(job)
+        self.job_last_run_success.labels(job).set(NAN)
         self.job_last_run.labels(job)
         self.job_enabled.labels(job).set(1 if enabled else 0)
         for reason in SKIP_REASONS:
@@ -220,11 +223,11 @@ class Metrics:
         for gauge in (
             self.backup_last_success,
             self.backup_last_attempt,
-            self.backup_last_attempt_success,
             self.backup_last_duration,
             self.backup_last_size,
         ):
             gauge.labels(*labels)
+        self.backup_last_attempt_success.labels(*labels).set(NAN)
         for result in RESULTS:
             self.backup_runs.labels(*labels, result)
 
@@ -233,23 +236,23 @@ class Metrics:
         self.pitr_window_start.labels(engine, target)
 
     def declare_verify(self, engine: str, target: str) -> None:
-        self.repo_verify_last_success.labels(engine, target)
+        self.repo_verify_last_success.labels(engine, target).set(NAN)
         self.repo_verify_last_success_ts.labels(engine, target)
 
     def declare_wal(self, target: str) -> None:
         self.wal_last_success.labels(target)
         self.wal_failures.labels(target)
         self.wal_pending.labels(target)
-        self.wal_poll_success.labels(target)
+        self.wal_poll_success.labels(target).set(NAN)
 
     def declare_offsite(self, target: str) -> None:
         self.offsite_last_success.labels(target)
 
     def declare_drill(self, drill: str, rpo_objective: float | None) -> None:
         self.drill_last_success.labels(drill)
-        self.drill_last_run_success.labels(drill)
-        self.drill_last_rto.labels(drill)
-        self.drill_last_rpo.labels(drill)
+        self.drill_last_run_success.labels(drill).set(NAN)
+        self.drill_last_rto.labels(drill).set(NAN)
+        self.drill_last_rpo.labels(drill).set(NAN)
         if rpo_objective is not None:
             self.drill_rpo_objective.labels(drill).set(rpo_objective)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from dataops.backup.engine import PgBackupEngine  # type: ignore[import-not-found]
+    from dataops.backup.engine import PgBackupEngine
 
     from dataops.config.settings import Settings
 
