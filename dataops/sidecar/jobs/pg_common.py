@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from dataops.backup.engine import PgBackupEngine
-
     from dataops.config.settings import Settings
 
 
