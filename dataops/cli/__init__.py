@@ -31,6 +31,8 @@ COMMANDS: dict[str, str] = {
     "demo": "dataops.cli.demo:demo",
     "backup": "dataops.cli.backup:backup",
     "drill": "dataops.cli.drill:drill",
+    "serve": "dataops.cli.serve:serve",
+    "jobs": "dataops.cli.jobs:jobs",
 }
 
 

@@ -212,6 +212,15 @@ class Settings(BaseSettings):
         None, description="directory for cached Faker pools (default ~/.cache/...), or off"
     )
 
+    # sidecar (dataops serve): jobs file, HTTP address, state, admin token, shutdown grace,
+    # and the host-wide lock directory shared with manual `dataops backup` commands
+    sidecar_config: Path | None = Field(None, description="sidecar.yaml of dataops serve")
+    http_addr: str = Field("0.0.0.0:9187", description="HOST:PORT of the sidecar's HTTP server")
+    state_dir: Path = Field(Path("/var/lib/dataops"), description="sidecar state (a volume)")
+    admin_token: SecretStr | None = Field(None, description="bearer token of POST /jobs/N/run")
+    shutdown_grace: float = Field(60.0, ge=0, description="seconds a job may finish on SIGTERM")
+    lock_dir: Path | None = Field(None, description="host-wide lock files (default $TMPDIR)")
+
     # error reporting
     sentry_dsn: SecretStr | None = Field(
         None, validation_alias=AliasChoices("SENTRY_DSN", "DATAOPS_SENTRY_DSN")
@@ -358,7 +367,9 @@ def load_settings(**overrides: Any) -> Settings:
         if (
             upper.startswith(PREFIX)
             and upper not in known
-            and not upper.startswith(("DATAOPS_ANONYMIZE_", "DATAOPS_TEST_", "DATAOPS_MIGRATE_"))
+            and not upper.startswith(
+                ("DATAOPS_ANONYMIZE_", "DATAOPS_TEST_", "DATAOPS_MIGRATE_", "DATAOPS_JOB_")
+            )
         ):
             log.warning("config.unknown_variable", extra={"variable": key})
     return settings

@@ -1,0 +1,30 @@
+"""``migrate up`` once at start (``migrate_at_start: true``), under the migrate lock, so the
+same image serves as an init container."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from dataops.sidecar.jobs.feature import find_action
+
+if TYPE_CHECKING:
+    from dataops.config.settings import Settings
+
+
+def migrate_up(settings: Settings) -> dict[str, Any]:
+    """Apply every pending migration (the typed action when present, else the runner)."""
+    up = find_action("dataops.migrate.actions", "up")
+    options_cls = find_action("dataops.migrate.actions", "UpOptions")
+    if up is not None and options_cls is not None:
+        result = up(settings, options_cls())
+    else:
+        from dataops.migrate.runner import migrator
+
+        result = migrator(settings).up()
+    summary: dict[str, Any] = {}
+    if hasattr(result, "as_dict"):
+        data = result.as_dict()
+        summary = {k: data[k] for k in ("applied", "from_version", "to_version") if k in data}
+        if isinstance(summary.get("applied"), list):
+            summary["applied"] = len(summary["applied"])
+    return summary
