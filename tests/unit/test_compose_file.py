@@ -15,6 +15,9 @@ from typing import Any
 
 import yaml
 
+from dataops.sidecar.config import load_config
+from dataops.sidecar.service import job_specs
+
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "docker-compose.test.yml"
 BIN = Path(sys.executable).parent
@@ -173,11 +176,17 @@ def test_make_certs_gives_minio_a_certificate_signed_by_the_ca(tmp_path: Path) -
 
 
 def test_sidecar_job_files() -> None:
-    """The compose and Kubernetes sidecar.yaml schedule the same PostgreSQL jobs."""
-    compose_jobs = yaml.safe_load((REPO / "deploy/compose/sidecar.yaml").read_text())["jobs"]
-    k8s_jobs = yaml.safe_load((REPO / "deploy/kubernetes/sidecar.yaml").read_text())["jobs"]
-    assert compose_jobs == k8s_jobs
-    assert {"pg_backup", "pg_retain", "pg_verify", "pg_archiver"} <= set(compose_jobs)
+    """The compose and Kubernetes sidecar.yaml load with dataops serve's own loader and
+    schedule the same PostgreSQL jobs (drills run as their own service / CronJob)."""
+    loaded = {}
+    for where in ("compose", "kubernetes"):
+        config = load_config(REPO / "deploy" / where / "sidecar.yaml", job_specs(), {})
+        loaded[where] = {
+            job.name: (job.schedule.text if job.schedule else None, job.options)
+            for job in config.enabled()
+        }
+    assert loaded["compose"] == loaded["kubernetes"]
+    assert set(loaded["compose"]) == {"pg_backup", "pg_retain", "pg_verify", "pg_archiver"}
     mount = _compose()["services"]["dataops"]["volumes"]
     assert "./deploy/compose/sidecar.yaml:/etc/dataops/sidecar.yaml:ro" in mount
     env = _compose()["services"]["dataops"]["environment"]
