@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from dataops.config.settings import Settings, env_name
 from dataops.sidecar.config import load_config
 from dataops.sidecar.service import job_specs
 
@@ -191,3 +192,18 @@ def test_sidecar_job_files() -> None:
     assert "./deploy/compose/sidecar.yaml:/etc/dataops/sidecar.yaml:ro" in mount
     env = _compose()["services"]["dataops"]["environment"]
     assert env["DATAOPS_SIDECAR_CONFIG"] == "/etc/dataops/sidecar.yaml"
+
+
+def known_variables() -> set[str]:
+    return {env_name(name, field) for name, field in Settings.model_fields.items()}
+
+
+def test_every_dataops_variable_is_a_setting() -> None:
+    known = known_variables()
+    services = _compose()["services"]
+    for name, service in services.items():
+        if "build" not in service:
+            continue  # not the dataops image
+        for key in service.get("environment") or {}:
+            if key.startswith(("DATAOPS_", "AWS_")):
+                assert key in known or key.removesuffix("_FILE") in known, f"{name}: {key}"

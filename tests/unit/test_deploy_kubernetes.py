@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from tests.harness.common import go_tool
+from tests.unit.test_compose_file import known_variables
 
 REPO = Path(__file__).resolve().parents[2]
 KDIR = REPO / "deploy" / "kubernetes"
@@ -322,3 +323,18 @@ def test_drill_cronjob_and_migrate_job() -> None:
     migrate = _one("Job", "dataops-migrate")
     (container,) = migrate["spec"]["template"]["spec"]["containers"]
     assert container["args"] == ["dataops", "migrate", "up"]
+
+
+def test_every_dataops_variable_is_a_setting() -> None:
+    known = known_variables()
+    names = [line.split("=", 1)[0] for line in (KDIR / "dataops.env").read_text().splitlines()]
+    names = [n for n in names if n and not n.startswith("#")]
+    for _, spec in _pod_specs():
+        for container in _containers(spec):
+            names += [
+                e["name"] for e in container.get("env", []) if "dataops" in container["image"]
+            ]
+    checked = [n for n in names if n.startswith(("DATAOPS_", "AWS_"))]
+    assert len(checked) > 15
+    for name in checked:
+        assert name in known or name.removesuffix("_FILE") in known, name
