@@ -79,6 +79,7 @@ ENV PATH=/usr/lib/postgresql/${PG_MAJOR}/bin:$PATH \
     DATAOPS_STATE_DIR=/var/lib/dataops \
     DATAOPS_HTTP_ADDR=0.0.0.0:9187 \
     DATAOPS_LOG_FORMAT=json \
+    XDG_CACHE_HOME=/tmp/.cache \
     PYTHONDONTWRITEBYTECODE=1
 USER 999:999
 WORKDIR /var/lib/dataops
