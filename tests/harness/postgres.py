@@ -30,10 +30,11 @@ class PgServer:
     password: str
     settings: dict[str, str] = field(default_factory=dict)
     superuser: str = "postgres"
+    data_name: str = "data"  # PGDATA's folder name inside root
 
     @property
     def datadir(self) -> Path:
-        return self.root / "data"
+        return self.root / self.data_name
 
     @property
     def socket_dir(self) -> Path:
@@ -168,12 +169,13 @@ class PgServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_postgres(settings: Mapping[str, str] | None = None) -> PgServer:
+def start_postgres(settings: Mapping[str, str] | None = None, data_name: str = "data") -> PgServer:
     server = PgServer(
         root=service_dir("pg", _os_user()),
         port=free_port(),
         password="pw-" + secrets.token_hex(8),
         settings=dict(settings or {}),
+        data_name=data_name,
     )
     try:
         server.init()

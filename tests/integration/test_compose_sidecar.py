@@ -35,7 +35,7 @@ import yaml
 
 from tests.harness.common import free_port, service_dir, stop_process, wait_for
 from tests.harness.minio import MinioServer
-from tests.harness.postgres import OS_USER, PgServer
+from tests.harness.postgres import OS_USER, PgServer, start_postgres
 
 pytestmark = pytest.mark.integration
 
@@ -133,11 +133,19 @@ def stack(minio_tls: MinioServer) -> Iterator[tuple[Stack, dict[str, Path]]]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+@pytest.fixture
+def servers() -> Iterator[list[PgServer]]:
+    started: list[PgServer] = []
+    yield started
+    for server in started:
+        server.destroy()
+
+
 @pytest.mark.timeout(900)
 def test_compose_stack_natively(
     stack: tuple[Stack, dict[str, Path]],
     minio_tls: MinioServer,
-    pg_factory: Callable[..., PgServer],
+    servers: list[PgServer],
     run_cli: Callable[..., subprocess.CompletedProcess[str]],
 ) -> None:
     st, dirs = stack
@@ -175,7 +183,12 @@ def test_compose_stack_natively(
 
     # postgres: the compose file's settings; archive_command is set once the cluster's
     # folder (the pgdata volume) exists, then reloaded.
-    server = pg_factory(archive_mode="on", archive_timeout="60", archive_command="'/bin/false'")
+    pgdata = Path(st.service("postgres")["environment"]["PGDATA"])
+    server = start_postgres(
+        {"archive_mode": "on", "archive_timeout": "60", "archive_command": "'/bin/false'"},
+        data_name=pgdata.name,
+    )
+    servers.append(server)
     st.volumes = {**st.volumes, "pgdata": server.root, "pgrun": server.socket_dir}
     settings = dict(arg.split("=", 1) for arg in st.service("postgres")["command"] if "=" in arg)
     assert settings["archive_mode"] == "on"

@@ -111,6 +111,10 @@ def test_postgres_archives_through_the_engine_bundle() -> None:
     sidecar = {m.split(":")[0]: m.split(":")[1] for m in services["dataops"]["volumes"]}
     assert sidecar["pgdata"] == mounts["pgdata"] and sidecar["pgrun"] == mounts["pgrun"]
     assert env["DATAOPS_PG_DATA"].startswith(mounts["pgdata"] + "/")
+    assert env["DATAOPS_PG_DATA"] == postgres["environment"]["PGDATA"]
+    # The official image declares VOLUME /var/lib/postgresql/data: anything mounted above it
+    # would be shadowed by an anonymous volume there.
+    assert mounts["pgdata"] == "/var/lib/postgresql/data"
 
 
 def test_sidecar_prometheus_and_drill() -> None:
