@@ -70,9 +70,7 @@ class Stack:
     def translate(self, name: str, value: str) -> str:
         for host, loopback in self.hosts.items():
             value = value.replace(host, loopback)
-        for target, native in self.paths(name):
-            value = re.sub(rf"(?<![\w/.]){re.escape(target)}(?=/|$|[\s'&?])", native, value)
-        return value
+        return map_paths(value, dict(self.paths(name)))
 
     def command(self, name: str) -> list[str]:
         argv = [self.translate(name, str(arg)) for arg in self.service(name)["command"]]
@@ -83,6 +81,15 @@ class Stack:
     def environment(self, name: str) -> dict[str, str]:
         env = self.service(name).get("environment") or {}
         return {key: self.translate(name, str(value)) for key, value in env.items()}
+
+
+def map_paths(value: str, mounts: Mapping[str, str]) -> str:
+    """Replace container paths by native ones in one pass, the longest mount first."""
+    targets = sorted(mounts, key=len, reverse=True)
+    if not targets:
+        return value
+    pattern = "|".join(re.escape(t) for t in targets)
+    return re.sub(rf"(?<![\w/.])({pattern})(?=/|$|[\s'&?])", lambda m: mounts[m.group(1)], value)
 
 
 def _base_env() -> dict[str, str]:
