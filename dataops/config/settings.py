@@ -162,6 +162,9 @@ class Settings(BaseSettings):
     pgbackrest_command_timeout: int = Field(
         600, gt=0, description="seconds one archive_command/restore_command call may take"
     )
+    pgbackrest_io_timeout: int = Field(
+        60, ge=1, description="pgBackRest io-timeout: also how long it retries unreachable storage"
+    )
 
     # demo data (dataops demo): Faker pool disk cache directory, or "off"
     demo_pool_cache: str | None = Field(

@@ -122,6 +122,7 @@ def repo_options(settings: Settings) -> dict[str, str]:
         "compress-type": settings.pgbackrest_compress_type,
         "process-max": str(settings.pgbackrest_process_max),
         "start-fast": "y",
+        "io-timeout": str(settings.pgbackrest_io_timeout),
         "log-level-console": "off",
         "log-level-stderr": "warn",
         "log-level-file": "off",
@@ -213,7 +214,7 @@ _STORAGE_AUTH = (
     "InvalidAccessKeyId",
     "SignatureDoesNotMatch",
     "AccessDenied",
-    "403",
+    "403 (Forbidden)",
 )
 _DATABASE = ("unable to connect to 'dbname", "DbConnectError", "password authentication failed")
 
