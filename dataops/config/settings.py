@@ -167,6 +167,9 @@ class Settings(BaseSettings):
     pgbackrest_command_timeout: int = Field(
         600, gt=0, description="seconds one archive_command/restore_command call may take"
     )
+    pgbackrest_io_timeout: int = Field(
+        60, ge=1, description="pgBackRest io-timeout: also how long it retries unreachable storage"
+    )
 
     # restore drills (dataops drill): scratch folder, seconds for restore + recovery
     drill_scratch_dir: Path | None = Field(
