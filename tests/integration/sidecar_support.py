@@ -88,7 +88,7 @@ class SidecarProcess:
         self, path: str, *, method: str = "GET", headers: Mapping[str, str] | None = None
     ) -> tuple[int, bytes, Mapping[str, str]]:
         data = b"" if method == "POST" else None
-        req = urllib.request.Request(self.url + path, method=method, data=data)
+        req = urllib.request.Request(self.url + path, method=method, data=data)  # noqa: S310
         for key, value in (headers or {}).items():
             req.add_header(key, value)
         try:
