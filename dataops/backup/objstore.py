@@ -40,7 +40,7 @@ class StorageConfig:
                 else None
             ),
             path_style=settings.s3_force_path_style,
-            ca_file=getattr(settings, "s3_ca_file", None),
+            ca_file=getattr(settings, "s3_ca_bundle", None),
         )
 
     def url(self) -> str:

@@ -252,18 +252,20 @@ def write_walg_files(settings: Settings, archive: ArchiveConfig, owner: str) -> 
     )
 
 
-def check_runnable_by(binary: str, owner: str) -> None:
-    """wal-g must be executable by the OS user that runs PostgreSQL."""
+def check_runnable_by(
+    binary: str, owner: str, *, tool: str = "wal-g", version_args: tuple[str, ...] = ("--version",)
+) -> None:
+    """The engine binary must be executable by the OS user that runs PostgreSQL."""
     from dataops import execute
     from dataops.errors import CommandError
 
     if os.geteuid() != 0 or pwd.getpwnam(owner).pw_uid == os.geteuid():
         return
     try:
-        execute.run([binary, "--version"], user=owner, timeout=30)
+        execute.run([binary, *version_args], user=owner, timeout=30)
     except (CommandError, DependencyError) as exc:
         raise DependencyError(
-            f"wal-g at {binary} cannot be run by OS user {owner!r} "
+            f"{tool} at {binary} cannot be run by OS user {owner!r} "
             "(PostgreSQL runs archive_command/restore_command as that user)",
             details=[exc.message],
         ) from None

@@ -22,7 +22,7 @@ def pg_group() -> None:
 
     Engine: DATAOPS_PG_BACKUP_ENGINE=walg (default) or pgbackrest.  Storage:
     DATAOPS_S3_ENDPOINT, DATAOPS_S3_BUCKET, DATAOPS_S3_PREFIX, DATAOPS_S3_REGION,
-    DATAOPS_S3_CA_FILE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.  Exit codes: 1 operation
+    DATAOPS_S3_CA_BUNDLE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.  Exit codes: 1 operation
     failed (or WAL gap), 2 usage/configuration, 3 storage, database or engine
     unreachable/missing.
     """

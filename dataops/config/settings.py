@@ -139,7 +139,7 @@ class Settings(BaseSettings):
     pg_backup_engine: Literal["walg", "pgbackrest"] = Field(
         "walg", description="walg or pgbackrest: the engine behind `dataops backup pg`"
     )
-    s3_ca_file: Path | None = Field(
+    s3_ca_bundle: Path | None = Field(
         None, description="CA certificate (PEM) that signs the S3 endpoint's TLS certificate"
     )
     pgbackrest_bin: str = "pgbackrest"
@@ -151,8 +151,8 @@ class Settings(BaseSettings):
         None, description="encrypt the repository with aes-256-cbc using this passphrase"
     )
     pgbackrest_process_max: int = Field(2, ge=1, le=64)
-    pgbackrest_ca_file: Path | None = Field(
-        None, description="CA file for the S3 TLS certificate (default DATAOPS_S3_CA_FILE)"
+    pgbackrest_ca_bundle: Path | None = Field(
+        None, description="CA file for the S3 TLS certificate (default DATAOPS_S3_CA_BUNDLE)"
     )
     pgbackrest_config: Path | None = Field(
         None, description="pgBackRest config file; default pgbackrest.conf next to PGDATA"

@@ -69,12 +69,13 @@ def verify_argv(binary: str, config: Path | None, stanza: str) -> list[str]:
 
 
 def repo_ls_argv(
-    binary: str, config: Path | None, path: str, *, recurse: bool = False
+    binary: str, config: Path | None, path: str | None, *, recurse: bool = False
 ) -> list[str]:
+    """``repo-ls`` of ``path`` relative to the repository (None: its root)."""
     argv = [*_base(binary, config, None), "--output=json"]
     if recurse:
         argv.append("--recurse")
-    return [*argv, "repo-ls", path]
+    return [*argv, "repo-ls", *([path] if path else [])]
 
 
 def check_argv(binary: str, config: Path | None, stanza: str) -> list[str]:
@@ -270,16 +271,17 @@ def wal_segments(listing: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return sorted(found)
 
 
-_VERIFY_STATUS = re.compile(r"^\s*status:\s*(\S+)", re.M)
-_VERIFY_COUNTS = re.compile(
-    r"missing:\s*(\d+),\s*checksum invalid:\s*(\d+),\s*size invalid:\s*(\d+),\s*other:\s*(\d+)"
-)
+_VERIFY_STATUS = re.compile(r"^\s*status:\s*(\w+)", re.M)
+_VERIFY_COUNT = re.compile(r"(missing|checksum invalid|size invalid|other):\s*(\d+)")
 _VERIFY_WAL = re.compile(r"total WAL checked:\s*(\d+)")
-_VERIFY_BACKUP = re.compile(r"backup:\s*(\S+?),\s*status:\s*(\S+?),")
+_VERIFY_BACKUP = re.compile(r"backup:\s*(\S+?),\s*status:\s*([\w ]+?),")
 
 
 @dataclass(frozen=True)
 class VerifyText:
+    """``verify --output=text``: 2.45 prints nothing (exit 0) when everything is valid,
+    and a report with ``status: error`` (still exit 0) when something is not."""
+
     status: str
     wal_checked: int
     backups: list[tuple[str, str]]  # (label, status)
@@ -292,13 +294,15 @@ class VerifyText:
 
 def parse_verify(raw: bytes | str) -> VerifyText:
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    if not text.strip():
+        return VerifyText("ok", 0, [], 0)
     status = _VERIFY_STATUS.search(text)
     if status is None:
         raise ParseError("verify: no 'status:' line")
-    invalid = sum(sum(int(g) for g in m.groups()) for m in _VERIFY_COUNTS.finditer(text))
+    invalid = sum(int(m.group(2)) for m in _VERIFY_COUNT.finditer(text))
     wal = sum(int(m.group(1)) for m in _VERIFY_WAL.finditer(text))
     backups = [(m.group(1), m.group(2)) for m in _VERIFY_BACKUP.finditer(text)]
-    return VerifyText(status.group(1).rstrip(","), wal, backups, invalid)
+    return VerifyText(status.group(1), wal, backups, invalid)
 
 
 _ERROR = re.compile(r"(?:ERROR|ASSERT):\s*\[(\d+)\]:\s*(.*)")

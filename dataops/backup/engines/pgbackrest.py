@@ -60,7 +60,13 @@ from dataops.backup.engine import (
 from dataops.backup.objstore import ObjectStore, StorageConfig
 from dataops.backup.walg import segment_name, segment_number
 from dataops.config.settings import Settings
-from dataops.errors import CommandError, ConfigError, DependencyError, OperationError
+from dataops.errors import (
+    CommandError,
+    ConfigError,
+    DataopsError,
+    DependencyError,
+    OperationError,
+)
 from dataops.log import redact, register_secret
 from dataops.tools import pgbackrest as pgb
 
@@ -87,7 +93,7 @@ def repo_path(settings: Settings) -> str:
 
 
 def ca_file(settings: Settings) -> Path | None:
-    return settings.pgbackrest_ca_file or settings.s3_ca_file
+    return settings.pgbackrest_ca_bundle or settings.s3_ca_bundle
 
 
 def repo_options(settings: Settings) -> dict[str, str]:
@@ -100,7 +106,7 @@ def repo_options(settings: Settings) -> dict[str, str]:
         if parts.scheme != "https":
             raise ConfigError(
                 f"DATAOPS_S3_ENDPOINT={storage.endpoint}: pgBackRest 2.45 talks to S3 over TLS "
-                "only; use an https:// endpoint (and DATAOPS_S3_CA_FILE for a private CA)"
+                "only; use an https:// endpoint (and DATAOPS_S3_CA_BUNDLE for a private CA)"
             )
         if not parts.hostname:
             raise ConfigError(f"DATAOPS_S3_ENDPOINT={storage.endpoint} has no host")
@@ -124,7 +130,7 @@ def repo_options(settings: Settings) -> dict[str, str]:
     if ca is not None:
         if not ca.is_file():
             raise ConfigError(
-                f"DATAOPS_PGBACKREST_CA_FILE / DATAOPS_S3_CA_FILE: {ca} is not a file"
+                f"DATAOPS_PGBACKREST_CA_BUNDLE / DATAOPS_S3_CA_BUNDLE: {ca} is not a file"
             )
         out["repo1-storage-ca-file"] = str(ca.absolute())
     if storage.access_key:
@@ -191,11 +197,12 @@ exit {STORAGE_ERROR_EXIT}
 
 # ------------------------------------------------------------------------------- errors
 
+ARCHIVE_TIMEOUT_ERROR = 82
 _STORAGE_DOWN = (
     "unable to connect",
     "Connection refused",
     "connection refused",
-    "timeout",
+    "timed out",
     "Name or service not known",
     "unable to get address",
     "TLS",
@@ -222,6 +229,12 @@ def classify(exc: CommandError, *, what: str, where: str) -> Exception:
             f"pgbackrest {what} did not finish in time and was killed (storage {where} or the "
             "database may be unreachable; DATAOPS_PGBACKREST_TIMEOUT)",
             details=tail[-5:],
+        )
+    if code == ARCHIVE_TIMEOUT_ERROR:
+        return OperationError(
+            f"pgbackrest {what}: PostgreSQL did not archive the WAL the backup needs "
+            "(archive_command fails or is not set up: see `dataops backup pg check`)",
+            details=detail,
         )
     if code == 56 or any(p in text for p in _DATABASE):
         return DependencyError(
@@ -433,7 +446,7 @@ class PgBackRestEngine:
 
     def check_storage(self) -> None:
         """pgBackRest can list the repository; a probe object can be written and deleted."""
-        self._run(lambda b, c: pgb.repo_ls_argv(b, c, "/"), what="repo-ls", capture=True)
+        self._run(lambda b, c: pgb.repo_ls_argv(b, c, None), what="repo-ls", capture=True)
         storage = StorageConfig.from_settings(self.settings)
         probe_store = ObjectStore(
             replace(
@@ -491,8 +504,20 @@ class PgBackRestEngine:
         )
 
     def write_config(self, setup: ArchiveSetup, owner: str) -> None:
-        pg.check_runnable_by(setup.binary, owner)
+        if self.settings.pg_data is None:
+            raise ConfigError(
+                "DATAOPS_PG_DATA is not set: the pgBackRest config names the data directory "
+                "(pg1-path; archive-push resolves PostgreSQL's relative %p against it)"
+            )
+        pg.check_runnable_by(setup.binary, owner, tool="pgbackrest", version_args=("version",))
         self._write_files(setup, owner, None)
+        if self.settings.database_url_value and setup.config_path == self._config_arg():
+            # create the stanza now when the server is up, so archive-push works at once;
+            # otherwise the first push does it
+            try:
+                self.ensure_stanza()
+            except DataopsError as exc:
+                log.warning("pgbackrest.stanza_deferred", extra={"error": exc.message})
 
     # backups ---------------------------------------------------------------------------
     def push(self, kind: str | None = None) -> PushResult:
@@ -580,29 +605,14 @@ class PgBackRestEngine:
         details: dict[str, object] = {"archive_id": archive_id}
         if backups:
             result = self._run(
-                lambda b, c: pgb.verify_argv(b, c, self.stanza),
-                what="verify",
-                capture=True,
-                ok_codes=range(0, 256),
+                lambda b, c: pgb.verify_argv(b, c, self.stanza), what="verify", capture=True
             )
-            text = (result.stdout or b"").decode("utf-8", "replace")
             try:
-                parsed = pgb.parse_verify(text)
-            except pgb.ParseError:
-                if result.returncode != 0:
-                    raise classify(
-                        CommandError(
-                            "verify",
-                            argv=[],
-                            returncode=result.returncode,
-                            output_tail=result.stderr_tail,
-                        ),
-                        what="verify",
-                        where=self.where,
-                    ) from None
-                raise OperationError("unexpected output from pgbackrest verify") from None
+                parsed = pgb.parse_verify(result.stdout or b"")
+            except pgb.ParseError as exc:
+                raise OperationError(f"unexpected output from pgbackrest {exc}") from None
             details["verify"] = {"status": parsed.status, "invalid_files": parsed.invalid}
-            if not parsed.ok or result.returncode != 0:
+            if not parsed.ok:
                 problems.append(
                     f"pgbackrest verify: status {parsed.status}, {parsed.invalid} invalid or missing file(s)"
                 )
@@ -645,7 +655,7 @@ class PgBackRestEngine:
             extra={"backup": chosen.name, "target_time": str(target_time), "target": str(target)},
         )
         setup = self.archive_setup(target.parent / f"{target.name}.pgbackrest.conf")
-        pg.check_runnable_by(setup.binary, owner)
+        pg.check_runnable_by(setup.binary, owner, tool="pgbackrest", version_args=("version",))
         created = not target.exists()
         target.mkdir(mode=0o700, parents=True, exist_ok=True)
         recovery.chown_tree(target, owner)
