@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 from dataops import __version__
 from dataops.errors import ConfigError, DataopsError
 from dataops.metrics import Metrics
+from dataops.sidecar import logctx
 from dataops.sidecar.config import JobConfig, SidecarConfig, load_config
 from dataops.sidecar.jobs import JOBS, Job
 from dataops.sidecar.jobs.base import SUCCESS, Outcome, run_key
-from dataops.sidecar import logctx
 from dataops.sidecar.runner import Runner, new_run_id
 from dataops.sidecar.schedule import Schedule
 from dataops.sidecar.state import StateStore
