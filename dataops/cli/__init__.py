@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "backup": "dataops.cli.backup:backup",
     "serve": "dataops.cli.serve:serve",
     "jobs": "dataops.cli.jobs:jobs",
+    "drill": "dataops.cli.drill:drill",
 }
 
 
