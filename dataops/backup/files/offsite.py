@@ -263,6 +263,8 @@ def run_under_lock(settings: Settings, borg: borgmod.Borg, mode: str) -> Offsite
 
 def guard_same_repository(rc: rclonemod.Rclone, repo: Path) -> None:
     """Refuse to overwrite a copy of a *different* repository (another id) at the remote."""
+    if "config" not in rc.probe():  # fails fast (exit 3) when storage is unreachable
+        return
     remote_config = rc.cat("config")
     if remote_config is None:
         return
