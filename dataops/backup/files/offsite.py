@@ -49,7 +49,7 @@ class OffsiteResult:
     started: dt.datetime
     finished: dt.datetime
     remote: str
-    stage: str  # where it stopped: guard, lock, copy, sync, check, done
+    stage: str  # where it stopped: probe, lock, copy, sync, check, done
     report: rclonemod.CheckReport | None = None
     error: str | None = None
     details: list[str] = field(default_factory=list)
@@ -64,7 +64,7 @@ class OffsiteResult:
         if self.ok:
             return None
         err = DataopsError(
-            f"off-site copy failed at {self.stage}: {self.error}", details=self.details
+            f"off-site copy failed ({self.stage}): {self.error}", details=self.details
         )
         err.exit_code = self.exit_code or EXIT_FAILED
         return err
@@ -200,7 +200,7 @@ def run_under_lock(settings: Settings, borg: borgmod.Borg, mode: str) -> Offsite
     """
     started = _now()
     rc = open_rclone(settings)
-    stage = "guard"
+    stage = "probe"
     try:
         if mode == "copy":
             guard_same_repository(rc, borg.repo)
