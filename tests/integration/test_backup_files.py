@@ -403,3 +403,15 @@ def test_storage_down_exit_3_local_archive_still_made(
     proc = run_cli("backup", "files", "check", env=env)
     assert proc.returncode == 3, proc.stderr[-2000:]
     assert_no_secrets(proc, env)
+
+    # the volume is lost while the last copy had failed: the copy is older than what this
+    # machine's security directory saw; Borg refuses it until the operator accepts the loss
+    own_minio.start()
+    shutil.rmtree(env["DATAOPS_BORG_REPO"])
+    proc = run_cli("backup", "files", "push", env=env)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "older than what this machine last saw" in proc.stderr
+    assert "--accept-older-copy" in proc.stderr
+    data = push_json(run_cli, env, "--accept-older-copy")
+    assert data["offsite"]["ok"] is True
+    assert len(archive_names(run_cli, env)) == 2  # the first one and this one
