@@ -105,8 +105,10 @@ def source(tmp_path: Path) -> Path:
     return root
 
 
-def files_env(minio: MinioServer, bucket: str, tmp_path: Path, source: Path) -> dict[str, str]:
-    volume = tmp_path / "volume"
+def files_env(
+    minio: MinioServer, bucket: str, tmp_path: Path, source: Path, volume_name: str = "volume"
+) -> dict[str, str]:
+    volume = tmp_path / volume_name
     return {
         **minio.env(bucket, "app"),
         "DATAOPS_BORG_REPO": str(volume / "repo"),
@@ -345,6 +347,28 @@ def test_lost_local_repository_is_pulled_back_and_continued(
     assert snapshot(restored_root(target, source)) == snapshot(source)
 
 
+def test_a_second_machine_takes_the_copy_over_and_the_first_is_refused(
+    run_cli: RunCli,
+    env: dict[str, str],
+    minio: MinioServer,
+    bucket: str,
+    source: Path,
+    tmp_path: Path,
+) -> None:
+    first = push_json(run_cli, env)
+    other = files_env(minio, bucket, tmp_path, source, "other-volume")
+    taken = push_json(run_cli, other)  # a new pod with an empty volume
+    assert taken["repository_origin"] == "pulled"
+    assert taken["offsite"]["ok"] is True
+
+    proc = run_cli("backup", "files", "push", env=env)  # the old pod, still running
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "another machine has taken over the off-site copy" in proc.stderr
+    assert "archive files-" in proc.stdout  # its local archive is still made
+    names = archive_names(run_cli, other)
+    assert names == [first["archive"]["name"], taken["archive"]["name"]]
+
+
 def test_corrupted_object_in_the_copy_fails_check_naming_it(
     run_cli: RunCli, env: dict[str, str], minio: MinioServer, bucket: str
 ) -> None:
@@ -373,6 +397,26 @@ def test_wrong_passphrase_is_a_clear_error(run_cli: RunCli, env: dict[str, str])
         assert wrong["DATAOPS_BORG_PASSPHRASE"] not in proc.stderr + proc.stdout
         assert "Traceback" not in proc.stderr
     assert not Path("/tmp/x-no").exists()
+
+
+def test_restore_of_a_path_not_in_the_archive_writes_nothing(
+    run_cli: RunCli, env: dict[str, str], tmp_path: Path
+) -> None:
+    push_json(run_cli, env)
+    target = tmp_path / "nothing"
+    proc = run_cli(
+        "backup", "files", "restore", "--archive", "latest", "--target", str(target),
+        "--path", "/no/such/path", env=env,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "not in archive" in proc.stderr
+    assert not target.exists()
+    assert list(tmp_path.glob(".nothing.restore-*")) == []
+    proc = run_cli(
+        "backup", "files", "restore", "--archive", "files-1999", "--target", str(target), env=env
+    )
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "no such archive" in proc.stderr
 
 
 @pytest.fixture
@@ -415,3 +459,30 @@ def test_storage_down_exit_3_local_archive_still_made(
     data = push_json(run_cli, env, "--accept-older-copy")
     assert data["offsite"]["ok"] is True
     assert len(archive_names(run_cli, env)) == 2  # the first one and this one
+
+
+def test_verify_offsite_in_process_for_drills(
+    run_cli: RunCli,
+    env: dict[str, str],
+    source: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dataops.backup.files.verify import verify_offsite
+    from dataops.config.settings import load_settings
+
+    pushed = push_json(run_cli, env)
+    for key in list(os.environ):
+        if key.startswith(("DATAOPS_", "AWS_")):
+            monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    scratch = tmp_path / "scratch"
+    result = verify_offsite(
+        load_settings(), target=tmp_path / "drill", verify_data=True, scratch_dir=scratch
+    )
+    assert result.archive.name == pushed["archive"]["name"]
+    assert result.archive.nfiles == pushed["archive"]["nfiles"]
+    assert snapshot(restored_root(tmp_path / "drill", source)) == snapshot(source)
+    assert list(scratch.iterdir()) == []  # the scratch copy is gone
+    assert Path(env["DATAOPS_BORG_BASE_DIR"]).exists()  # the live base dir was not used

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from dataops.backup.files import borg as borgmod
 from dataops.backup.files.config import base_dir, offsite_configured, open_rclone, state_dir
+from dataops.backup.files.offsite import write_local_writer
 from dataops.backup.files.rclone import PULL_MARKER
 from dataops.config.settings import Settings
 from dataops.errors import ConfigError, OperationError
@@ -80,6 +81,7 @@ def pull_repository(settings: Settings, borg: borgmod.Borg) -> None:
     if not is_repository(repo):
         raise OperationError(f"the copy at {rc.where} is not a complete Borg repository")
     borg.check()
+    write_local_writer(repo, None, takeover=True)  # a new writer: it takes the copy over
     marker.unlink()
     log.warning(
         "files.repository.pulled",
