@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,7 +26,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.harness.common import wait_for
+from dataops.drill.rpo import HEARTBEAT_DDL, HEARTBEAT_UPSERT
+from tests.harness.common import service_dir, wait_for
 from tests.harness.minio import MinioServer, start_minio
 from tests.harness.postgres import PgServer
 from tests.harness.prometheus import start_prometheus
@@ -52,6 +54,14 @@ jobs:
     timeout: 40s             # pgBackRest waits long for a storage that is gone
   pg_archiver:
     schedule: every 2s
+"""
+
+
+DRILL = """
+  drill_pg:
+    schedule: "0 3 * * 6"
+    options:
+      rpo_objective: 1h
 """
 
 
@@ -117,10 +127,12 @@ def _setup_archiving(pg: PgServer, env: dict[str, str], run_cli: Callable[..., A
         if key != "archive_mode":
             pg.execute(f"ALTER SYSTEM SET {key} = '" + value.replace("'", "''") + "'")
     pg.execute("SELECT pg_reload_conf()")
-    # some data, so that a base backup takes a few seconds
+    # some data, so that a base backup takes a few seconds; the drill's heartbeat (RPO)
     pg.execute(
         "CREATE TABLE filler AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 300000) g"
     )
+    pg.execute(HEARTBEAT_DDL)
+    pg.execute(HEARTBEAT_UPSERT.replace("%s", "'test'"))
 
 
 def test_sidecar_backups_metrics_alerts_restart(
@@ -140,6 +152,7 @@ def test_sidecar_backups_metrics_alerts_restart(
         "DATAOPS_SHUTDOWN_GRACE": "1",
     }
     _setup_archiving(pg, env, run_cli)
+    scratch = service_dir("sidecar-drill", "postgres")
     sidecar = SidecarProcess(tmp_path, CONFIG, env)
     full = {"engine": "pgbackrest", "target": "postgres", "type": "full"}
     incr = {"engine": "pgbackrest", "target": "postgres", "type": "incr"}
@@ -173,11 +186,21 @@ def test_sidecar_backups_metrics_alerts_restart(
         assert sample["metric"]["job"] == "dataops"
         assert float(sample["value"][1]) == sidecar.value(last_success, **full)
 
+        def trigger(query: str = "") -> dict[str, Any]:
+            """POST /jobs/pg_backup/run; a scheduled run may be going: wait for it first."""
+            for _ in range(5):
+                code, reply = sidecar.run_job("pg_backup", TOKEN, query)
+                if code != 409:
+                    break
+                wait_for("pg_backup idle", lambda: not sidecar.job("pg_backup")["running"], 120,
+                         sidecar.logfile)  # fmt: skip
+            assert code == 202, reply
+            return reply
+
         # MinIO stops: readiness fails, the backup fails, the alert fires
         minio_own.stop()
         wait_for("readyz 503", lambda: sidecar.get("/readyz")[0] == 503, 30, sidecar.logfile)
-        code, reply = sidecar.run_job("pg_backup", TOKEN)
-        assert code == 202, reply
+        reply = trigger()
         run = sidecar.wait_run("pg_backup", reply["run_id"])
         assert run["last_result"] == "failed"
         assert run["last_error"].startswith("timed out after 40 s"), run
@@ -197,12 +220,7 @@ def test_sidecar_backups_metrics_alerts_restart(
         minio_own.start()
         wait_for("readyz 200", lambda: sidecar.get("/readyz")[0] == 200, 60, sidecar.logfile)
         for query in ("", "?variant=incremental"):
-            code, reply = sidecar.run_job("pg_backup", TOKEN, query)
-            if code == 409:  # the scheduled incremental run is going: wait for it, ask again
-                wait_for("pg_backup idle", lambda: not sidecar.job("pg_backup")["running"], 120,
-                         sidecar.logfile)  # fmt: skip
-                code, reply = sidecar.run_job("pg_backup", TOKEN, query)
-            assert code == 202, reply
+            reply = trigger(query)
             assert sidecar.wait_run("pg_backup", reply["run_id"])["last_result"] == "success"
         wait_for("alert resolved", lambda: not firing(), 60, prometheus.logfile)
         assert sidecar.value("dataops_backup_last_attempt_success", **full) == 1.0
@@ -214,8 +232,7 @@ def test_sidecar_backups_metrics_alerts_restart(
                  sidecar.logfile)  # fmt: skip
         before = {k: sidecar.value(last_success, **k_labels)
                   for k, k_labels in (("full", full), ("incr", incr))}  # fmt: skip
-        code, reply = sidecar.run_job("pg_backup", TOKEN)
-        assert code == 202, reply
+        reply = trigger()
         wait_for("pgbackrest backup running", lambda: bool(_pgbackrest_running(minio_own, b"backup")), 60,
                  sidecar.logfile)  # fmt: skip
         started = time.monotonic()
@@ -250,12 +267,21 @@ def test_sidecar_backups_metrics_alerts_restart(
         assert newest_full is not None and newest_full > (before["full"] or 0)
         assert sidecar.stop() == 0
 
-        # the state file lost: last success comes back from the repository listing
+        # the state file lost: last success comes back from the repository listing; a
+        # restore drill is configured now, and as it never ran it runs soon after start
         (state_dir / "state.json").unlink()
+        sidecar.config_path.write_text(CONFIG + DRILL)
+        sidecar.env["DATAOPS_DRILL_SCRATCH_DIR"] = str(scratch)
         sidecar.start()
         wait_for("refreshed", lambda: sidecar.status()["refreshed"], 60, sidecar.logfile)
         assert sidecar.value(last_success, **full) == newest_full
         assert sidecar.value(last_success, **incr) == before["incr"]
+        assert sidecar.value("dataops_drill_rpo_objective_seconds", drill="pg") == 3600.0
+        wait_for("drill", lambda: sidecar.value("dataops_drill_last_run_success", drill="pg") == 1,
+                 300, sidecar.logfile)  # fmt: skip
+        assert (sidecar.value("dataops_drill_last_rto_seconds", drill="pg") or 0) > 0
+        assert (sidecar.value("dataops_drill_last_success_timestamp_seconds", drill="pg") or 0) > 0
+        assert sidecar.status()["drills"]["drill_pg"]["last_result"] == "success"
         listed = run_cli("jobs", "list", "--config", str(sidecar.config_path), env=cli_env)
         assert listed.returncode == 0, listed.stderr
         assert "pg_backup" in listed.stdout and "scheduled" in listed.stdout
@@ -264,7 +290,7 @@ def test_sidecar_backups_metrics_alerts_restart(
         dom = chromium(["--dump-dom", sidecar.url + "/"], tmp_path / "profile-dom")
         assert dom.returncode == 0, dom.stderr[-2000:]
         backup_name = sidecar.status()["backups"][0]["last_backup"]
-        for text in ("pg_backup:full", "pg_backup", "pg_archiver", "incremental", backup_name):
+        for text in ("pg_backup:full", "pg_archiver", "incremental", "drill_pg", backup_name):
             assert text in dom.stdout, text
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         shot = ARTIFACTS / "sidecar-status.png"
@@ -278,6 +304,7 @@ def test_sidecar_backups_metrics_alerts_restart(
         sidecar.kill()
         if prometheus is not None:
             prometheus.destroy()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def test_jobs_run_local_takes_the_target_lock(pg: PgServer, tmp_path: Path) -> None:
