@@ -62,7 +62,7 @@ def execute_request(request: dict[str, Any]) -> dict[str, Any]:
             facts = job.run(settings, variant)
         else:
             with locks.target(
-                job.lock or name,
+                locks.target_name(settings, job.lock) if job.lock else name,
                 settings=settings,
                 heavy=job.heavy,
                 heavy_wait=float(request.get("heavy_wait", 0)),

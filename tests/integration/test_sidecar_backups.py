@@ -244,8 +244,9 @@ def test_sidecar_backups_metrics_alerts_restart(
         assert state["runs"]["pg_backup:full"]["last_run_id"] == reply["run_id"]
         assert state["runs"]["pg_backup:full"]["last_result"] == "failed"
         assert not [p for p in state_dir.iterdir() if p.name.endswith(".tmp")]
-        assert _lock_free(tmp_path / "locks" / "pg.lock")
-        assert _lock_free(tmp_path / "locks" / "heavy.lock")
+        lock_files = sorted(p.name for p in (tmp_path / "locks").glob("*.lock"))
+        assert "heavy.lock" in lock_files and any(n.startswith("pg-") for n in lock_files)
+        assert all(_lock_free(tmp_path / "locks" / name) for name in lock_files)
         events = [r.get("event") for r in sidecar.log_records()]
         assert "job.terminated" in events and events[-1] == "sidecar.stopped"
 
@@ -307,8 +308,12 @@ def test_sidecar_backups_metrics_alerts_restart(
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def test_jobs_run_local_takes_the_target_lock(pg: PgServer, tmp_path: Path) -> None:
-    """A person's command and the sidecar exclude each other through the target lock."""
+def test_sidecar_and_manual_commands_exclude_each_other(pg: PgServer, tmp_path: Path) -> None:
+    """The target lock: a job finds a person's command holding it (and is skipped, counted),
+    a person's command finds the job holding it (and stops at once, naming the holder)."""
+    from dataops import locks
+    from dataops.config.settings import Settings
+
     env = clean_env()
     env.update(
         {
@@ -316,23 +321,33 @@ def test_jobs_run_local_takes_the_target_lock(pg: PgServer, tmp_path: Path) -> N
             "DATAOPS_STATE_DIR": str(tmp_path / "state"),
             "DATAOPS_LOCK_DIR": str(tmp_path / "locks"),
             "DATAOPS_PG_BACKUP_ENGINE": "pgbackrest",
+            "DATAOPS_S3_BUCKET": "somewhere",
+            "DATAOPS_S3_ENDPOINT": "https://127.0.0.1:9",
             "DATAOPS_JOB_PG_VERIFY_SCHEDULE": "@daily",
         }
     )
+    settings = Settings(
+        s3_bucket="somewhere", s3_endpoint="https://127.0.0.1:9", pg_backup_engine="pgbackrest"
+    )
+    name = locks.target_name(settings, "pg")
+    assert name.startswith("pg-")
+    assert name != locks.target_name(settings.model_copy(update={"s3_bucket": "other"}), "pg")
     (tmp_path / "locks").mkdir()
-    fd = os.open(tmp_path / "locks" / "pg.lock", os.O_RDWR | os.O_CREAT)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "dataops", "jobs", "run", "pg_verify", "--local", "--json"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    finally:
-        os.close(fd)
-    assert result.returncode == 1, result.stderr
-    outcome = json.loads(result.stdout)
+
+    def dataops(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "dataops", *args], env=env,
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+
+    with locks.hold(name, settings=settings.model_copy(update={"lock_dir": tmp_path / "locks"}),
+                    owner="dataops backup pg push"):  # fmt: skip
+        job = dataops("jobs", "run", "pg_verify", "--local", "--json")
+        manual = dataops("backup", "pg", "verify")
+    assert job.returncode == 1, job.stderr
+    outcome = json.loads(job.stdout)
     assert outcome["result"] == "skipped" and outcome["skip_reason"] == "target_locked"
-    assert "locked by another dataops process" in result.stderr
+    assert "held by pid" in outcome["error"] and "dataops backup pg push" in outcome["error"]
+    assert manual.returncode == 1, manual.stderr
+    assert f"{name} is locked by another dataops process" in manual.stderr
+    assert "Traceback" not in manual.stderr + job.stderr
+    state = json.loads((tmp_path / "state" / "state.json").read_text())
+    assert state["runs"]["pg_verify"]["last_result"] == "skipped"
