@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness.common import wait_for
+from tests.harness.common import free_port, wait_for
 from tests.harness.postgres import PgServer
-from tests.integration.sidecar_support import ARTIFACTS, SidecarProcess, chromium
+from tests.integration.sidecar_support import ARTIFACTS, REPO, SidecarProcess, chromium
+from tests.integration.test_sentry import sentry_endpoint  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.integration
+MIGRATIONS = REPO / "tests" / "integration" / "migrate_samples" / "postgres"
 
 CONFIG = """
 version: 1
@@ -137,3 +139,55 @@ def test_invalid_config_exits_2_with_every_problem(tmp_path: Path, run_cli) -> N
     assert "env DATAOPS_JOB_PG_ARCHIVER_TIMEOUT: invalid duration 'x'" in result.stderr
     assert "Traceback" not in result.stderr
     assert not shutil.which("nonexistent-binary")
+
+
+def test_failed_runs_reach_sentry_and_migrate_at_start(
+    pg: PgServer,
+    pg_db: str,
+    tmp_path: Path,
+    sentry_endpoint: tuple[str, list[bytes]],  # noqa: F811
+) -> None:
+    """``migrate_at_start`` applies the migrations before anything is scheduled; a failing
+    run is logged with its job and run id and reported to Sentry (without secrets)."""
+    dsn, bodies = sentry_endpoint
+    dead = f"postgresql://alice:S3cr3tPw@127.0.0.1:{free_port()}/nothing"
+    config = "version: 1\nmigrate_at_start: true\njobs:\n  pg_archiver:\n    schedule: every 1s\n"
+    sidecar = SidecarProcess(
+        tmp_path,
+        config,
+        {
+            "DATAOPS_DATABASE_URL": pg_db,
+            "DATAOPS_MIGRATIONS_PATH": str(MIGRATIONS),
+            "SENTRY_DSN": dsn,
+        },
+    )
+    sidecar.start()
+    try:
+        tables = {r[0] for r in pg.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'", pg_db.rsplit("/", 1)[1]
+        )}  # fmt: skip
+        assert {"users", "orders", "schema_migrations"} <= tables
+    finally:
+        assert sidecar.stop() == 0
+    assert any(r.get("event") == "migrate.done" for r in sidecar.log_records())
+
+    # the database goes away (a wrong URL): every poll fails, each one reported
+    sidecar.env["DATAOPS_DATABASE_URL"] = dead
+    sidecar.config_path.write_text("version: 1\njobs:\n  pg_archiver:\n    schedule: every 1s\n")
+    sidecar.start()
+    try:
+        wait_for(
+            "a failed poll",
+            lambda: sidecar.value("dataops_job_last_run_success", job="pg_archiver") == 0.0,
+            30,
+            sidecar.logfile,
+        )
+        assert sidecar.value("dataops_wal_archive_poll_success", target="postgres") == 0.0
+    finally:
+        assert sidecar.stop() == 0
+    failed = [r for r in sidecar.log_records() if r.get("event") == "job.failed"]
+    assert failed and all(r["job"] == "pg_archiver" and r["run_id"] for r in failed)
+    assert "S3cr3tPw" not in sidecar.logfile.read_text()
+    payload = b"".join(bodies)
+    assert b"pg_archiver failed" in payload
+    assert b"S3cr3tPw" not in payload
