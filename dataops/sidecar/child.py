@@ -65,7 +65,8 @@ def execute_request(request: dict[str, Any]) -> dict[str, Any]:
                 locks.target_name(settings, job.lock) if job.lock else name,
                 settings=settings,
                 heavy=job.heavy,
-                heavy_wait=float(request.get("heavy_wait", 0)),
+                wait=float(request.get("lock_wait", 0)),
+                heavy_wait=float(request.get("lock_wait", 0)),
                 owner=f"sidecar {name} {request.get('run_id', '')}".strip(),
             ):
                 started = time.time()

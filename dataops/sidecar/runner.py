@@ -149,7 +149,7 @@ class Runner:
             "options": job.config.options,
             "targets": job.targets,
             "timeout": job.config.timeout,
-            "heavy_wait": self.config.heavy_wait,
+            "lock_wait": self.config.lock_wait,
         }
         raw = b""
         error: str | None = None

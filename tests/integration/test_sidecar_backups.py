@@ -323,7 +323,6 @@ def test_sidecar_and_manual_commands_exclude_each_other(pg: PgServer, tmp_path: 
             "DATAOPS_PG_BACKUP_ENGINE": "pgbackrest",
             "DATAOPS_S3_BUCKET": "somewhere",
             "DATAOPS_S3_ENDPOINT": "https://127.0.0.1:9",
-            "DATAOPS_JOB_PG_VERIFY_SCHEDULE": "@daily",
         }
     )
     settings = Settings(
@@ -340,7 +339,11 @@ def test_sidecar_and_manual_commands_exclude_each_other(pg: PgServer, tmp_path: 
 
     with locks.hold(name, settings=settings.model_copy(update={"lock_dir": tmp_path / "locks"}),
                     owner="dataops backup pg push"):  # fmt: skip
-        job = dataops("jobs", "run", "pg_verify", "--local", "--json")
+        config = tmp_path / "sidecar.yaml"
+        config.write_text(
+            "defaults:\n  lock_wait: 2s\njobs:\n  pg_verify:\n    schedule: '@daily'\n"
+        )
+        job = dataops("jobs", "run", "pg_verify", "--local", "--json", "--config", str(config))
         manual = dataops("backup", "pg", "verify")
     assert job.returncode == 1, job.stderr
     outcome = json.loads(job.stdout)
