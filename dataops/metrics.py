@@ -266,13 +266,16 @@ class Metrics:
         seconds: float,
         size_bytes: int | None = None,
         count: bool = True,
+        success_at: float | None = None,
     ) -> None:
+        """One attempt; a success counts from ``success_at`` (the backup's own stop time,
+        as the repository lists it) or else from ``ended``."""
         labels = series.labels()
         self.backup_last_attempt.labels(*labels).set(ended)
         self.backup_last_attempt_success.labels(*labels).set(1 if ok else 0)
         self.backup_last_duration.labels(*labels).set(seconds)
         if ok:
-            self.backup_success(series, ended, size_bytes)
+            self.backup_success(series, success_at or ended, size_bytes)
         if count:
             self.backup_runs.labels(*labels, "success" if ok else "failed").inc()
 

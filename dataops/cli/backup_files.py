@@ -8,6 +8,7 @@ import click
 
 from dataops.cli.context import app
 from dataops.cli.output import echo_json, echo_table
+from dataops.locks import command_lock
 
 
 def _size(n: int) -> str:
@@ -43,10 +44,20 @@ def files_group() -> None:
     default=None,
     help="Force or skip borg compact (default: every DATAOPS_BORG_COMPACT_INTERVAL_DAYS).",
 )
+@click.option(
+    "--accept-older-copy",
+    is_flag=True,
+    help="Continue with a repository older than this machine last saw (pulled back after "
+    "a loss while the last copy had failed): the archives newer than the copy are lost.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
 def push_cmd(
-    ctx: click.Context, paths: tuple[Path, ...], compact: bool | None, as_json: bool
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    compact: bool | None,
+    accept_older_copy: bool,
+    as_json: bool,
 ) -> None:
     """Archive the paths, prune, compact when due, then copy the repository off-site.
 
@@ -55,7 +66,11 @@ def push_cmd(
     """
     from dataops.backup.files.push import push
 
-    result = push(app(ctx).settings(), list(paths) or None, compact=compact)
+    settings = app(ctx).settings()
+    with command_lock(settings, "files", heavy=True, what="backup files push"):
+        result = push(
+            settings, list(paths) or None, compact=compact, accept_older=accept_older_copy
+        )
     if as_json:
         echo_json(result.as_dict())
     else:
@@ -158,7 +173,9 @@ def check_cmd(ctx: click.Context, verify_data: bool, as_json: bool) -> None:
     """
     from dataops.backup.files.check import check
 
-    result = check(app(ctx).settings(), verify_data=verify_data)
+    settings = app(ctx).settings()
+    with command_lock(settings, "files", what="backup files check"):
+        result = check(settings, verify_data=verify_data)
     if as_json:
         echo_json(result.as_dict())
     else:

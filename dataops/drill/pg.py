@@ -111,11 +111,14 @@ def _verify(engine: PgBackupEngine, state: _State, c: Check) -> None:
     result = engine.verify()
     state.verify = result
     if not result.ok:
-        details = list(result.problems)
+        first = result.problems[0] if result.problems else "see the engine's log"
+        missing = ""
         if result.missing_wal:
-            details.insert(0, f"missing WAL: {', '.join(result.missing_wal[:16])}")
-        first = details[0] if details else "see the engine's log"
-        raise CheckFailed(f"{engine.name} verify failed: {first}", details)
+            more = len(result.missing_wal) - 8
+            missing = f" (missing WAL: {', '.join(result.missing_wal[:8])}" + (
+                f" and {more} more)" if more > 0 else ")"
+            )
+        raise CheckFailed(f"{engine.name} verify failed: {first}{missing}", result.problems[1:])
     c.message = (
         f"{engine.name} verify: {result.backups_checked} backup(s), "
         f"{result.wal_checked} WAL segment(s) checked"
@@ -237,10 +240,11 @@ def _target(server: ScratchServer, target: Target, state: _State, c: Check) -> N
     if replayed < newest:
         timeline = int(end[:8], 16)
         missing = _segment_name(timeline, replayed + 1)
-        listed = _missing_wal(state)
+        others = [m for m in (state.verify.missing_wal if state.verify else []) if m != missing]
         raise CheckFailed(
             f"WAL gap: recovery ended at {redo.group(1)}/{redo.group(2)} but the archive "
-            f"reaches {end}; segment {missing} is missing" + (f" ({listed})" if listed else ""),
+            f"reaches {end}; segment {missing} is missing"
+            + (f" (verify also misses {', '.join(others[:8])})" if others else ""),
             lines[-10:],
         )
     c.message = (

@@ -1,7 +1,8 @@
 """A job's child process: ``python -m dataops.sidecar.child`` (started through execute.py).
 
 Reads one JSON request on stdin, takes the job's target lock (and the host's heavy lock),
-runs the job's action in-process and prints one JSON result on stdout; its log lines go
+prints ``started`` once it holds them, runs the job's action in-process and prints one
+JSON result line on stdout; its log lines go
 to stderr (JSON, with ``job`` and ``run_id``).  Holding the locks here, not in the
 sidecar, keeps them for exactly as long as the work can run: a lock dies with this
 process, never outlives it, and never leaves it early.
@@ -24,9 +25,17 @@ from dataops.sidecar.config import JobConfig
 from dataops.sidecar.jobs import JOBS
 from dataops.sidecar.jobs.base import FAILED, SKIPPED, SUCCESS, JobFailed
 
+STARTED = "started"
+
 
 def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
     raise Interrupted(signum)
+
+
+def _announce_start() -> None:
+    """Tell the sidecar the work begins (its timeout counts from here, not lock waits)."""
+    sys.stdout.write(STARTED + "\n")
+    sys.stdout.flush()
 
 
 def execute_request(request: dict[str, Any]) -> dict[str, Any]:
@@ -49,16 +58,19 @@ def execute_request(request: dict[str, Any]) -> dict[str, Any]:
     started = time.time()
     try:
         if job.lock is None and not job.heavy:
+            _announce_start()
             facts = job.run(settings, variant)
         else:
             with locks.target(
-                job.lock or name,
+                locks.target_name(settings, job.lock) if job.lock else name,
                 settings=settings,
                 heavy=job.heavy,
-                heavy_wait=float(request.get("heavy_wait", 0)),
+                wait=float(request.get("lock_wait", 0)),
+                heavy_wait=float(request.get("lock_wait", 0)),
                 owner=f"sidecar {name} {request.get('run_id', '')}".strip(),
             ):
                 started = time.time()
+                _announce_start()
                 facts = job.run(settings, variant)
     except locks.LockBusy as exc:
         reason = "heavy_busy" if exc.name == locks.HEAVY else "target_locked"
@@ -95,7 +107,7 @@ def main() -> int:
 
         logging.getLogger(__name__).error("job.internal_error", exc_info=True)
         result = {"result": FAILED, "error": redact(f"internal error: {type(exc).__name__}: {exc}")}
-    sys.stdout.write(json.dumps(result, default=str))
+    sys.stdout.write(json.dumps(result, default=str) + "\n")
     sys.stdout.flush()
     return 0
 

@@ -30,7 +30,7 @@ _FALSE = {"0", "false", "no", "off"}
 DEFAULTS: dict[str, float] = {
     "misfire_grace_time": 600.0,  # APScheduler's default is 1 s: a busy host would drop runs
     "jitter": 0.0,
-    "heavy_wait": 1800.0,  # how long a heavy job waits for another heavy job on this host
+    "lock_wait": 1800.0,  # how long a job waits for its target lock / the host's heavy lock
     "overdue_delay": 30.0,  # an overdue job runs this long after start
 }
 
@@ -52,7 +52,7 @@ class JobConfig:
 class SidecarConfig:
     source: str
     jobs: dict[str, JobConfig]
-    heavy_wait: float = DEFAULTS["heavy_wait"]
+    lock_wait: float = DEFAULTS["lock_wait"]
     overdue_delay: float = DEFAULTS["overdue_delay"]
     migrate_at_start: bool = False
     targets: dict[str, str] = field(default_factory=lambda: {"pg": "postgres", "files": "files"})
@@ -196,7 +196,7 @@ def load_config(
     return SidecarConfig(
         source=source,
         jobs=jobs,
-        heavy_wait=defaults["heavy_wait"],
+        lock_wait=defaults["lock_wait"],
         overdue_delay=defaults["overdue_delay"],
         migrate_at_start=bool(migrate),
         targets=targets,

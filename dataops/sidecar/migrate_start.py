@@ -3,12 +3,23 @@ same image serves as an init container."""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-
-from dataops.sidecar.jobs.feature import find_action
 
 if TYPE_CHECKING:
     from dataops.config.settings import Settings
+
+
+def find_action(module: str, name: str) -> Callable[..., Any] | None:
+    """``module.name`` if that module imports and has it (the typed migrate actions are
+    newer than the runner), else None."""
+    try:
+        loaded = importlib.import_module(module)
+    except ImportError:
+        return None
+    action = getattr(loaded, name, None)
+    return action if callable(action) else None
 
 
 def migrate_up(settings: Settings) -> dict[str, Any]:

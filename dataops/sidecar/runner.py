@@ -23,6 +23,7 @@ from dataops import execute, sentry
 from dataops.errors import CommandError, DataopsError, OperationError
 from dataops.log import redact
 from dataops.sidecar import logctx
+from dataops.sidecar.child import STARTED
 from dataops.sidecar.jobs.base import FAILED, SKIPPED, SUCCESS, Job, JobFailed, Outcome
 
 if TYPE_CHECKING:
@@ -148,32 +149,47 @@ class Runner:
             "options": job.config.options,
             "targets": job.targets,
             "timeout": job.config.timeout,
-            "heavy_wait": self.config.heavy_wait,
+            "lock_wait": self.config.lock_wait,
         }
         raw = b""
         error: str | None = None
+        expired = threading.Event()
+        timer: threading.Timer | None = None
         try:
             with execute.stream(
                 [sys.executable, "-m", "dataops.sidecar.child"],
                 inherit_env=True,
-                timeout=job.config.timeout,
                 pass_stderr=True,
                 input=json.dumps(request).encode(),
             ) as child:
                 running.proc = child.proc
-                raw = child.stdout.read()
+                lines = []
+                for line in child.stdout:
+                    if line.strip() == STARTED.encode() and timer is None:
+                        # the timeout counts from here: waiting for a lock is not the job
+                        timer = threading.Timer(
+                            job.config.timeout, self._expire, (child.proc, expired, job, run_id)
+                        )
+                        timer.daemon = True
+                        timer.start()
+                        continue
+                    lines.append(line)
+                # the result is the last line (anything an action printed comes before it)
+                raw = next((ln.strip() for ln in reversed(lines) if ln.strip()), b"")
         except CommandError as exc:
-            if exc.timed_out:
-                error = f"timed out after {job.config.timeout:g} s; its processes were ended"
-            else:
-                error = f"the job process failed (exit {exc.returncode})"
+            error = f"the job process failed (exit {exc.returncode})"
         except DataopsError as exc:
             error = exc.render()
+        finally:
+            if timer is not None:
+                timer.cancel()
+        if expired.is_set():
+            error = f"timed out after {job.config.timeout:g} s; its processes were ended"
         ended = time.time()
         if error is None and self.stopping.is_set() and not raw:
             error = "ended at shutdown"
         try:
-            result: dict[str, Any] = json.loads(raw) if raw and error is None else {}
+            result: dict[str, Any] = json.loads(raw) if raw and not expired.is_set() else {}
         except ValueError:
             result = {}
             error = "the job process printed no result"
@@ -190,6 +206,17 @@ class Runner:
             skip_reason=result.get("skip_reason"),
             facts=dict(result.get("facts") or {}),
         )
+
+    @staticmethod
+    def _expire(
+        proc: subprocess.Popen[bytes], expired: threading.Event, job: Job, run_id: str
+    ) -> None:
+        expired.set()
+        log.error(
+            "job.timeout",
+            extra={"job": job.name, "run_id": run_id, "timeout_seconds": job.config.timeout},
+        )
+        execute.terminate(proc)
 
     def _skipped(self, job: Job, variant: str, run_id: str, reason: str, why: str) -> Outcome:
         now = time.time()

@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, Any
 from dataops import __version__
 from dataops.errors import ConfigError, DataopsError
 from dataops.metrics import Metrics
+from dataops.sidecar import logctx
 from dataops.sidecar.config import JobConfig, SidecarConfig, load_config
 from dataops.sidecar.jobs import JOBS, Job
 from dataops.sidecar.jobs.base import SUCCESS, Outcome, run_key
-from dataops.sidecar.runner import Runner
+from dataops.sidecar.runner import Runner, new_run_id
 from dataops.sidecar.schedule import Schedule
 from dataops.sidecar.state import StateStore
 
@@ -148,7 +149,8 @@ class Sidecar:
             if not job.config.enabled or name in self.missing:
                 continue
             try:
-                found = job.refresh(self.settings)
+                with logctx.run_context(name, "refresh-" + new_run_id()):
+                    found = job.refresh(self.settings)
             except DataopsError as exc:
                 log.warning("refresh.failed", extra={"job": name, "error": exc.render()})
                 continue

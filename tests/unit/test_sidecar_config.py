@@ -35,7 +35,7 @@ def test_example_config_loads() -> None:
     assert config.jobs["pg_retain"].options == {"full": 7}
     assert config.jobs["drill_pg"].options == {"rpo_objective": 900.0}
     assert config.targets == {"pg": "postgres", "files": "files"}
-    assert config.heavy_wait == 1800
+    assert config.lock_wait == 1800
     assert backup.misfire_grace_time == 600
 
 

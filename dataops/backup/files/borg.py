@@ -449,7 +449,12 @@ def classify(exc: CommandError, *, what: str, repo: Path | str) -> DataopsError:
         return OperationError(
             f"borg {what}: the repository at {repo} is older than what this machine last saw "
             "(a stale copy, or two repositories sharing one id)",
-            details=details,
+            details=[
+                *details,
+                "if the local repository was lost after a failed off-site copy, the archives "
+                "made since the last good copy are gone; `dataops backup files push "
+                "--accept-older-copy` continues with the copy",
+            ],
         )
     if exc.returncode is not None and exc.returncode < 0:
         return OperationError(f"borg {what} was killed by signal {-exc.returncode}")

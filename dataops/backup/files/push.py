@@ -13,7 +13,12 @@ from typing import Any
 from dataops.backup.files import borg as borgmod
 from dataops.backup.files.config import offsite_configured, open_borg
 from dataops.backup.files.offsite import OffsiteResult, run_under_lock
-from dataops.backup.files.repository import compact_due, ensure_repository, mark_compacted
+from dataops.backup.files.repository import (
+    accept_older_copy,
+    compact_due,
+    ensure_repository,
+    mark_compacted,
+)
 from dataops.config.settings import Settings
 from dataops.errors import ConfigError
 
@@ -66,14 +71,21 @@ def push(
     paths: Sequence[Path] | None = None,
     *,
     compact: bool | None = None,
+    accept_older: bool = False,
     now: dt.datetime | None = None,
 ) -> PushResult:
     """One backup run.  The archive is made even when object storage is down; the
-    off-site result then says so (the CLI exits 3 for it)."""
+    off-site result then says so (the CLI exits 3 for it).
+
+    ``accept_older``: continue with a repository older than this machine last saw (the
+    local repository was lost after a failed copy; see :func:`accept_older_copy`).
+    """
     started = time.monotonic()
     chosen = _paths(settings, paths)
     borg = open_borg(settings)
     origin = ensure_repository(settings, borg)
+    if accept_older:
+        accept_older_copy(settings, borg.repo)
     when = now or dt.datetime.now(dt.UTC)
     name = borgmod.archive_name(when)
     stats, created = borg.create(

@@ -32,7 +32,10 @@ _ENV = "RCLONE_CONFIG_" + REMOTE.upper() + "_"
 LOCK_EXCLUDES = ("/lock.exclusive/**", "/lock.roster")
 #: dataops's own marker of a pull into an empty directory that has not finished
 PULL_MARKER = ".dataops-pull-incomplete"
-EXCLUDES = (*LOCK_EXCLUDES, "/" + PULL_MARKER)
+#: which machine writes the copy: a random id kept in the repository directory and, once
+#: claimed, in the object ``<remote>.writer`` beside the copy (never synced)
+WRITER_FILE = ".dataops-writer"
+EXCLUDES = (*LOCK_EXCLUDES, "/" + PULL_MARKER, "/" + WRITER_FILE)
 
 
 def rclone_env(storage: StorageConfig) -> dict[str, str]:
@@ -167,6 +170,10 @@ def lsf_argv(binary: str, remote: str, flags: Flags) -> list[str]:
 
 def cat_argv(binary: str, remote_file: str, flags: Flags) -> list[str]:
     return [binary, "cat", *flags.argv(), remote_file]
+
+
+def rcat_argv(binary: str, remote_file: str, flags: Flags) -> list[str]:
+    return [binary, "rcat", *flags.argv(), remote_file]
 
 
 # ------------------------------------------------------------------------------ reports
@@ -390,6 +397,23 @@ class Rclone:
         if result.returncode != 0:
             return None
         return result.stdout or b""
+
+    def read_writer(self) -> str | None:
+        """The id of the machine that claimed the copy (None: nobody yet)."""
+        argv = cat_argv(self.binary, self.remote + ".writer", self.flags)
+        try:
+            result = execute.run(argv, env=self.env, capture=True, timeout=300)
+        except CommandError as exc:
+            raise classify(exc, what="cat", where=self.where) from None
+        text = (result.stdout or b"").decode("utf-8", "replace").strip()
+        return text or None
+
+    def claim(self, writer: str) -> None:
+        argv = rcat_argv(self.binary, self.remote + ".writer", self.flags)
+        try:
+            execute.run(argv, env=self.env, input=writer.encode() + b"\n", timeout=300)
+        except CommandError as exc:
+            raise classify(exc, what="rcat", where=self.where) from None
 
     def copy_segments(self, repo: Path) -> None:
         self.run(copy_segments_argv(self.binary, repo, self.remote, self.flags), what="copy")

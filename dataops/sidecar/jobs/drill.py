@@ -1,39 +1,57 @@
 """``drill_pg`` / ``drill_files``: restore drills (restore into scratch, check, tear down).
 
-Exports pass/fail, the measured RTO and RPO and the configured RPO objective.
+Exports pass/fail, the measured RTO and RPO, and the configured RPO objective.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from dataops.sidecar.jobs.base import Job, JobFailed, Outcome
-from dataops.sidecar.jobs.feature import find_action, not_installed
 from dataops.sidecar.schedule import parse_duration
 
 if TYPE_CHECKING:
     from dataops.config.settings import Settings
+    from dataops.drill.report import DrillReport
     from dataops.metrics import Metrics
 
-MODULE = "dataops.drill"
+
+def _positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError("expected a whole number of at least 1")
+    return int(value)
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
+def _path(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("expected a file path")
+    return value
+
+
+_COMMON = {
+    "rpo_objective": parse_duration,
+    "rto_objective": parse_duration,
+    "max_backup_age": parse_duration,
+}
 
 
 class _Drill(Job):
     drill: ClassVar[str]
-    action: ClassVar[str]
     heavy = True
     default_timeout: ClassVar[float] = 3 * 3600.0
-    options = {"rpo_objective": parse_duration, "rto_objective": parse_duration}
 
-    @classmethod
-    def missing_feature(cls) -> str | None:
-        return not_installed(MODULE, cls.action)
+    def report(self, settings: Settings) -> DrillReport:
+        raise NotImplementedError
 
     def run(self, settings: Settings, variant: str) -> dict[str, Any]:
-        action = find_action(MODULE, self.action)
-        if action is None:
-            raise JobFailed(str(self.missing_feature()), facts={})
-        report = action(settings, None)
+        report = self.report(settings)
         facts = {
             "passed": bool(report.success),
             "rto_seconds": report.rto_seconds,
@@ -67,13 +85,46 @@ class DrillPg(_Drill):
     name = "drill_pg"
     summary = "PostgreSQL restore drill: restore, start, check, measure RTO/RPO, tear down"
     drill = "pg"
-    action = "drill_pg"
     lock = "pg"
+    options = {**_COMMON, "checks_file": _path}
+
+    def report(self, settings: Settings) -> DrillReport:
+        from dataops.drill.options import PgDrillOptions
+        from dataops.drill.pg import drill_pg
+
+        opts = self.config.options
+        checks = opts.get("checks_file")
+        return drill_pg(
+            settings,
+            PgDrillOptions(
+                checks_file=Path(checks) if checks else None,
+                max_backup_age=opts.get("max_backup_age"),
+                rto_objective=opts.get("rto_objective"),
+                rpo_objective=opts.get("rpo_objective"),
+            ),
+        )
 
 
 class DrillFiles(_Drill):
     name = "drill_files"
     summary = "files restore drill from the off-site copy"
     drill = "files"
-    action = "drill_files"
     lock = "files"
+    options = {**_COMMON, "sample": _positive_int, "all_files": _flag, "local": _flag}
+
+    def report(self, settings: Settings) -> DrillReport:
+        from dataops.drill.files import drill_files
+        from dataops.drill.options import FilesDrillOptions
+
+        opts = self.config.options
+        return drill_files(
+            settings,
+            FilesDrillOptions(
+                local=bool(opts.get("local", False)),
+                all_files=bool(opts.get("all_files", False)),
+                sample=int(opts.get("sample", 200)),
+                max_backup_age=opts.get("max_backup_age"),
+                rto_objective=opts.get("rto_objective"),
+                rpo_objective=opts.get("rpo_objective"),
+            ),
+        )

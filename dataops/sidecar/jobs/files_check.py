@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from dataops.errors import OperationError
-from dataops.sidecar.jobs.base import Job, Outcome
-from dataops.sidecar.jobs.feature import find_action, not_installed
+from dataops.sidecar.jobs.base import Job, JobFailed, Outcome
 
 if TYPE_CHECKING:
     from dataops.config.settings import Settings
     from dataops.metrics import Metrics
 
-MODULE = "dataops.backup.files.check"
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
 
 
 class FilesCheck(Job):
@@ -20,19 +22,16 @@ class FilesCheck(Job):
     summary = "verify the Borg repository and its off-site copy"
     lock = "files"
     default_timeout: ClassVar[float] = 3 * 3600.0
-
-    @classmethod
-    def missing_feature(cls) -> str | None:
-        return not_installed(MODULE, "check")
+    options = {"verify_data": _flag}
 
     def run(self, settings: Settings, variant: str) -> dict[str, Any]:
-        check = find_action(MODULE, "check")
-        if check is None:
-            raise OperationError(str(self.missing_feature()))
-        result = check(settings)
-        facts: dict[str, Any] = result.as_dict() if hasattr(result, "as_dict") else {}
-        if facts.get("ok") is False:
-            raise OperationError("files repository check failed")
+        from dataops.backup.files.check import check
+
+        result = check(settings, verify_data=bool(self.config.options.get("verify_data")))
+        facts = {"ok": result.ok, "local_ok": result.local_ok, "seconds": result.seconds}
+        failure = result.failure()
+        if failure is not None:
+            raise JobFailed(failure.message, details=failure.details, facts=facts)
         return facts
 
     def declare(self, metrics: Metrics) -> None:

@@ -75,8 +75,8 @@ class PgBackup(Job):
                 seconds=outcome.seconds,
                 size_bytes=facts.get("size_bytes"),
                 count=not replay,
+                success_at=when,
             )
-            metrics.backup_success(series, when, facts.get("size_bytes"))
             record_repo_facts(metrics, self.settings, self.targets["pg"], facts)
         else:
             series = self.series(self.kind(outcome.variant))
