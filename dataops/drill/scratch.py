@@ -135,13 +135,10 @@ def _inside(path: Path, parent: Path) -> bool:
 
 
 def os_user(settings: Settings) -> str:
-    if settings.pg_os_user:
-        return settings.pg_os_user
-    if settings.pg_data and Path(settings.pg_data).exists():
-        return pwd.getpwuid(Path(settings.pg_data).stat().st_uid).pw_name
-    if os.geteuid() == 0:
-        return "postgres"
-    return pwd.getpwuid(os.geteuid()).pw_name
+    """The OS user that runs PostgreSQL (the same rule as the backup engines)."""
+    from dataops.backup.pg import os_user as pg_os_user
+
+    return pg_os_user(settings)
 
 
 # ------------------------------------------------------------------------ the server
