@@ -25,6 +25,7 @@ from dataops.errors import (
     EXIT_DEPENDENCY,
     EXIT_FAILED,
     EXIT_OK,
+    ConfigError,
     DataopsError,
     DependencyError,
 )
@@ -221,7 +222,8 @@ class DrillRun:
     ) -> T | None:
         """Run ``body`` as the check ``name``; its return value, or None when it did not pass.
 
-        CheckFailed and DataopsError become a failed check (never propagated).  With
+        CheckFailed and DataopsError become a failed check (never propagated), except
+        ConfigError: bad configuration stops the drill (after its teardown) with exit 2.  With
         ``requires=None`` (the default) the body is not run once an earlier check failed:
         the check is recorded as skipped; ``requires`` names the checks that must have
         passed instead (e.g. a restore still runs after a failed verify).  Interrupts (KeyboardInterrupt, SystemExit)
@@ -244,6 +246,8 @@ class DrillRun:
         except Interrupted:
             self._record(name, "failed", began, "interrupted", [])
             raise
+        except ConfigError:
+            raise  # bad configuration is exit 2, not a finding about the backups
         except DataopsError as exc:
             self._record(
                 name,

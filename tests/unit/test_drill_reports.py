@@ -209,3 +209,16 @@ def test_write_atomic_leaves_no_partial_file(tmp_path: Path) -> None:
         write_atomic(target, 123)  # type: ignore[arg-type]
     assert target.read_text() == "one"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]
+
+
+def test_configuration_errors_stop_the_drill() -> None:
+    from dataops.errors import ConfigError
+
+    run = DrillRun()
+
+    def bad(c: object) -> None:
+        raise ConfigError("DATAOPS_X is not set")
+
+    with pytest.raises(ConfigError):
+        run.step("repository", bad)
+    assert run.checks == []
