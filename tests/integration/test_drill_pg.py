@@ -373,3 +373,22 @@ def test_time_and_backup_targets(run_cli: RunCli, primary: Primary, tmp_path: Pa
     assert data["recovery_target"].startswith("immediate (end of backup")
     assert "end of the backup" in _check(data, "target")["message"]
     assert data["rpo_seconds"] is not None and data["rpo_seconds"] < 60
+
+
+def test_rpo_sources_without_a_heartbeat(run_cli: RunCli, primary: Primary, tmp_path: Path) -> None:
+    """No heartbeat, no commit timestamps: the freshness query, else the recovery log."""
+    primary.sql("DROP SCHEMA dataops CASCADE")
+    primary.sql("INSERT INTO orders (total) VALUES (7)")
+    newest = primary.sql("SELECT max(created_at) FROM orders")[0][0]
+    primary.archived_through_now()
+    fresh = _checks(tmp_path, "freshness:\n  query: SELECT max(created_at) FROM orders\n")
+    proc, data = _drill(run_cli, primary, tmp_path, "--checks", str(fresh))
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert data["rpo_source"] == "freshness_query"
+    expected = (dt.datetime.fromisoformat(data["started"]) - newest).total_seconds()
+    assert abs(data["rpo_seconds"] - expected) < 1.0
+
+    proc, data = _drill(run_cli, primary, tmp_path, "--rpo-objective", "1h")
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert data["rpo_source"] == "recovery_log"
+    assert 0 <= data["rpo_seconds"] < 600
