@@ -259,7 +259,7 @@ def drill_files(settings: Settings, options: FilesDrillOptions) -> DrillReport:
             "for the local repository)"
         )
     find_borg(settings)
-    run = DrillRun()
+    run = DrillRun(expected=(OSError,))
     state = _State()
     kept = False
     with interrupts():

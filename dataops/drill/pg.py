@@ -34,6 +34,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
+
 from dataops import execute
 from dataops.backup.engine import BackupInfo, PgBackupEngine, VerifyResult, open_engine
 from dataops.config.settings import Settings
@@ -349,7 +351,7 @@ def drill_pg(settings: Settings, options: PgDrillOptions) -> DrillReport:
     engine = open_engine(settings)
     timeout = options.timeout or settings.drill_timeout
     target = options.target
-    run = DrillRun()
+    run = DrillRun(expected=(psycopg.Error, OSError))
     state = _State()
     kept = False
     with interrupts():

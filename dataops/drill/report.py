@@ -189,7 +189,10 @@ class Check:
 class DrillRun:
     """Collects the checks of one drill, in order, with their timings."""
 
-    def __init__(self) -> None:
+    def __init__(self, expected: tuple[type[Exception], ...] = ()) -> None:
+        # exceptions of the tools a drill uses (psycopg.Error, OSError) that mean "this
+        # check failed", not "dataops has a bug"
+        self.expected = expected
         self.checks: list[CheckResult] = []
         self.started = dt.datetime.now(dt.UTC)
         self.started_monotonic = time.monotonic()
@@ -258,6 +261,14 @@ class DrillRun:
                 dependency=isinstance(exc, DependencyError),
             )
             return None
+        except self.expected as exc:
+            text = str(exc).strip()
+            first = text.splitlines()[0] if text else type(exc).__name__
+            self._record(name, "failed", began, f"{type(exc).__name__}: {first}", [])
+            return None
+        except Exception as exc:
+            self._record(name, "failed", began, f"internal error: {type(exc).__name__}", [])
+            raise
         except BaseException:
             self._record(name, "failed", began, "interrupted", [])
             raise

@@ -401,9 +401,7 @@ def create_scratch(settings: Settings, owner: str, purpose: str = "pg") -> Path:
     if base is not None and not base.is_dir():
         raise ConfigError(f"DATAOPS_DRILL_SCRATCH_DIR={base} is not a directory")
     base = base or Path(tempfile.gettempdir())
-    if settings.pg_data and (
-        _inside(base, Path(settings.pg_data)) or _inside(Path(settings.pg_data), base / "x")
-    ):
+    if settings.pg_data and _inside(base, Path(settings.pg_data)):
         raise ConfigError(
             f"the drill scratch folder {base} is inside the production data directory "
             f"{settings.pg_data}; set DATAOPS_DRILL_SCRATCH_DIR elsewhere"

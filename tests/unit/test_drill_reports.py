@@ -222,3 +222,20 @@ def test_configuration_errors_stop_the_drill() -> None:
     with pytest.raises(ConfigError):
         run.step("repository", bad)
     assert run.checks == []
+
+
+def test_expected_tool_errors_fail_the_check_other_errors_propagate() -> None:
+    run = DrillRun(expected=(OSError,))
+
+    def unreadable(c: object) -> None:
+        raise PermissionError(13, "Permission denied", "/srv/x")
+
+    def bug(c: object) -> None:
+        raise ZeroDivisionError("bug")
+
+    assert run.step("compare", unreadable) is None
+    assert run.checks[0].status == "failed"
+    assert run.checks[0].message == "PermissionError: [Errno 13] Permission denied: '/srv/x'"
+    with pytest.raises(ZeroDivisionError):
+        run.step("rto", bug, requires=[])
+    assert run.checks[1].message == "internal error: ZeroDivisionError"
