@@ -189,6 +189,9 @@ class ScratchServer:
             "log_destination": "'stderr'",
             "cluster_name": "'dataops-drill'",
             "ssl": "off",
+            # the drill reads the end of recovery from the log: English, LOG lines kept
+            "lc_messages": "'C'",
+            "log_min_messages": "'warning'",
         }
         values.update(self.extra)
         return values
@@ -267,7 +270,7 @@ class ScratchServer:
     def _find_superuser(self) -> None:
         """Connect as the OS user (initdb's default), else as ``postgres``; then as OID 10."""
         last: Exception | None = None
-        for candidate in dict.fromkeys([self.owner, "postgres"]):
+        for candidate in dict.fromkeys([self.owner, "postgres", *self._url_user()]):
             try:
                 with psycopg.connect(
                     host=str(self.socket_dir),
@@ -283,6 +286,16 @@ class ScratchServer:
             except psycopg.Error as exc:
                 last = exc
         raise DependencyError(f"cannot connect to the scratch server: {last}")
+
+    def _url_user(self) -> list[str]:
+        raw = self.settings.database_url_value
+        if raw:
+            with contextlib.suppress(Exception):
+                from dataops.db import parse
+
+                user = parse(raw).username
+                return [user] if user else []
+        return []
 
     def wait_ready(self, timeout: float) -> None:
         """Until the server accepts queries out of recovery; fails when it stops."""
