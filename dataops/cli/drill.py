@@ -75,11 +75,6 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
             metavar="DURATION",
             help="Fail when the achieved RPO is longer (e.g. 5m).",
         ),
-        click.option(
-            "--timeout",
-            metavar="DURATION",
-            help="Time allowed for the restore and recovery (default DATAOPS_DRILL_TIMEOUT).",
-        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -123,6 +118,11 @@ def _emit(report: Any, json_file: Path | None, junit_file: Path | None) -> None:
     "checks_file",
     type=click.Path(dir_okay=False, path_type=Path),
     help="checks.yaml: SQL checks (query + expect) and a freshness query.",
+)
+@click.option(
+    "--timeout",
+    metavar="DURATION",
+    help="Time allowed for the restore and recovery (default DATAOPS_DRILL_TIMEOUT).",
 )
 @_common
 @click.pass_context
@@ -197,7 +197,6 @@ def files_cmd(
     max_backup_age: str | None,
     rto_objective: str | None,
     rpo_objective: str | None,
-    timeout: str | None,
 ) -> None:
     """Pull the off-site Borg copy into scratch, borg check, extract, compare with the source.
 
@@ -218,7 +217,6 @@ def files_cmd(
         max_backup_age=parse_duration(max_backup_age, "--max-backup-age"),
         rto_objective=parse_duration(rto_objective, "--rto-objective"),
         rpo_objective=parse_duration(rpo_objective, "--rpo-objective"),
-        timeout=parse_duration(timeout, "--timeout"),
     )
     settings = app(ctx).settings()
     with command_lock(settings, "files", heavy=True, what="drill files"):

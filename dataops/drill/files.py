@@ -34,7 +34,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dataops.backup.files import borg as borgmod
-from dataops.backup.files.config import open_borg
+from dataops.backup.files.config import (
+    find_borg,
+    offsite_configured,
+    open_borg,
+    require_passphrase,
+    require_repo,
+)
 from dataops.backup.files.listing import require_local
 from dataops.backup.files.restore import extract_into
 from dataops.backup.files.scratch import pull_into
@@ -42,7 +48,7 @@ from dataops.config.settings import Settings
 from dataops.drill.options import FilesDrillOptions
 from dataops.drill.report import Check, CheckFailed, CheckResult, DrillReport, DrillRun, Objectives
 from dataops.drill.scratch import blocked_interrupts, create_scratch, interrupts
-from dataops.errors import DataopsError
+from dataops.errors import ConfigError, DataopsError
 
 log = logging.getLogger(__name__)
 
@@ -243,7 +249,17 @@ def drill_files(settings: Settings, options: FilesDrillOptions) -> DrillReport:
 
     Ctrl-C and SIGTERM remove the scratch folder and propagate.
     """
-    run = DrillRun()
+    # configuration problems are exit 2 before anything runs
+    require_passphrase(settings)
+    if options.local:
+        require_repo(settings)
+    elif not offsite_configured(settings):
+        raise ConfigError(
+            "DATAOPS_S3_BUCKET is not set: there is no off-site copy to drill (use --local "
+            "for the local repository)"
+        )
+    find_borg(settings)
+    run = DrillRun(expected=(OSError,))
     state = _State()
     kept = False
     with interrupts():

@@ -25,6 +25,7 @@ from dataops.errors import (
     EXIT_DEPENDENCY,
     EXIT_FAILED,
     EXIT_OK,
+    ConfigError,
     DataopsError,
     DependencyError,
 )
@@ -188,7 +189,10 @@ class Check:
 class DrillRun:
     """Collects the checks of one drill, in order, with their timings."""
 
-    def __init__(self) -> None:
+    def __init__(self, expected: tuple[type[Exception], ...] = ()) -> None:
+        # exceptions of the tools a drill uses (psycopg.Error, OSError) that mean "this
+        # check failed", not "dataops has a bug"
+        self.expected = expected
         self.checks: list[CheckResult] = []
         self.started = dt.datetime.now(dt.UTC)
         self.started_monotonic = time.monotonic()
@@ -221,7 +225,8 @@ class DrillRun:
     ) -> T | None:
         """Run ``body`` as the check ``name``; its return value, or None when it did not pass.
 
-        CheckFailed and DataopsError become a failed check (never propagated).  With
+        CheckFailed and DataopsError become a failed check (never propagated), except
+        ConfigError: bad configuration stops the drill (after its teardown) with exit 2.  With
         ``requires=None`` (the default) the body is not run once an earlier check failed:
         the check is recorded as skipped; ``requires`` names the checks that must have
         passed instead (e.g. a restore still runs after a failed verify).  Interrupts (KeyboardInterrupt, SystemExit)
@@ -244,6 +249,8 @@ class DrillRun:
         except Interrupted:
             self._record(name, "failed", began, "interrupted", [])
             raise
+        except ConfigError:
+            raise  # bad configuration is exit 2, not a finding about the backups
         except DataopsError as exc:
             self._record(
                 name,
@@ -254,6 +261,14 @@ class DrillRun:
                 dependency=isinstance(exc, DependencyError),
             )
             return None
+        except self.expected as exc:
+            text = str(exc).strip()
+            first = text.splitlines()[0] if text else type(exc).__name__
+            self._record(name, "failed", began, f"{type(exc).__name__}: {first}", [])
+            return None
+        except Exception as exc:
+            self._record(name, "failed", began, f"internal error: {type(exc).__name__}", [])
+            raise
         except BaseException:
             self._record(name, "failed", began, "interrupted", [])
             raise

@@ -135,13 +135,10 @@ def _inside(path: Path, parent: Path) -> bool:
 
 
 def os_user(settings: Settings) -> str:
-    if settings.pg_os_user:
-        return settings.pg_os_user
-    if settings.pg_data and Path(settings.pg_data).exists():
-        return pwd.getpwuid(Path(settings.pg_data).stat().st_uid).pw_name
-    if os.geteuid() == 0:
-        return "postgres"
-    return pwd.getpwuid(os.geteuid()).pw_name
+    """The OS user that runs PostgreSQL (the same rule as the backup engines)."""
+    from dataops.backup.pg import os_user as pg_os_user
+
+    return pg_os_user(settings)
 
 
 # ------------------------------------------------------------------------ the server
@@ -192,6 +189,9 @@ class ScratchServer:
             "log_destination": "'stderr'",
             "cluster_name": "'dataops-drill'",
             "ssl": "off",
+            # the drill reads the end of recovery from the log: English, LOG lines kept
+            "lc_messages": "'C'",
+            "log_min_messages": "'warning'",
         }
         values.update(self.extra)
         return values
@@ -270,7 +270,7 @@ class ScratchServer:
     def _find_superuser(self) -> None:
         """Connect as the OS user (initdb's default), else as ``postgres``; then as OID 10."""
         last: Exception | None = None
-        for candidate in dict.fromkeys([self.owner, "postgres"]):
+        for candidate in dict.fromkeys([self.owner, "postgres", *self._url_user()]):
             try:
                 with psycopg.connect(
                     host=str(self.socket_dir),
@@ -286,6 +286,16 @@ class ScratchServer:
             except psycopg.Error as exc:
                 last = exc
         raise DependencyError(f"cannot connect to the scratch server: {last}")
+
+    def _url_user(self) -> list[str]:
+        raw = self.settings.database_url_value
+        if raw:
+            with contextlib.suppress(Exception):
+                from dataops.db import parse
+
+                user = parse(raw).username
+                return [user] if user else []
+        return []
 
     def wait_ready(self, timeout: float) -> None:
         """Until the server accepts queries out of recovery; fails when it stops."""
@@ -404,9 +414,7 @@ def create_scratch(settings: Settings, owner: str, purpose: str = "pg") -> Path:
     if base is not None and not base.is_dir():
         raise ConfigError(f"DATAOPS_DRILL_SCRATCH_DIR={base} is not a directory")
     base = base or Path(tempfile.gettempdir())
-    if settings.pg_data and (
-        _inside(base, Path(settings.pg_data)) or _inside(Path(settings.pg_data), base / "x")
-    ):
+    if settings.pg_data and _inside(base, Path(settings.pg_data)):
         raise ConfigError(
             f"the drill scratch folder {base} is inside the production data directory "
             f"{settings.pg_data}; set DATAOPS_DRILL_SCRATCH_DIR elsewhere"

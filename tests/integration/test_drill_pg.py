@@ -333,3 +333,62 @@ def test_storage_error_during_recovery_fails_the_drill(
     # --keep-on-failure keeps the folder (never a running server) for a post-mortem
     assert data["kept"] is True and Path(data["scratch_dir"]).is_dir()
     assert _postmasters(primary.scratch) == []
+
+
+def test_time_and_backup_targets(run_cli: RunCli, primary: Primary, tmp_path: Path) -> None:
+    """--target TIME stops at that time (later commits absent); --target BACKUP stops at
+    the backup's consistent end; the RPO is measured against the target."""
+    primary.sql("INSERT INTO orders (total) VALUES (-1)")  # before the target
+    primary.heartbeat()
+    time.sleep(1.2)
+    target = primary.sql("SELECT now()")[0][0]
+    time.sleep(1.2)
+    primary.sql("INSERT INTO orders (total) VALUES (-2)")  # after the target
+    primary.heartbeat()
+    primary.archived_through_now()
+    checks = _checks(
+        tmp_path,
+        "checks:\n"
+        "  - {name: before the target, query: SELECT count(*) FROM orders WHERE total = -1, expect: {equals: 1}}\n"
+        "  - {name: nothing after it, query: SELECT count(*) FROM orders WHERE total = -2, expect: {equals: 0}}\n",
+    )
+    proc, data = _drill(
+        run_cli, primary, tmp_path, "--target", target.isoformat(), "--checks", str(checks)
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert data["recovery_target"] == f"time {target.astimezone(dt.UTC).isoformat()}"
+    assert "recovery stopped before commit" in _check(data, "target")["message"]
+    assert data["rpo_source"] == "heartbeat"
+    assert 1.0 <= data["rpo_seconds"] < 30
+
+    at_backup = _checks(
+        tmp_path,
+        "checks:\n"
+        "  - {name: only backed-up rows, query: SELECT count(*) FROM orders, expect: {equals: 1000}}\n",
+    )
+    proc, data = _drill(
+        run_cli, primary, tmp_path, "--target", data["backup"], "--checks", str(at_backup)
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert data["recovery_target"].startswith("immediate (end of backup")
+    assert "end of the backup" in _check(data, "target")["message"]
+    assert data["rpo_seconds"] is not None and data["rpo_seconds"] < 60
+
+
+def test_rpo_sources_without_a_heartbeat(run_cli: RunCli, primary: Primary, tmp_path: Path) -> None:
+    """No heartbeat, no commit timestamps: the freshness query, else the recovery log."""
+    primary.sql("DROP SCHEMA dataops CASCADE")
+    primary.sql("INSERT INTO orders (total) VALUES (7)")
+    newest = primary.sql("SELECT max(created_at) FROM orders")[0][0]
+    primary.archived_through_now()
+    fresh = _checks(tmp_path, "freshness:\n  query: SELECT max(created_at) FROM orders\n")
+    proc, data = _drill(run_cli, primary, tmp_path, "--checks", str(fresh))
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert data["rpo_source"] == "freshness_query"
+    expected = (dt.datetime.fromisoformat(data["started"]) - newest).total_seconds()
+    assert abs(data["rpo_seconds"] - expected) < 1.0
+
+    proc, data = _drill(run_cli, primary, tmp_path, "--rpo-objective", "1h")
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert data["rpo_source"] == "recovery_log"
+    assert 0 <= data["rpo_seconds"] < 600
