@@ -19,13 +19,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -34,8 +31,9 @@ import pytest
 import yaml
 
 from tests.harness.common import free_port, service_dir, stop_process, wait_for
-from tests.harness.minio import MinioServer
+from tests.harness.minio import MinioServer, start_minio
 from tests.harness.postgres import OS_USER, PgServer, start_postgres
+from tests.integration.sidecar_support import http_get, map_paths, metric
 
 pytestmark = pytest.mark.integration
 
@@ -83,42 +81,21 @@ class Stack:
         return {key: self.translate(name, str(value)) for key, value in env.items()}
 
 
-def map_paths(value: str, mounts: Mapping[str, str]) -> str:
-    """Replace container paths by native ones in one pass, the longest mount first."""
-    targets = sorted(mounts, key=len, reverse=True)
-    if not targets:
-        return value
-    pattern = "|".join(re.escape(t) for t in targets)
-    return re.sub(rf"(?<![\w/.])({pattern})(?=/|$|[\s'&?])", lambda m: mounts[m.group(1)], value)
-
-
 def _base_env() -> dict[str, str]:
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "DATAOPS_TEST_TOOLS_BIN")
     return {k: v for k, v in os.environ.items() if k in keep}
 
 
-def _get(url: str, token: str | None = None, method: str = "GET") -> tuple[int, str]:
-    request = urllib.request.Request(url, method=method)  # noqa: S310
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as resp:  # noqa: S310
-            return resp.status, resp.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
-
-
-def _metric(text: str, name: str, **labels: str) -> float | None:
-    for line in text.splitlines():
-        if not line.startswith(name + "{") and not line.startswith(name + " "):
-            continue
-        if all(f'{k}="{v}"' in line for k, v in labels.items()):
-            return float(line.rsplit(" ", 1)[1])
-    return None
+@pytest.fixture
+def own_minio() -> Iterator[MinioServer]:
+    """A MinIO of its own: the compose file's bucket and prefix are fixed names."""
+    server = start_minio(tls=True)
+    yield server
+    server.destroy()
 
 
 @pytest.fixture
-def stack(minio_tls: MinioServer) -> Iterator[tuple[Stack, dict[str, Path]]]:
+def stack(own_minio: MinioServer) -> Iterator[tuple[Stack, dict[str, Path]]]:
     compose = yaml.safe_load(COMPOSE.read_text())
     dirs: dict[str, Path] = {}
     for volume in compose["volumes"]:
@@ -127,13 +104,13 @@ def stack(minio_tls: MinioServer) -> Iterator[tuple[Stack, dict[str, Path]]]:
     secrets = service_dir("secrets")
     for name, spec in compose["secrets"].items():
         value = {
-            "s3_access_key_id": minio_tls.access_key,
-            "s3_secret_access_key": minio_tls.secret_key,
+            "s3_access_key_id": own_minio.access_key,
+            "s3_secret_access_key": own_minio.secret_key,
         }.get(name) or (REPO / spec["file"]).read_text().strip()
         (secrets / name).write_text(value + "\n")
         (secrets / name).chmod(0o600)
-    assert minio_tls.ca_file is not None
-    shutil.copy(minio_tls.ca_file, dirs["certs"] / "ca.crt")
+    assert own_minio.ca_file is not None
+    shutil.copy(own_minio.ca_file, dirs["certs"] / "ca.crt")
     (dirs["certs"] / "ca.crt").chmod(0o644)
     yield Stack(compose, dirs, secrets), dirs
     for path in [*dirs.values(), secrets]:
@@ -151,20 +128,20 @@ def servers() -> Iterator[list[PgServer]]:
 @pytest.mark.timeout(900)
 def test_compose_stack_natively(
     stack: tuple[Stack, dict[str, Path]],
-    minio_tls: MinioServer,
+    own_minio: MinioServer,
     servers: list[PgServer],
     run_cli: Callable[..., subprocess.CompletedProcess[str]],
 ) -> None:
     st, dirs = stack
     http_port = free_port()
     st.hosts = {
-        "minio:9000": f"127.0.0.1:{minio_tls.port}",
+        "minio:9000": f"127.0.0.1:{own_minio.port}",
         "0.0.0.0:9187": f"127.0.0.1:{http_port}",
     }
 
     # createbucket: the bucket the environment names.
     env_compose = st.service("dataops")["environment"]
-    minio_tls.create_bucket(env_compose["DATAOPS_S3_BUCKET"])
+    own_minio.create_bucket(env_compose["DATAOPS_S3_BUCKET"])
 
     # engine: the image's bundle (Dockerfile: install-tools engine-bundle), copied by the
     # service's own command into the volume PostgreSQL mounts.
@@ -244,16 +221,19 @@ def test_compose_stack_natively(
     prometheus: subprocess.Popen[bytes] | None = None
     try:
         wait_for(
-            "dataops serve /healthz", lambda: _get(base + "/healthz")[0] == 200, timeout=90, log=log
+            "dataops serve /healthz",
+            lambda: http_get(base + "/healthz")[0] == 200,
+            timeout=90,
+            log=log,
         )
-        status, metrics = _get(base + "/metrics")
+        status, metrics = http_get(base + "/metrics")
         assert status == 200 and "dataops_build_info" in metrics
-        code, body = _get(base + "/jobs/pg_backup/run", token=token, method="POST")
+        code, body = http_get(base + "/jobs/pg_backup/run", token=token, method="POST")
         assert code in (200, 202), body
 
         def backed_up() -> bool:
-            text = _get(base + "/metrics")[1]
-            value = _metric(
+            text = http_get(base + "/metrics")[1]
+            value = metric(
                 text, "dataops_backup_last_success_timestamp_seconds", engine="pgbackrest"
             )
             return value is not None and value > 0
@@ -282,13 +262,13 @@ def test_compose_stack_natively(
         papi = f"http://127.0.0.1:{prom_port}/api/v1"
 
         def scraped() -> bool:
-            targets = json.loads(_get(papi + "/targets")[1])["data"]["activeTargets"]
+            targets = json.loads(http_get(papi + "/targets")[1])["data"]["activeTargets"]
             return any(t["labels"]["job"] == "dataops" and t["health"] == "up" for t in targets)
 
         wait_for(
             "Prometheus scraping the sidecar", scraped, timeout=120, log=prom_dir / "prometheus.log"
         )
-        groups = json.loads(_get(papi + "/rules")[1])["data"]["groups"]
+        groups = json.loads(http_get(papi + "/rules")[1])["data"]["groups"]
         alerts = yaml.safe_load((REPO / "configs" / "prometheus" / "alerts.yml").read_text())
         assert {g["name"] for g in groups} == {g["name"] for g in alerts["groups"]}
 

@@ -26,9 +26,9 @@ import psycopg
 import pytest
 
 from tests.harness.common import free_port, service_dir, wait_for
-from tests.harness.minio import MinioServer
+from tests.harness.minio import MinioServer, start_minio
 from tests.harness.postgres import OS_USER, PgServer, start_postgres
-from tests.integration.test_compose_sidecar import _get, _metric, map_paths
+from tests.integration.sidecar_support import http_get, map_paths, metric
 from tests.unit.test_deploy_kubernetes import _rendered
 
 pytestmark = pytest.mark.integration
@@ -96,6 +96,14 @@ def _pod_spec(kind: str, name: str) -> dict[str, Any]:
 
 
 @pytest.fixture
+def own_minio() -> Iterator[MinioServer]:
+    """A MinIO of its own: the manifests' bucket and prefix are fixed names."""
+    server = start_minio(tls=True)
+    yield server
+    server.destroy()
+
+
+@pytest.fixture
 def folders() -> Iterator[dict[str, Path]]:
     made: dict[str, Path] = {}
     yield made
@@ -105,14 +113,14 @@ def folders() -> Iterator[dict[str, Path]]:
 
 @pytest.mark.timeout(900)
 def test_kubernetes_pod_natively(
-    minio_tls: MinioServer, folders: dict[str, Path], pg_db: str
+    own_minio: MinioServer, folders: dict[str, Path], pg_db: str
 ) -> None:
     configmaps = _configmaps()
     env_map = next(v for k, v in configmaps.items() if k.startswith("dataops-env-"))
-    minio_tls.create_bucket(env_map["DATAOPS_S3_BUCKET"])
+    own_minio.create_bucket(env_map["DATAOPS_S3_BUCKET"])
     endpoint = re.sub(r"^https://", "", env_map["DATAOPS_S3_ENDPOINT"])
     http_port = free_port()
-    hosts = {endpoint: f"127.0.0.1:{minio_tls.port}", "0.0.0.0:9187": f"127.0.0.1:{http_port}"}
+    hosts = {endpoint: f"127.0.0.1:{own_minio.port}", "0.0.0.0:9187": f"127.0.0.1:{http_port}"}
 
     # Folders for the volumes: emptyDirs, ConfigMaps and Secrets as files, the claims.
     for name in (
@@ -133,13 +141,13 @@ def test_kubernetes_pod_natively(
     sidecar_map = next(v for k, v in configmaps.items() if k.startswith("dataops-sidecar-"))
     for key, text in sidecar_map.items():
         (folders["sidecar-config"] / key).write_text(text)
-    assert minio_tls.ca_file is not None
-    shutil.copy(minio_tls.ca_file, folders["s3-ca"] / "ca.crt")
+    assert own_minio.ca_file is not None
+    shutil.copy(own_minio.ca_file, folders["s3-ca"] / "ca.crt")
     (folders["s3-ca"] / "ca.crt").chmod(0o644)
     secret_files = {
         "s3-credentials": {
-            "access-key-id": minio_tls.access_key,
-            "secret-access-key": minio_tls.secret_key,
+            "access-key-id": own_minio.access_key,
+            "secret-access-key": own_minio.secret_key,
         },
         "admin-token": {"token": "k8s-test-admin-token"},
         "postgres-password": {"password": "unused-here"},
@@ -228,18 +236,18 @@ def test_kubernetes_pod_natively(
         probe = pod.container("dataops")["livenessProbe"]["httpGet"]
         base = f"http://127.0.0.1:{http_port}"
         wait_for(
-            "liveness probe", lambda: _get(base + probe["path"])[0] == 200, timeout=90, log=log
+            "liveness probe", lambda: http_get(base + probe["path"])[0] == 200, timeout=90, log=log
         )
 
         def backed_up() -> bool:
-            text = _get(base + "/metrics")[1]
-            value = _metric(
+            text = http_get(base + "/metrics")[1]
+            value = metric(
                 text, "dataops_backup_last_success_timestamp_seconds", engine="pgbackrest"
             )
             return value is not None and value > 0
 
         wait_for("the sidecar's first backup", backed_up, timeout=600, log=log)
-        failures = _metric(_get(base + "/metrics")[1], "dataops_wal_archive_failures_total")
+        failures = metric(http_get(base + "/metrics")[1], "dataops_wal_archive_failures_total")
         assert failures is not None
 
         # drill CronJob's container.
