@@ -58,7 +58,7 @@ SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 RUN groupadd --system --gid 999 postgres \
     && useradd --system --uid 999 --gid 999 --home-dir /var/lib/postgresql --shell /bin/bash postgres
 COPY scripts/install-tools /usr/local/sbin/install-tools
-RUN install-tools packages runtime "${PG_MAJOR}" \
+RUN NO_MAIN_CLUSTER=1 install-tools packages runtime "${PG_MAJOR}" \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /opt/wal-g/wal-g /usr/local/bin/wal-g
 COPY --from=build /opt/borg /opt/borg
