@@ -211,3 +211,22 @@ def test_every_dataops_variable_is_a_setting() -> None:
         for key in service.get("environment") or {}:
             if key.startswith(("DATAOPS_", "AWS_")):
                 assert key in known or key.removesuffix("_FILE") in known, f"{name}: {key}"
+
+
+def test_images_are_pinned_and_majors_agree() -> None:
+    """No floating tags, and one PostgreSQL major everywhere: the image's PG_MAJOR, the
+    compose and Kubernetes database images (pg_dump and the drills must match it)."""
+    dockerfile = (REPO / "Dockerfile").read_text()
+    (major,) = re.findall(r"^ARG PG_MAJOR=(\d+)$", dockerfile, flags=re.MULTILINE)
+    images = [s["image"] for s in _compose()["services"].values() if "image" in s]
+    kustomization = yaml.safe_load((REPO / "deploy/kubernetes/kustomization.yaml").read_text())
+    tags = {i["name"]: i["newTag"] for i in kustomization["images"]}
+    for image in [*images, *(f"{k}:{v}" for k, v in tags.items())]:
+        if image.startswith("${DATAOPS_IMAGE"):
+            continue
+        tag = image.partition(":")[2]
+        assert tag and tag != "latest" and re.search(r"\d", tag), image
+    postgres = next(i for i in images if i.startswith("postgres:"))
+    assert postgres.split(":")[1].split(".")[0] == major
+    assert tags["postgres"].split(".")[0] == major
+    assert _compose()["services"]["dataops"]["build"]["args"]["PG_MAJOR"] == major
