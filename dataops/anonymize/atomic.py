@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from types import FrameType
 from typing import BinaryIO
 
-from dataops.errors import ConfigError
-from dataops.execute import Interrupted
+from dataops.errors import ConfigError, Interrupted
+from dataops.execute import SignalGuard
 
 BUFFER = 1 << 20
 _RECEIVED: list[int] = []  # signals received while termination_as_exception is active
@@ -75,15 +73,7 @@ def termination_as_exception() -> Iterator[None]:
         yield
         return
 
-    def handler(signum: int, frame: FrameType | None) -> None:
-        _RECEIVED.append(signum)
-        raise Interrupted(signum)
-
     _RECEIVED.clear()
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
+    with SignalGuard(_RECEIVED.append, raise_interrupted=True):
         yield
         check_interrupted()
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from dataops.errors import DirtyError, MigrationError, VerificationError
 from dataops.migrate import lock as locks
 from dataops.migrate.backend import open_backend
-from dataops.migrate.runner import DirtyError, MigrationError, Migrator, VerificationError
+from dataops.migrate.golang import GolangMigrator
 from tests.integration.migrate_samples.helpers import copy_sample, history, rows, snapshot
 
 
@@ -21,7 +22,7 @@ def sqlite_url(tmp_path: Path) -> str:
 
 def test_round_trip_and_same_schema(tmp_path: Path, sqlite_url: str) -> None:
     folder = copy_sample("sqlite", tmp_path)
-    m = Migrator(sqlite_url, folder)
+    m = GolangMigrator(sqlite_url, folder)
     result = m.up()
     assert [a.log_string for a in result.applied] == ["1/u create_users", "2/u user_log"]
     assert [a.mode for a in result.applied] == ["transaction", "transaction"]
@@ -56,7 +57,7 @@ def test_failure_rolls_back_with_file_and_line(tmp_path: Path, sqlite_url: str) 
     (folder / "3_broken.up.sql").write_text(
         "CREATE TABLE t3 (x);\nINSERT INTO t3 VALUES (1);\n\nINSERT INTO nope VALUES (2);\n"
     )
-    m = Migrator(sqlite_url, folder)
+    m = GolangMigrator(sqlite_url, folder)
     with pytest.raises(MigrationError) as err:
         m.up()
     assert "3_broken.up.sql failed at line 4" in err.value.message
@@ -69,7 +70,7 @@ def test_failure_rolls_back_with_file_and_line(tmp_path: Path, sqlite_url: str) 
 
 def test_dirty_database_refuses_until_force(tmp_path: Path, sqlite_url: str) -> None:
     folder = copy_sample("sqlite", tmp_path)
-    m = Migrator(sqlite_url, folder)
+    m = GolangMigrator(sqlite_url, folder)
     m.up(1)
     m.force(1)  # creates nothing new, clears nothing: still version 1
     backend = open_backend(sqlite_url)
@@ -83,7 +84,7 @@ def test_dirty_database_refuses_until_force(tmp_path: Path, sqlite_url: str) -> 
 
 def test_checksum_change_and_out_of_order(tmp_path: Path, sqlite_url: str) -> None:
     folder = copy_sample("sqlite", tmp_path)
-    m = Migrator(sqlite_url, folder)
+    m = GolangMigrator(sqlite_url, folder)
     m.up()
     up1 = folder / "1_create_users.up.sql"
     original = up1.read_text()
@@ -103,7 +104,7 @@ def test_checksum_change_and_out_of_order(tmp_path: Path, sqlite_url: str) -> No
     assert [f.state for f in m.status().files][:1] == ["out-of-order"]
     with pytest.raises(VerificationError, match="never applied"):
         m.down(-1)
-    ok = Migrator(sqlite_url, folder, allow_out_of_order=True)
+    ok = GolangMigrator(sqlite_url, folder, allow_out_of_order=True)
     result = ok.up()
     assert [(a.version, a.target) for a in result.applied] == [(0, 2)]
     assert ok.version().version == 2
@@ -118,8 +119,8 @@ def test_file_lock_excludes_and_times_out(tmp_path: Path, sqlite_url: str) -> No
     try:
         started = time.monotonic()
         with pytest.raises(locks.LockTimeoutError, match="can't acquire database lock"):
-            Migrator(sqlite_url, folder, lock_timeout=1).up()
+            GolangMigrator(sqlite_url, folder, lock_timeout=1).up()
         assert 0.9 < time.monotonic() - started < 5
     finally:
         held.release()
-    assert len(Migrator(sqlite_url, folder).up().applied) == 2
+    assert len(GolangMigrator(sqlite_url, folder).up().applied) == 2
