@@ -9,8 +9,8 @@ Entries are JSON files named by a hash of the parameters; each holds the paramet
 again and a SHA-256 of its values.  An entry that cannot be read, does not parse,
 names other parameters or fails its checksum is ignored (and rewritten after the
 pool is rebuilt), so a damaged cache only costs time.  Writes are atomic
-(:func:`dataops.fsutil.atomic_write`).  Only JSON scalars (text, numbers, null) are
-cached: other values would not come back with the same type.
+(:func:`dataops.fsutil.atomic_write`).  Only JSON scalars (text, numbers, booleans,
+null) are cached: other values would not come back with the same type.
 
 The directory is a setting per feature (``DATAOPS_ANONYMIZE_POOL_CACHE``,
 ``DATAOPS_DEMO_POOL_CACHE``): a path, or ``off``; by default
@@ -62,9 +62,8 @@ def _checksum(values: list[Any]) -> str:
 
 
 def cacheable(values: list[Any]) -> bool:
-    return all(
-        v is None or (isinstance(v, str | int | float) and not isinstance(v, bool)) for v in values
-    )
+    """Only values JSON gives back with the same type (text, numbers, booleans, null)."""
+    return all(v is None or isinstance(v, str | int | float) for v in values)
 
 
 class PoolCache:

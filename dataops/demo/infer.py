@@ -23,6 +23,7 @@ import yaml
 from dataops.config.settings import Settings
 from dataops.demo.reflect import Column, Schema, Table, load_order
 from dataops.errors import ConfigError, OperationError
+from dataops.fsutil import atomic_write
 
 _PERSON_TABLES = re.compile(
     r"user|customer|employee|person|people|author|member|contact|staff|student|patient|client|account|profile"
@@ -384,10 +385,8 @@ def infer(settings: Settings, options: InferOptions) -> InferReport:
         schema, rows=options.rows, seed=options.seed, locale=options.locale, cache_dir=cache
     )
     if options.output is not None:
-        tmp = options.output.with_name(options.output.name + ".tmp")
         try:
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(options.output)
+            atomic_write(options.output, text)
         except OSError as exc:
             raise OperationError(f"cannot write {options.output}: {exc.strerror}") from None
     return InferReport(
