@@ -17,7 +17,7 @@ import pytest
 from dataops.errors import DirtyError, LockTimeoutError, MigrationError, VerificationError
 from dataops.migrate.backend import PostgresBackend, open_backend
 from dataops.migrate.golang import GolangMigrator
-from tests.conftest import REPO, _clean_env
+from tests.conftest import REPO, clean_env
 from tests.harness.postgres import PgServer
 from tests.integration.migrate_samples.helpers import (
     copy_sample,
@@ -42,7 +42,7 @@ def env_for(url: str, folder: Path) -> dict[str, str]:
 
 
 def popen_cli(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
-    full = _clean_env()
+    full = clean_env()
     full.update(env)
     return subprocess.Popen(
         [sys.executable, "-m", "dataops", *args],

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
+
 from tests.harness.common import go_tool
 from tests.harness.mariadb import MariaDBServer
 from tests.harness.minio import MinioServer
 from tests.harness.postgres import PgServer
+
+pytestmark = pytest.mark.integration
 
 
 def test_postgres_select_1(pg: PgServer) -> None:

@@ -8,14 +8,7 @@ from dataops.config.settings import load_settings
 from dataops.db import libpq_env, masked_url, normalize_url
 from dataops.errors import ConfigError
 
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    for key in list(os.environ):
-        if key.startswith(("DATAOPS_", "AWS_", "SENTRY_")):
-            monkeypatch.delenv(key)
+pytestmark = pytest.mark.usefixtures("clean_environment")
 
 
 def test_defaults() -> None:
