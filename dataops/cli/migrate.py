@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import click
 
@@ -56,7 +56,11 @@ def _call(
     return action(settings, options_type(alembic_config=opts.alembic_config, **kw))
 
 
-def _echo(ctx: click.Context, result: Any, text: Callable[[], None]) -> None:
+class _Record(Protocol):
+    def as_dict(self) -> dict[str, Any]: ...
+
+
+def _echo(ctx: click.Context, result: _Record, text: Callable[[], None]) -> None:
     if _opts(ctx).as_json:
         echo_json(result.as_dict())
     else:

@@ -4,11 +4,10 @@ Used by the anonymization rules (:mod:`dataops.anonymize.rules`, node by node), 
 demo specs (:mod:`dataops.demo.spec`, on :func:`load`'s data) and the sidecar's
 configuration.  The simplest use::
 
-    doc = load_file(path)                  # data + the line of every value
-    problems = Problems(doc.problems)      # value-level problems found while reading
+    doc = load_file(path, what="config")   # data + the line of every value
     if not isinstance(doc.data.get("jobs"), dict):
-        problems.add(doc.where(("jobs",)), "must be a mapping")
-    problems.raise_if_any(f"invalid config {path}")   # file:line: path: message, all at once
+        doc.add(("jobs",), "must be a mapping")   # next to value-level problems (unset ${VAR}...)
+    doc.raise_if_any(f"invalid config {path}")   # file:line: path: message, all at once
 
 Interpolation (the same for every file, pinned by ``tests/unit/test_config_yamlsource.py``):
 
@@ -40,6 +39,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from dataops.config.problems import Problems
 from dataops.errors import ConfigError
 
 PathT = tuple[str | int, ...]
@@ -230,6 +230,16 @@ class Located:
 
     def where(self, path: PathT) -> str:
         return f"{self.filename}:{self.line(path)}: {dotted(path)}"
+
+    def add(self, path: PathT, message: str) -> None:
+        """A validation problem at ``path`` (unless a value there already has one)."""
+        if not self.is_bad(path):
+            self.problems.append(f"{self.where(path)}: {message}")
+            self.bad_paths.append(path)
+
+    def raise_if_any(self, message: str) -> None:
+        """One ConfigError listing every problem in line order (exit 2)."""
+        Problems(self.problems).raise_if_any(message)
 
 
 class _Builder:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dataops.errors import DirtyError, MigrationError, VerificationError
+from dataops.errors import ConfigError, DirtyError, MigrationError, VerificationError
 from dataops.migrate import lock as locks
 from dataops.migrate.backend import open_backend
 from dataops.migrate.golang import GolangMigrator
@@ -124,3 +124,44 @@ def test_file_lock_excludes_and_times_out(tmp_path: Path, sqlite_url: str) -> No
     finally:
         held.release()
     assert len(GolangMigrator(sqlite_url, folder).up().applied) == 2
+
+
+def test_typed_actions_in_process(tmp_path: Path, sqlite_url: str) -> None:
+    """What the sidecar calls: ``actions.up(settings, UpOptions())``, no CLI involved."""
+    from dataops.config.settings import Settings
+    from dataops.errors import NoDatabaseError
+    from dataops.migrate import actions
+    from dataops.migrate.api import RunResult, VersionInfo
+
+    folder = copy_sample("sqlite", tmp_path)
+    settings = Settings(database_url=sqlite_url, migrations_path=folder, migrate_lock_timeout=5)
+    result = actions.up(settings, actions.UpOptions(n=1))
+    assert isinstance(result, RunResult) and result.tool == "migrate"
+    assert [a.version for a in result.applied] == [1]
+    assert result.as_dict()["to_version"] == 1
+    assert str(actions.version(settings, actions.MigrateOptions())) == "1"
+    assert actions.goto(settings, actions.GotoOptions(target="2")).to_version == 2
+    assert actions.status(settings, actions.MigrateOptions()).problems == []
+    assert actions.verify(settings, actions.VerifyOptions()).ok
+    waited = actions.wait(settings, actions.WaitOptions(timeout=5, interval=0.1))
+    assert waited.version == 2
+
+    # verify decides the exit itself: a changed applied file raises, carrying the report
+    up_file = next(folder.glob("1_*.up.sql"))
+    up_file.write_text(up_file.read_text() + "\n-- edited\n")
+    with pytest.raises(actions.VerifyFailed) as failed:
+        actions.verify(settings, actions.VerifyOptions())
+    assert failed.value.exit_code == 1
+    assert failed.value.result.inspection.changed[0].version == 1
+    assert actions.verify(settings, actions.VerifyOptions(accept=True)).ok
+
+    assert actions.down(settings, actions.DownOptions()).to_version == -1
+    assert actions.force(settings, actions.ForceOptions(target=2)) == VersionInfo(2, False)
+    assert str(actions.force(settings, actions.ForceOptions(target="-1"))) == "no version"
+
+    made = actions.create(settings, actions.CreateOptions(name="more"))
+    assert [p.name.endswith((".up.sql", ".down.sql")) for p in made.paths] == [True, True]
+    with pytest.raises(NoDatabaseError):
+        actions.up(Settings(migrations_path=folder), actions.UpOptions())
+    with pytest.raises(ConfigError, match="not an integer version"):
+        actions.goto(settings, actions.GotoOptions(target="abc"))

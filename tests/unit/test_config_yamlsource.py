@@ -16,7 +16,7 @@ import pytest
 
 from dataops.anonymize.rules import load_rules, parse_rules
 from dataops.config.problems import Problems
-from dataops.config.yamlsource import MAX_VALUES, load, substitute
+from dataops.config.yamlsource import MAX_VALUES, load, load_file, substitute
 from dataops.demo.spec import load_spec, parse_text
 from dataops.errors import ConfigError
 
@@ -191,3 +191,18 @@ def test_recursive_aliases_are_refused(
 def test_aliases_within_the_limit_still_work() -> None:
     doc = load("a: &a [1, 2, 3]\nb: [*a, *a]\n", "ok.yaml", {})
     assert doc.data["b"] == [[1, 2, 3], [1, 2, 3]]
+
+
+def test_the_api_a_new_config_file_uses(tmp_path: Path) -> None:
+    path = tmp_path / "sidecar.yaml"
+    path.write_text("jobs: 3\nhttp:\n  addr: ${ADDR_FOR_TEST}\n")
+    doc = load_file(path, {}, what="config")
+    assert doc.data == {"jobs": 3, "http": {"addr": None}}
+    doc.add(("jobs",), "must be a mapping")
+    doc.add(("http", "addr"), "reported once: the value already has a problem")
+    with pytest.raises(ConfigError) as info:
+        doc.raise_if_any(f"invalid config {path}")
+    assert info.value.details == [
+        f"{path}:1: jobs: must be a mapping",
+        f"{path}:3: http.addr: environment variable ADDR_FOR_TEST is not set",
+    ]
