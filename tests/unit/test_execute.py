@@ -124,3 +124,30 @@ def test_sigterm_is_forwarded_to_the_child(tmp_path: Path) -> None:
     proc.terminate()
     assert proc.wait(20) == 143
     assert marker.exists()
+
+
+def test_the_one_signal_guard() -> None:
+    """First signal remembered, callback run, Interrupted raised on request, handlers restored."""
+    import signal
+
+    from dataops.errors import Interrupted
+
+    before = signal.getsignal(signal.SIGTERM)
+    seen: list[int] = []
+    with execute.SignalGuard(seen.append) as guard:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)  # the handler runs between bytecodes of the main thread
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+        assert guard.triggered and guard.signum == signal.SIGTERM
+        assert seen == [signal.SIGTERM, signal.SIGINT]
+        stopped = guard.interrupted("migration 3 interrupted", ["the database is at 2"])
+    assert signal.getsignal(signal.SIGTERM) == before
+    assert stopped.exit_code == 143 and stopped.render().startswith(
+        "migration 3 interrupted (SIGTERM)"
+    )
+    with pytest.raises(Interrupted) as info, execute.SignalGuard(raise_interrupted=True):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1)
+    assert info.value.exit_code == 130
+    assert signal.getsignal(signal.SIGTERM) == before
