@@ -232,10 +232,10 @@ class Located:
         return f"{self.filename}:{self.line(path)}: {dotted(path)}"
 
     def add(self, path: PathT, message: str) -> None:
-        """A validation problem at ``path`` (unless a value there already has one)."""
+        """A validation problem at ``path``, unless reading a value on or below it already
+        failed (an unset variable, a bad date): that one is reported instead."""
         if not self.is_bad(path):
             self.problems.append(f"{self.where(path)}: {message}")
-            self.bad_paths.append(path)
 
     def raise_if_any(self, message: str) -> None:
         """One ConfigError listing every problem in line order (exit 2)."""

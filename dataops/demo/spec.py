@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dataops.config.problems import Problems
 from dataops.config.yamlsource import Located, PathT, load, load_file
 from dataops.demo.generators import REGISTRY, Generator, SpecError
 from dataops.demo.pools import DEFAULT_POOL_SIZE
@@ -109,11 +108,9 @@ class Spec:
 class _Checker:
     def __init__(self, doc: Located) -> None:
         self.doc = doc
-        self.problems = Problems(doc.problems)
 
     def add(self, path: PathT, message: str) -> None:
-        if not self.doc.is_bad(path):
-            self.problems.add(self.doc.where(path), message)
+        self.doc.add(path, message)
 
     def unknown_keys(self, data: Mapping[str, Any], allowed: frozenset[str], path: PathT) -> None:
         for key in data:
@@ -172,7 +169,7 @@ def parse(doc: Located) -> Spec:
             table = _table(ck, str(name), raw, ("tables", name))
             if table is not None:
                 tables[str(name)] = table
-    ck.problems.raise_if_any(f"invalid spec {doc.filename}")
+    doc.raise_if_any(f"invalid spec {doc.filename}")
     return Spec(
         version=1,
         seed=seed,
