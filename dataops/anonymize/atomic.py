@@ -8,19 +8,16 @@ exception in the main thread so that the cleanup runs.
 from __future__ import annotations
 
 import contextlib
-import os
-import signal
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from types import FrameType
 from typing import BinaryIO
 
-from dataops.errors import ConfigError
-from dataops.execute import Interrupted
+from dataops import fsutil
+from dataops.errors import ConfigError, Interrupted
+from dataops.execute import SignalGuard
 
-BUFFER = 1 << 20
+BUFFER = fsutil.BUFFER
 _RECEIVED: list[int] = []  # signals received while termination_as_exception is active
 
 
@@ -37,34 +34,17 @@ def check_interrupted() -> None:
 
 @contextlib.contextmanager
 def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
-    """Yield a buffered binary file that becomes ``path`` only if the block succeeds."""
+    """Yield a buffered binary file that becomes ``path`` only if the block succeeds
+    and no signal arrived (:func:`dataops.fsutil.atomic_file`, checked paths)."""
     target = Path(path)
     if target.is_dir():
         raise ConfigError(f"output {target} is a directory")
     parent = target.parent if str(target.parent) else Path()
     if not parent.is_dir():
         raise ConfigError(f"output directory {parent} does not exist")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb", buffering=BUFFER) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
+    with fsutil.atomic_file(target) as fh:
+        yield fh
         check_interrupted()
-        mode = 0o666 & ~_umask()
-        tmp.chmod(mode)
-        tmp.replace(target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 @contextlib.contextmanager
@@ -75,15 +55,7 @@ def termination_as_exception() -> Iterator[None]:
         yield
         return
 
-    def handler(signum: int, frame: FrameType | None) -> None:
-        _RECEIVED.append(signum)
-        raise Interrupted(signum)
-
     _RECEIVED.clear()
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
+    with SignalGuard(_RECEIVED.append, raise_interrupted=True):
         yield
         check_interrupted()
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)

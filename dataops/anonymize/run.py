@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from dataops import db, execute, tools
-from dataops.anonymize import compression
+from dataops.anonymize import compression, poolcache, speedups
 from dataops.anonymize.atomic import (
     atomic_file,
     check_interrupted,
@@ -115,6 +115,8 @@ def anonymize(settings: Settings, options: AnonymizeOptions) -> Report:
         raise ConfigError("--preview must be at least 1")
     if options.source and options.input not in ("-", ""):
         raise ConfigError("give either INPUT or --source, not both")
+    speedups.use(not settings.anonymize_pure_python)
+    poolcache.configure(settings.anonymize_pool_cache)
     rules = load_rules(options.config)
     plan = Plan(rules)
     started = time.monotonic()

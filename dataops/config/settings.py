@@ -25,7 +25,7 @@ from pydantic_settings import (
 )
 
 from dataops.db import normalize_url
-from dataops.errors import ConfigError
+from dataops.errors import ConfigError, NoDatabaseError
 from dataops.log import LOG_LEVELS, register_secret
 
 log = logging.getLogger(__name__)
@@ -110,6 +110,9 @@ class Settings(BaseSettings):
 
     # migrations
     migrations_path: Path = Path("migrations")
+    migrate_lock_timeout: float = Field(
+        300.0, gt=0, description="seconds to wait for the migration lock"
+    )
 
     # PostgreSQL backups (wal-g)
     pg_data: Path | None = Field(None, description="PostgreSQL data directory")
@@ -166,6 +169,17 @@ class Settings(BaseSettings):
         60, ge=1, description="pgBackRest io-timeout: also how long it retries unreachable storage"
     )
 
+    # anonymization (dataops anonymize)
+    anonymize_secret: SecretStr | None = Field(
+        None, description="conventional home of the secret, read by ${...} in rules files"
+    )
+    anonymize_pool_cache: str | None = Field(
+        None, description="directory for cached Faker pools (default ~/.cache/...), or off"
+    )
+    anonymize_pure_python: bool = Field(
+        False, description="1: never use the compiled kernels (compare both paths)"
+    )
+
     # demo data (dataops demo): Faker pool disk cache directory, or "off"
     demo_pool_cache: str | None = Field(
         None, description="directory for cached Faker pools (default ~/.cache/...), or off"
@@ -212,6 +226,12 @@ class Settings(BaseSettings):
     @property
     def database_url_value(self) -> str | None:
         return self.database_url.get_secret_value() if self.database_url else None
+
+    def require_database_url(self) -> str:
+        """The database URL, or the one "no database" ConfigError."""
+        if not self.database_url:
+            raise NoDatabaseError()
+        return self.database_url.get_secret_value()
 
     def register_secrets(self) -> None:
         """Register every secret value with the log redactor."""
@@ -271,24 +291,45 @@ def _describe_errors(exc: ValidationError) -> list[str]:
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Read the environment; raise ConfigError naming every invalid variable."""
+    """Read the environment; raise ConfigError naming every invalid or unknown variable."""
+    problems = [
+        f"{key}: unknown variable, not a dataops setting (a typo would fall back to a default)"
+        for key in unknown_variables(os.environ)
+    ]
     try:
         settings = Settings(**overrides)
     except _FileIndirectionError as exc:
-        raise ConfigError("invalid configuration", details=exc.problems) from None
+        problems += exc.problems
     except ValidationError as exc:
-        raise ConfigError("invalid configuration", details=_describe_errors(exc)) from None
+        problems += _describe_errors(exc)
+    if problems:
+        raise ConfigError("invalid configuration", details=problems) from None
     settings.register_secrets()
-    known = {env_name(n, f).upper() for n, f in Settings.model_fields.items()}
-    for key in os.environ:
-        upper = key.upper().removesuffix(FILE_SUFFIX)
-        if (
-            upper.startswith(PREFIX)
-            and upper not in known
-            and not upper.startswith(("DATAOPS_ANONYMIZE_", "DATAOPS_TEST_", "DATAOPS_MIGRATE_"))
-        ):
-            log.warning("config.unknown_variable", extra={"variable": key})
     return settings
+
+
+RESERVED_PREFIXES = ("DATAOPS_TEST_",)  # the test harness's own variables
+# read by scripts/bootstrap (the tool installer), never by dataops itself
+BOOTSTRAP_VARIABLES = frozenset(
+    {"DATAOPS_TOOLS_CACHE", "DATAOPS_TOOLS_BIN", "DATAOPS_WALG_NO_BUILD"}
+)
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """The ``DATAOPS_*`` names (also as ``*_FILE``) that are no field of :class:`Settings`."""
+    known = {env_name(n, f).upper() for n, f in Settings.model_fields.items()}
+    out = []
+    for key in environ:
+        upper = key.upper()
+        if (
+            not upper.startswith(PREFIX)
+            or upper.startswith(RESERVED_PREFIXES)
+            or upper in BOOTSTRAP_VARIABLES
+        ):
+            continue
+        if upper not in known and upper.removesuffix(FILE_SUFFIX) not in known:
+            out.append(key)
+    return sorted(out)
 
 
 __all__ = ["LOG_LEVELS", "Settings", "load_settings"]
