@@ -342,7 +342,10 @@ def _run_stream(
                 preview_rows=options.preview,
                 prescan=prescan,
                 row_hook=collector.record if collector is not None else None,
-                extra={"role_passwords": options.role_passwords},
+                extra={
+                    "role_passwords": options.role_passwords,
+                    "drop_unreferenced": options.drop_unreferenced,
+                },
             )
             report.tables = engine(job)
     finally:
