@@ -741,14 +741,18 @@ class _PlainEngine:
 
         parts: list[bytes | memoryview] = []  # whole rows, views into the reads
         size = 0
+        first = self.src.lineno  # rows submitted so far: input lines since the header
         for view in self.src.copy_views():
             parts.append(view)
             size += len(view)
             if size >= BLOCK // 2:  # a slice: one copy of the rows (a row spanning two
                 piece = bytes(view) if len(parts) == 1 else b"".join(parts)  # reads: joined)
-                pool.submit(transform_piece, (table, piece, MODE_RAW, 0), deliver)
+                rows_before = self.src.lineno - first - piece.count(b"\n")
+                pool.submit(transform_piece, (table, piece, MODE_RAW, 0, rows_before), deliver)
                 parts, size = [], 0
         if parts:
-            pool.submit(transform_piece, (table, b"".join(parts), MODE_RAW, 0), deliver)
+            piece = b"".join(parts)
+            rows_before = self.src.lineno - first - 1 - piece.count(b"\n")
+            pool.submit(transform_piece, (table, piece, MODE_RAW, 0, rows_before), deliver)
         pool.drain()
         return written[0]

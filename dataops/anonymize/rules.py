@@ -22,6 +22,7 @@ unknown keys are errors; ``${VAR}`` and ``${VAR:-default}`` read the environment
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import os
 import re
@@ -399,7 +400,11 @@ def parse_transform(
     known = families()
     by_key = {k: (kn, vn) for k, kn, vn in entries}
     if "transform" not in by_key:
-        reader.problems.add(node, path, "transform: is required")
+        others = ", ".join(repr(k) for k in by_key)
+        close = difflib.get_close_matches("transform", list(by_key), n=1, cutoff=0.6)
+        hint = f"; unknown key {close[0]!r} (did you mean transform?)" if close else ""
+        where = f" (keys given: {others})" if others and not close else ""
+        reader.problems.add(node, path, f"transform: is required{hint}{where}")
         return None
     tnode = by_key["transform"][1]
     name = reader.value(tnode, f"{path}.transform")

@@ -14,7 +14,7 @@ from dataops.anonymize.plan import Plan
 from dataops.anonymize.rules import parse_rules
 from dataops.anonymize.run import AnonymizeOptions, anonymize
 from dataops.config.settings import Settings
-from dataops.errors import ConfigError, OperationError
+from dataops.errors import ConfigError
 
 PRE = b"""--
 -- PostgreSQL database dump

@@ -297,6 +297,7 @@ def _table_block(
         pool.then(lambda: writer.begin_block(blk, dump_id))
         sink = _BlockSink(writer, method, level, stats)
         mode = sink.mode
+        rows = 0
         try:
             for piece in row_pieces(read_stream(reader, method)):
                 tick(table.qualified, reader.pos)
@@ -304,7 +305,8 @@ def _table_block(
                     pool.then(functools.partial(sink.finish, piece[0]))
                     pool.then(timer.stop)  # the table is done when its last piece is written
                 else:
-                    pool.submit(transform_piece, (table, piece, mode, level), sink.add)
+                    pool.submit(transform_piece, (table, piece, mode, level, rows), sink.add)
+                    rows += piece.count(b"\n")
         except ArchiveError as exc:
             raise ArchiveError(f"TOC entry {dump_id} ({table.qualified}): {exc}") from exc
     stats.bytes_in += reader.pos - start

@@ -406,6 +406,7 @@ def _table_file(
         consumed[0] += size
     else:
         sink = _FileSink(dst, method, level, stats)
+        rows = 0
         try:
             for piece in row_pieces(_decompressed_chunks(src, method, consumed)):
                 tick(table.qualified, consumed[0])
@@ -413,7 +414,8 @@ def _table_file(
                     pool.then(functools.partial(sink.finish, piece[0]))
                     pool.then(timer.stop)  # the table is done when its last piece is written
                 else:
-                    pool.submit(transform_piece, (table, piece, sink.mode, level), sink.add)
+                    pool.submit(transform_piece, (table, piece, sink.mode, level, rows), sink.add)
+                    rows += piece.count(b"\n")
         except ArchiveError as exc:
             sink.abort()
             raise ArchiveError(f"{src.name} ({table.qualified}): {exc}") from exc

@@ -97,10 +97,16 @@ def encode_piece(data: bytes, mode: str, level: int) -> PieceResult:
 _PLAN: DumpPlan | None = None
 
 
-def transform_piece(table: TableData, piece: bytes, mode: str, level: int) -> PieceResult:
-    """Worker entry point: transform one row-aligned piece and encode it."""
+def transform_piece(
+    table: TableData, piece: bytes, mode: str, level: int, first_row: int = 0
+) -> PieceResult:
+    """Worker entry point: transform one row-aligned piece and encode it.
+
+    ``first_row``: rows of the table before this piece (for error messages)."""
     assert _PLAN is not None, "worker started without a plan"
     transformer = _PLAN.transformer(table)
+    if hasattr(transformer, "row_offset"):
+        transformer.row_offset = first_row
     out = transformer.feed(piece) + transformer.finish()
     result = encode_piece(out, mode, level)
     result.rows = transformer.rows
