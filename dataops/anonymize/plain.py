@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dataops.anonymize.ddl import Catalog
-from dataops.anonymize.engine_api import TableAction, TableData, TableStats
+from dataops.anonymize.engine_api import TableAction, TableData, TableStats, check_unambiguous
 from dataops.anonymize.plan import Plan
 
 if TYPE_CHECKING:
@@ -467,6 +467,7 @@ def scan(source: BinaryIO) -> Scan:
             for stmt in value:
                 result.catalog.add_sql(stmt, f"line {src.lineno}")
     _check_end(lexer)
+    check_unambiguous(result.tables)
     return result
 
 
@@ -571,6 +572,7 @@ class _PlainEngine:
         self.pending: list[bytes] | None = []  # output held back until the plan is checked
         self.stats: list[TableStats] = []
         self.tables_seen: list[TableData] = []
+        self.names: dict[str, TableData] = {}  # qualified name -> the first table so named
         self.lexer = _Lexer()
         self.lo_empty = plan.large_objects == "empty"
         self.drop_passwords = role_passwords == "drop"
@@ -674,6 +676,9 @@ class _PlainEngine:
 
     def _copy_block(self, table: TableData) -> None:
         self.tables_seen.append(table)
+        known = self.names.setdefault(table.qualified, table)
+        if (known.schema, known.table) != (table.schema, table.table):
+            check_unambiguous([known, table])
         self.plan.check_table(table)
         action = self.plan.action(table)
         stats = TableStats(table.qualified, action.value)

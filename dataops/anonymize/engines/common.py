@@ -9,7 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from dataops.anonymize.engine_api import DumpPlan, TableAction, TableData, TableStats
+from dataops.anonymize.engine_api import (
+    DumpPlan,
+    TableAction,
+    TableData,
+    TableStats,
+    check_unambiguous,
+)
 from dataops.anonymize.pgarchive import Archive, ArchiveError, TocEntry, parse_copy_stmt
 
 if TYPE_CHECKING:
@@ -129,6 +135,7 @@ def plan_archive(archive: Archive, plan: DumpPlan, catalog: CatalogLike | None =
     cat = catalog if catalog is not None else new_catalog()
     load_catalog(archive, cat)
     tables = {e.dump_id: table_of(e) for e in archive.entries if is_table_data(e)}
+    check_unambiguous(tables.values())
     if "has_large_objects" in inspect.signature(plan.check).parameters:
         plan.check(cat, list(tables.values()), has_large_objects=has_large_objects(archive))  # type: ignore[arg-type, call-arg]
     else:
