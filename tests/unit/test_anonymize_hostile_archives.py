@@ -152,3 +152,36 @@ def test_archive_copy_statements_are_lexed_not_matched(
 def test_archive_copy_statements_in_other_forms_are_refused(stmt: str) -> None:
     with pytest.raises(pa.ArchiveError):
         pa.parse_copy_stmt(stmt)
+
+
+class _Lazy:
+    """A transformer that drops every row: must never pass for a success."""
+
+    rows = 0
+
+    def feed(self, data: bytes) -> bytes:
+        return b""
+
+    def finish(self) -> bytes:
+        return b""
+
+
+class _LazyPlan(FakePlan):
+    def transformer(self, table: object) -> _Lazy:  # type: ignore[override]
+        return _Lazy()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_transformed_table_with_rows_left_untransformed_fails(
+    src: Path, tmp_path: Path, jobs: int
+) -> None:
+    with pytest.raises(Exception, match=r"3000 data lines but 0 rows transformed"):
+        anonymize_directory(
+            _LazyPlan(RULES), src, tmp_path / "out", catalog=FakeCatalog(), jobs=jobs
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+    data = make_custom_archive(pa.V1_14, pa.Compression.GZIP)
+    with pytest.raises(Exception, match=r"3000 data lines but 0 rows transformed"):
+        anonymize_custom(
+            _LazyPlan(RULES), io.BytesIO(data), io.BytesIO(), jobs=jobs, catalog=FakeCatalog()
+        )

@@ -17,6 +17,7 @@ from dataops.anonymize.engine_api import (
     check_unambiguous,
 )
 from dataops.anonymize.pgarchive import Archive, ArchiveError, TocEntry, parse_copy_stmt
+from dataops.errors import OperationError
 
 if TYPE_CHECKING:
     from dataops.anonymize.ddl import Catalog
@@ -149,6 +150,16 @@ def plan_archive(archive: Archive, plan: DumpPlan, catalog: CatalogLike | None =
         if action is TableAction.TRANSFORM:
             plan.transformer(table)  # build value pools etc. once, before worker processes fork
     return planned
+
+
+def check_rows(table: TableData, stats: TableStats, expected: int) -> None:
+    """A transformed table's data lines must all have come back transformed: anything
+    else (a transformer that skipped rows) must not pass as a success."""
+    if stats.rows != expected:
+        raise OperationError(
+            f"{table.qualified} ({table.location}): {expected} data lines but {stats.rows} "
+            "rows transformed; refusing to write an output that may hold original values"
+        )
 
 
 class Timer:

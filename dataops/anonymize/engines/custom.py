@@ -27,6 +27,7 @@ from dataops.anonymize.engines.common import (
     RowHook,
     Ticker,
     Timer,
+    check_rows,
     plan_archive,
     preview,
 )
@@ -302,6 +303,7 @@ def _table_block(
             for piece in row_pieces(read_stream(reader, method)):
                 tick(table.qualified, reader.pos)
                 if isinstance(piece, tuple):
+                    pool.then(functools.partial(check_rows, table, stats, rows))
                     pool.then(functools.partial(sink.finish, piece[0]))
                     pool.then(timer.stop)  # the table is done when its last piece is written
                 else:

@@ -39,6 +39,7 @@ from dataops.anonymize.engines.common import (
     RowHook,
     Ticker,
     Timer,
+    check_rows,
     plan_archive,
     preview,
 )
@@ -411,6 +412,7 @@ def _table_file(
             for piece in row_pieces(_decompressed_chunks(src, method, consumed)):
                 tick(table.qualified, consumed[0])
                 if isinstance(piece, tuple):
+                    pool.then(functools.partial(check_rows, table, stats, rows))
                     pool.then(functools.partial(sink.finish, piece[0]))
                     pool.then(timer.stop)  # the table is done when its last piece is written
                 else:
