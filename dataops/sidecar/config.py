@@ -5,7 +5,7 @@ as ``env DATAOPS_JOB_...: message``); unknown keys, unknown jobs and unknown
 ``DATAOPS_JOB_*`` variables are errors.  A job runs only when configured: listed under
 ``jobs:`` (and not ``enabled: false``) or enabled by its environment variables.
 
-The YAML reader is :mod:`dataops.demo.yamlsrc` (``${VAR:-default}``, line of every value);
+The YAML reader is :mod:`dataops.config.yamlsource` (``${VAR:-default}``, line of every value);
 it moves to the shared reader of :mod:`dataops.config` when that lands.
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dataops.demo import yamlsrc
+from dataops.config import yamlsource as yamlsrc
 from dataops.errors import ConfigError
 from dataops.sidecar.schedule import Schedule, parse_duration, parse_schedule
 

@@ -24,14 +24,9 @@ def find_action(module: str, name: str) -> Callable[..., Any] | None:
 
 def migrate_up(settings: Settings) -> dict[str, Any]:
     """Apply every pending migration (the typed action when present, else the runner)."""
-    up = find_action("dataops.migrate.actions", "up")
-    options_cls = find_action("dataops.migrate.actions", "UpOptions")
-    if up is not None and options_cls is not None:
-        result = up(settings, options_cls())
-    else:
-        from dataops.migrate.runner import migrator
+    from dataops.migrate.actions import UpOptions, up
 
-        result = migrator(settings).up()
+    result: Any = up(settings, UpOptions())
     summary: dict[str, Any] = {}
     if hasattr(result, "as_dict"):
         data = result.as_dict()
