@@ -27,8 +27,8 @@ from dataops.errors import (
     EXIT_OK,
     DataopsError,
     DependencyError,
+    Interrupted,
 )
-from dataops.execute import Interrupted
 from dataops.log import redact
 
 log = logging.getLogger(__name__)

@@ -40,8 +40,7 @@ import psycopg
 
 from dataops import execute, tools
 from dataops.config.settings import Settings
-from dataops.errors import ConfigError, DependencyError, ToolNotFoundError
-from dataops.execute import Interrupted
+from dataops.errors import ConfigError, DependencyError, Interrupted, ToolNotFoundError
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,7 @@ from types import FrameType
 from typing import Any
 
 from dataops import locks
-from dataops.errors import DataopsError
-from dataops.execute import Interrupted
+from dataops.errors import DataopsError, Interrupted
 from dataops.log import redact
 from dataops.sidecar.config import JobConfig
 from dataops.sidecar.jobs import JOBS
