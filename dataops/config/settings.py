@@ -199,6 +199,17 @@ class Settings(BaseSettings):
         60, ge=1, description="pgBackRest io-timeout: also how long it retries unreachable storage"
     )
 
+    # anonymization (dataops anonymize)
+    anonymize_secret: SecretStr | None = Field(
+        None, description="conventional home of the secret, read by ${...} in rules files"
+    )
+    anonymize_pool_cache: str | None = Field(
+        None, description="directory for cached Faker pools (default ~/.cache/...), or off"
+    )
+    anonymize_pure_python: bool = Field(
+        False, description="1: never use the compiled kernels (compare both paths)"
+    )
+
     # restore drills (dataops drill): scratch folder, seconds for restore + recovery
     drill_scratch_dir: Path | None = Field(
         None, description="folder for drill scratch copies (default: the system temp folder)"
@@ -237,17 +248,6 @@ class Settings(BaseSettings):
     rclone_bin: str = "rclone"
     rclone_retries: int = Field(3, ge=1, description="rclone --retries")
     rclone_bwlimit: str | None = Field(None, description="rclone --bwlimit, e.g. 10M")
-
-    # anonymization (dataops anonymize)
-    anonymize_secret: SecretStr | None = Field(
-        None, description="conventional home of the secret, read by ${...} in rules files"
-    )
-    anonymize_pool_cache: str | None = Field(
-        None, description="directory for cached Faker pools (default ~/.cache/...), or off"
-    )
-    anonymize_pure_python: bool = Field(
-        False, description="1: never use the compiled kernels (compare both paths)"
-    )
 
     # demo data (dataops demo): Faker pool disk cache directory, or "off"
     demo_pool_cache: str | None = Field(
@@ -429,8 +429,8 @@ def load_settings(**overrides: Any) -> Settings:
     return settings
 
 
-# the test harness's own variables; DATAOPS_JOB_* are the sidecar's per-job overrides,
-# validated (unknown ones rejected) by dataops.sidecar.config
+# the test harness's own variables; the sidecar's per-job overrides (DATAOPS_JOB_<JOB>_<KEY>,
+# validated fail-closed by dataops/sidecar/config.py against the job registry)
 RESERVED_PREFIXES = ("DATAOPS_TEST_", "DATAOPS_JOB_")
 # read by scripts/bootstrap (the tool installer), never by dataops itself
 BOOTSTRAP_VARIABLES = frozenset(

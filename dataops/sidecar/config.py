@@ -5,8 +5,8 @@ as ``env DATAOPS_JOB_...: message``); unknown keys, unknown jobs and unknown
 ``DATAOPS_JOB_*`` variables are errors.  A job runs only when configured: listed under
 ``jobs:`` (and not ``enabled: false``) or enabled by its environment variables.
 
-The YAML reader is :mod:`dataops.config.yamlsource` (``${VAR:-default}``, line of every value);
-it moves to the shared reader of :mod:`dataops.config` when that lands.
+The YAML reader is the shared :mod:`dataops.config.yamlsource` (``${VAR:-default}``, the
+line of every value, bounded aliases); problems are ordered by :class:`Problems`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dataops.config import yamlsource as yamlsrc
+from dataops.config import yamlsource
+from dataops.config.problems import Problems
 from dataops.errors import ConfigError
 from dataops.sidecar.schedule import Schedule, parse_duration, parse_schedule
 
@@ -83,20 +84,20 @@ def parse_bool(value: Any) -> bool:
 
 
 class _Collector:
-    def __init__(self, doc: yamlsrc.Located | None) -> None:
+    def __init__(self, doc: yamlsource.Located | None) -> None:
         self.doc = doc
         self.problems: list[str] = list(doc.problems) if doc else []
 
-    def at(self, path: yamlsrc.PathT, message: str) -> None:
+    def at(self, path: yamlsource.PathT, message: str) -> None:
         if self.doc is None:
-            self.problems.append(f"{yamlsrc.dotted(path)}: {message}")
+            self.problems.append(f"{yamlsource.dotted(path)}: {message}")
         elif not self.doc.is_bad(path):
             self.problems.append(f"{self.doc.where(path)}: {message}")
 
     def env(self, variable: str, message: str) -> None:
         self.problems.append(f"env {variable}: {message}")
 
-    def parse(self, path: yamlsrc.PathT, parser: Callable[[Any], Any], value: Any) -> Any:
+    def parse(self, path: yamlsource.PathT, parser: Callable[[Any], Any], value: Any) -> Any:
         try:
             return parser(value)
         except ValueError as exc:
@@ -123,16 +124,12 @@ def load_config(
 ) -> SidecarConfig:
     """Read ``path`` (None: environment only) and the DATAOPS_JOB_* overrides."""
     env = dict(os.environ if environ is None else environ)
-    doc: yamlsrc.Located | None = None
+    doc: yamlsource.Located | None = None
     data: dict[str, Any] = {}
     source = "environment"
     if path is not None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot read sidecar config {path}: {exc.strerror}") from None
         source = str(path)
-        doc = yamlsrc.load(text, str(path), env)
+        doc = yamlsource.load_file(path, env, what="sidecar config")
         if not isinstance(doc.data, dict):
             raise ConfigError(
                 f"invalid sidecar config {path}", details=[f"{path}:1: expected a mapping"]
@@ -191,8 +188,7 @@ def load_config(
         job = _job(name, spec, raw, configured, overrides.get(name, {}), defaults, c, doc)
         if job is not None:
             jobs[name] = job
-    if c.problems:
-        raise ConfigError(f"invalid sidecar configuration ({source})", details=c.problems)
+    Problems(c.problems).raise_if_any(f"invalid sidecar configuration ({source})")
     return SidecarConfig(
         source=source,
         jobs=jobs,
@@ -236,9 +232,9 @@ def _job(
     env: dict[str, tuple[str, str]],
     defaults: dict[str, float],
     c: _Collector,
-    doc: yamlsrc.Located | None,
+    doc: yamlsource.Located | None,
 ) -> JobConfig | None:
-    base: yamlsrc.PathT = ("jobs", name)
+    base: yamlsource.PathT = ("jobs", name)
     for key in raw:
         if key not in _JOB_KEYS or (key == "incremental_schedule" and not spec.incremental):
             allowed = sorted(

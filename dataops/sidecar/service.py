@@ -95,6 +95,7 @@ class Sidecar:
         self.stop_event = threading.Event()
         self.refreshed = threading.Event()
         self.migrated: dict[str, Any] | None = None
+        self._catch_up: dict[str, float] = {}
         for name, job in self.jobs.items():
             scheduled = job.config.enabled and name not in self.missing
             self.metrics.declare_job(name, enabled=scheduled)
@@ -175,7 +176,12 @@ class Sidecar:
                     )
 
     def schedule_overdue(self) -> list[str]:
-        """Schedule each overdue run key once, ``overdue_delay`` (+ jitter) from now."""
+        """Run each overdue run key once, ``overdue_delay`` (+ jitter) from now.
+
+        They run one after the other in the order of :attr:`Job.order` (backups, then
+        retention and verification, then drills), so that on a fresh install a check or a
+        drill never runs before the first backup exists.
+        """
         now = dt.datetime.now(dt.UTC)
         due: list[Entry] = []
         for entry in self.entries():
@@ -186,24 +192,38 @@ class Sidecar:
             if entry.schedule.overdue(_utc(last), now):
                 due.append(entry)
         keys = [e.key for e in due]
+        due = [
+            e
+            for e in due
+            # the full backup runs: an incremental right after it is pointless
+            if not (e.variant == "incremental" and run_key(e.job, "full") in keys)
+        ]
+        due.sort(key=lambda e: (self.jobs[e.job].order, e.variant == "incremental"))
+        if not due:
+            return []
+        jitter = max(self.jobs[e.job].config.jitter for e in due)
+        delay = self.config.overdue_delay + random.uniform(0, jitter)
+        run_date = now + dt.timedelta(seconds=delay)
+        self._catch_up = {e.key: run_date.timestamp() for e in due}
+        self.scheduler.add_job(
+            self._run_catch_up,
+            "date",
+            run_date=run_date,
+            args=[due],
+            id="overdue",
+            misfire_grace_time=None,
+            replace_existing=True,
+        )
+        log.info("jobs.overdue", extra={"jobs": [e.key for e in due],
+                                        "in_seconds": round(delay, 1)})  # fmt: skip
+        return [e.key for e in due]
+
+    def _run_catch_up(self, due: list[Entry]) -> None:
         for entry in due:
-            if entry.variant == "incremental" and run_key(entry.job, "full") in keys:
-                continue  # the full backup runs; an incremental right after it is pointless
-            job = self.jobs[entry.job]
-            delay = self.config.overdue_delay + random.uniform(0, job.config.jitter)
-            self.scheduler.add_job(
-                self.runner.run,
-                "date",
-                run_date=now + dt.timedelta(seconds=delay),
-                args=[entry.job, entry.variant],
-                kwargs={"trigger": "overdue"},
-                id=f"{entry.key}:overdue",
-                misfire_grace_time=None,
-                replace_existing=True,
-            )
-            log.info("job.overdue", extra={"job": entry.job, "variant": entry.variant or None,
-                                           "in_seconds": round(delay, 1)})  # fmt: skip
-        return keys
+            if self.stop_event.is_set():
+                return
+            self.runner.run(entry.job, entry.variant, trigger="overdue")
+            self._catch_up.pop(entry.key, None)
 
     def start_scheduler(self) -> None:
         from apscheduler.executors.pool import ThreadPoolExecutor
@@ -234,10 +254,11 @@ class Sidecar:
         if self.scheduler is None:
             return None
         times = []
-        for aps_id in (key, f"{key}:overdue"):
-            aps_job = self.scheduler.get_job(aps_id)
-            if aps_job is not None and aps_job.next_run_time is not None:
-                times.append(aps_job.next_run_time.timestamp())
+        aps_job = self.scheduler.get_job(key)
+        if aps_job is not None and aps_job.next_run_time is not None:
+            times.append(aps_job.next_run_time.timestamp())
+        if key in self._catch_up:  # overdue: runs at this time, or after the ones before it
+            times.append(self._catch_up[key])
         return min(times) if times else None
 
     def scheduler_alive(self) -> bool:

@@ -96,6 +96,8 @@ class Job:
     default_schedule: ClassVar[str | None] = None
     incremental: ClassVar[bool] = False
     run_at_start: ClassVar[bool] = False  # first run right at start (pollers)
+    order: ClassVar[int] = 1  # overdue runs at start go in this order: backups (0), then
+    # retention and verification (1), then drills (2)
     options: ClassVar[Mapping[str, Callable[[Any], Any]]] = {}
 
     def __init__(self, config: JobConfig, targets: Mapping[str, str], settings: Settings) -> None:

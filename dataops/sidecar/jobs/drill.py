@@ -45,6 +45,7 @@ _COMMON = {
 class _Drill(Job):
     drill: ClassVar[str]
     heavy = True
+    order = 2
     default_timeout: ClassVar[float] = 3 * 3600.0
 
     def report(self, settings: Settings) -> DrillReport:

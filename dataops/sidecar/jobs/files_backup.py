@@ -18,6 +18,7 @@ class FilesBackup(Job):
     name = "files_backup"
     summary = "Borg archive of the files, then the off-site copy (rclone, checked)"
     heavy = True
+    order = 0
     lock = "files"
     default_timeout: ClassVar[float] = 6 * 3600.0
 

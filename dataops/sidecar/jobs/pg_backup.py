@@ -21,6 +21,7 @@ class PgBackup(Job):
     name = "pg_backup"
     summary = "PostgreSQL base backup (full; incremental on its own schedule)"
     heavy = True
+    order = 0
     lock = "pg"
     default_timeout: ClassVar[float] = 6 * 3600.0
     incremental = True
