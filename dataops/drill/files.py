@@ -261,7 +261,7 @@ def drill_files(settings: Settings, options: FilesDrillOptions) -> DrillReport:
     find_borg(settings)
     run = DrillRun(expected=(OSError,))
     state = _State()
-    kept = False
+    kept = interrupted = False
     with interrupts():
         try:
             run.step("repository", lambda c: _repository(settings, options, state, run, c))
@@ -270,8 +270,11 @@ def drill_files(settings: Settings, options: FilesDrillOptions) -> DrillReport:
             run.step("compare", lambda c: _compare(options, state, c), requires=["extract"])
             run.step("rpo", lambda c: _rpo(options, state, run, c), requires=["repository"])
             run.step("rto", lambda c: _rto(options, state, c), requires=["extract"])
+        except BaseException:
+            interrupted = True  # Ctrl-C, SIGTERM: remove everything, --keep-on-failure or not
+            raise
         finally:
-            kept = _teardown(run, state, options.keep_on_failure)
+            kept = _teardown(run, state, options.keep_on_failure and not interrupted)
     if state.borg is not None:
         with contextlib.suppress(DataopsError, OSError):
             major, minor, patch = state.borg.version()

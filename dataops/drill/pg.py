@@ -353,7 +353,7 @@ def drill_pg(settings: Settings, options: PgDrillOptions) -> DrillReport:
     target = options.target
     run = DrillRun(expected=(psycopg.Error, OSError))
     state = _State()
-    kept = False
+    kept = interrupted = False
     with interrupts():
         try:
             run.step("repository", lambda c: _repository(engine, options, state, c, run.started))
@@ -405,8 +405,11 @@ def drill_pg(settings: Settings, options: PgDrillOptions) -> DrillReport:
                     run.skip(name, "not run: the restore did not pass")
                 for sql in checks.checks:
                     run.skip(f"check: {sql.name}", "not run: the restore did not pass")
+        except BaseException:
+            interrupted = True  # Ctrl-C, SIGTERM: remove everything, --keep-on-failure or not
+            raise
         finally:
-            kept = _teardown(run, state, options.keep_on_failure)
+            kept = _teardown(run, state, options.keep_on_failure and not interrupted)
     state.versions = _versions(engine, settings, state.server)
     return DrillReport(
         drill="pg",
