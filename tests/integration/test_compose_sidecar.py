@@ -51,6 +51,7 @@ class Stack:
         self.secrets = secrets
         self.hosts: dict[str, str] = {}
         self.image: dict[str, str] = {}  # paths inside the dataops image itself
+        self.tmp: dict[str, Path] = {}
 
     def service(self, name: str) -> dict[str, Any]:
         service: dict[str, Any] = self.compose["services"][name]
@@ -78,11 +79,14 @@ class Stack:
 
     def environment(self, name: str) -> dict[str, str]:
         env = self.service(name).get("environment") or {}
-        return {key: self.translate(name, str(value)) for key, value in env.items()}
+        out = {key: self.translate(name, str(value)) for key, value in env.items()}
+        # Each container has a /tmp (and lock files in it) of its own.
+        tmp = self.tmp.setdefault(name, service_dir(f"tmp-{name}", OS_USER))
+        return {"TMPDIR": str(tmp), **out}
 
 
 def _base_env() -> dict[str, str]:
-    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "DATAOPS_TEST_TOOLS_BIN")
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "DATAOPS_TEST_TOOLS_BIN")
     return {k: v for k, v in os.environ.items() if k in keep}
 
 
@@ -112,8 +116,9 @@ def stack(own_minio: MinioServer) -> Iterator[tuple[Stack, dict[str, Path]]]:
     assert own_minio.ca_file is not None
     shutil.copy(own_minio.ca_file, dirs["certs"] / "ca.crt")
     (dirs["certs"] / "ca.crt").chmod(0o644)
-    yield Stack(compose, dirs, secrets), dirs
-    for path in [*dirs.values(), secrets]:
+    st = Stack(compose, dirs, secrets)
+    yield st, dirs
+    for path in [*dirs.values(), secrets, *st.tmp.values()]:
         shutil.rmtree(path, ignore_errors=True)
 
 

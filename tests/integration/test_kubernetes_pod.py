@@ -73,8 +73,10 @@ class Pod:
             env.update(configmaps[source["configMapRef"]["name"]])
         for item in container.get("env", []):
             env[item["name"]] = item["value"]
-        keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "DATAOPS_TEST_TOOLS_BIN")
+        keep = ("PATH", "HOME", "LANG", "LC_ALL", "DATAOPS_TEST_TOOLS_BIN")
         base = {k: v for k, v in os.environ.items() if k in keep}
+        # The container's /tmp (an emptyDir) is its own, as are the lock files in it.
+        base["TMPDIR"] = self.translate(name, "/tmp")
         return {**base, **{k: self.translate(name, v) for k, v in env.items()}}
 
 
@@ -124,6 +126,8 @@ def test_kubernetes_pod_natively(
 
     # Folders for the volumes: emptyDirs, ConfigMaps and Secrets as files, the claims.
     for name in (
+        "drill-tmp",
+        "migrate-tmp",
         "engine",
         "tmp",
         "state",
@@ -252,7 +256,7 @@ def test_kubernetes_pod_natively(
 
         # drill CronJob's container.
         drill_spec = _pod_spec("CronJob", "dataops-drill")
-        drill_pod = Pod(drill_spec, folders, hosts)
+        drill_pod = Pod(drill_spec, {**folders, "tmp": folders["drill-tmp"]}, hosts)
         drill = subprocess.run(
             drill_pod.command("drill"),
             env=drill_pod.environment("drill", configmaps),
@@ -265,7 +269,9 @@ def test_kubernetes_pod_natively(
         assert json.loads((folders["scratch"] / "drill.json").read_text())["result"] == "passed"
 
         # migrate Job's container.
-        migrate_pod = Pod(_pod_spec("Job", "dataops-migrate"), folders, hosts)
+        migrate_pod = Pod(
+            _pod_spec("Job", "dataops-migrate"), {**folders, "tmp": folders["migrate-tmp"]}, hosts
+        )
         migrated = subprocess.run(
             migrate_pod.command("migrate"),
             env=migrate_pod.environment("migrate", configmaps),
