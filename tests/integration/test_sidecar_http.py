@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -81,6 +82,14 @@ def test_endpoints_admin_token_and_page(pg: PgServer, tmp_path: Path) -> None:
             r.get("event") == "http.admin_refused" and r.get("job") == "pg_archiver"
             for r in sidecar.log_records()
         )
+
+        # a stalled client (half a request, never finished) blocks nobody
+        with socket.create_connection(("127.0.0.1", sidecar.port), timeout=5) as stalled:
+            stalled.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+            started = time.monotonic()
+            assert sidecar.get("/metrics")[0] == 200
+            assert sidecar.get("/healthz")[0] == 200
+            assert time.monotonic() - started < 5
 
         # a real scrape passes promtool's linter
         result = subprocess.run(
