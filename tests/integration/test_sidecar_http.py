@@ -205,3 +205,21 @@ def test_failed_runs_reach_sentry_and_migrate_at_start(
     payload = b"".join(bodies)
     assert b"pg_archiver failed" in payload
     assert b"S3cr3tPw" not in payload
+
+
+def test_check_prints_the_schedules(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    example = REPO / "configs" / "sidecar.example.yaml"
+    result = run_cli("serve", "--config", str(example), "--check")
+    assert result.returncode == 0, result.stderr
+    assert "pg_backup: 0 2 * * *, 0 */6 * * * (timeout 21600 s)" in result.stdout
+    assert "pg_archiver: every 30s" in result.stdout
+    assert len(result.stdout.splitlines()) == 8
+    # `jobs run` without a sidecar: exit 3 with a hint, no traceback
+    result = run_cli(
+        "jobs", "run", "pg_archiver",
+        env={"DATAOPS_ADMIN_TOKEN": "x" * 20, "DATAOPS_HTTP_ADDR": f"127.0.0.1:{free_port()}"},
+    )  # fmt: skip
+    assert result.returncode == 3, result.stderr
+    assert "--local" in result.stderr and "Traceback" not in result.stderr
+    for args in (("serve", "--help"), ("jobs", "--help"), ("jobs", "run", "--help")):
+        assert run_cli(*args).returncode == 0
