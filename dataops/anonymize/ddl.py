@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from dataops.anonymize.coltypes import UNKNOWN, ColType, TypeResolver
 from dataops.anonymize.engine_api import TableData
 from dataops.anonymize.sqlscan import Token, split_statements, tokenize
 
@@ -87,6 +88,7 @@ class ForeignKey:
 class DomainInfo:
     base: str
     not_null: bool = False
+    checks: list[str] = field(default_factory=list)  # CHECK expressions (without CHECK)
 
 
 class _Cursor:
@@ -194,12 +196,25 @@ def _type_text(tokens: Sequence[Token]) -> str:
     return out
 
 
+def _expression_text(tokens: Sequence[Token]) -> str:
+    """A CHECK expression's source text, tokens re-joined (strings keep their quotes)."""
+    out = ""
+    for tok in tokens:
+        text = tok.raw
+        if not out or out.endswith(("(", "::", "[")) or text in (")", ",", "::", "]", "["):
+            out += text
+        else:
+            out += " " + text
+    return out
+
+
 class Catalog:
     """Tables, columns and constraints collected from a dump's DDL."""
 
     def __init__(self) -> None:
         self.tables: dict[QName, TableInfo] = {}
         self.domains: dict[QName, DomainInfo] = {}
+        self.enums: dict[QName, tuple[str, ...]] = {}
         self.unique_keys: list[UniqueKey] = []
         self.foreign_keys: list[ForeignKey] = []
         self.large_objects = 0
@@ -228,8 +243,14 @@ class Catalog:
                 self._create_index(cur)
             elif cur.kw("domain"):
                 self._create_domain(cur)
+            elif cur.kw("type"):
+                self._create_type(cur)
         elif cur.kw("alter", "table"):
             self._alter_table(cur)
+        elif cur.kw("alter", "domain"):
+            self._alter_domain(cur)
+        elif cur.kw("alter", "type"):
+            self._alter_type(cur)
         elif cur.kw("set", "client_encoding"):
             cur.op("=") or cur.kw("to")
             tok = cur.next()
@@ -433,9 +454,45 @@ class Catalog:
         while cur.peek() is not None:
             if cur.kw("not", "null"):
                 info.not_null = True
+            elif cur.kw("check"):
+                info.checks.append(_expression_text(cur.group()))
             else:
                 cur.next()
         self.domains[name] = info
+
+    def _alter_domain(self, cur: _Cursor) -> None:
+        name = cur.qname()
+        info = self.domains.get(name) if name is not None else None
+        if info is None:
+            return
+        if cur.kw("add"):
+            if cur.kw("constraint"):
+                cur.name()
+            if cur.kw("check"):
+                info.checks.append(_expression_text(cur.group()))
+        elif cur.kw("set", "not", "null"):
+            info.not_null = True
+
+    def _create_type(self, cur: _Cursor) -> None:
+        name = cur.qname()
+        if name is None or not cur.kw("as", "enum"):
+            return
+        labels = [t.text for t in cur.group() if t.kind == "str"]
+        self.enums[name] = tuple(labels)
+
+    def _alter_type(self, cur: _Cursor) -> None:
+        name = cur.qname()
+        if name is None or name not in self.enums or not cur.kw("add", "value"):
+            return
+        cur.kw("if", "not", "exists")
+        tok = cur.next()
+        if tok is None or tok.kind != "str":
+            return
+        labels = list(self.enums[name])
+        if cur.kw("before") or cur.kw("after"):
+            pass  # the order does not matter for the labels' set
+        labels.append(tok.text)
+        self.enums[name] = tuple(labels)
 
     # ---------------------------------------------------------------- queries
     def table(self, schema: str, name: str) -> TableInfo | None:
@@ -467,7 +524,27 @@ class Catalog:
         for col in self.all_columns(qname):
             if col.name == column:
                 return col
+        for ancestor in self.partition_ancestors(qname):  # PARTITION OF: the parent's columns
+            for col in self.all_columns(ancestor):
+                if col.name == column:
+                    return col
         return None
+
+    def column_type(self, qname: QName, column: str) -> ColType:
+        """The resolved type of a column (``coltypes.UNKNOWN`` without DDL for it)."""
+        col = self.column(qname, column)
+        if col is None or not col.type:
+            for ancestor in self.partition_ancestors(qname):
+                parent = self.column(ancestor, column)
+                if parent is not None and parent.type:
+                    col = parent
+                    break
+        if col is None or not col.type:
+            return UNKNOWN
+        resolver = TypeResolver(
+            self.enums, {k: (d.base, tuple(d.checks)) for k, d in self.domains.items()}
+        )
+        return resolver.parse(col.type)
 
     def is_not_null(self, qname: QName, column: str) -> bool:
         col = self.column(qname, column)

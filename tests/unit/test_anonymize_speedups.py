@@ -35,6 +35,7 @@ COLUMNS = {
     "hash_long": "{transform: hash, length: 128, unique: true}",
     "email": "{transform: email, domain: example.com, unique: true}",
     "email_short": "{transform: email, domain: mail.test}",
+    "email_fit": "{transform: email, domain: example.com, unique: true}",
     "fake": "{transform: fake, provider: first_name}",
     "fake_big": "{transform: fake, provider: random_int, pool_size: 5000}",
     "choice": "{transform: choice, values: [a, b, null, 7]}",
@@ -47,6 +48,9 @@ COLUMNS = {
     "k3": "keep",
 }
 KERNEL_COLUMNS = [c for c in COLUMNS if not c.startswith("k")]
+# column types (text unless given): date_shift needs dates; email_fit is an email shortened
+# to fit varchar(36) (its name part is cut, the kernel gets the shortened names)
+TYPES = {"shift": "date", "shift_big": "date", "email_fit": "varchar(36)"}
 
 
 def test_the_extension_is_built_here() -> None:
@@ -69,7 +73,11 @@ def make_plan() -> tuple[Plan, TableData]:
     text = f"version: 1\nsecret: speedups-secret\ntables:\n  public.t:\n    columns:\n{cols}\n"
     plan = Plan(parse_rules(text, "r.yaml", {}))
     catalog = Catalog()
-    catalog.add_sql("CREATE TABLE public.t (" + ", ".join(f"{c} text" for c in COLUMNS) + ");")
+    catalog.add_sql(
+        "CREATE TABLE public.t ("
+        + ", ".join(f"{c} {TYPES.get(c, 'text')}" for c in COLUMNS)
+        + ");"
+    )
     table = TableData("public", "t", tuple(COLUMNS))
     plan.check(catalog, [table])
     return plan, table
