@@ -43,9 +43,7 @@ def make_plan(phrase: str = "test-secret-one") -> tuple[Plan, TableData]:
     plan = Plan(parse_rules(text, "r.yaml", {}))
     catalog = Catalog()
     catalog.add_sql(
-        "CREATE TABLE public.t ("
-        + ", ".join(f"{c} {TYPES.get(c, 'text')}" for c in COLUMNS)
-        + ");"
+        "CREATE TABLE public.t (" + ", ".join(f"{c} {TYPES.get(c, 'text')}" for c in COLUMNS) + ");"
     )
     table = TableData("public", "t", tuple(COLUMNS))
     plan.check(catalog, [table])
