@@ -63,6 +63,7 @@ class AnonymizeOptions:
     preview: int | None = None
     source: str | None = None  # postgresql:// URL: run pg_dump ourselves
     progress: bool | None = None  # None: bar on a TTY, JSON log lines otherwise
+    verify_restore: str | None = None  # postgresql:// URL: restore the output into a scratch db
 
 
 @dataclass
@@ -114,6 +115,12 @@ def anonymize(settings: Settings, options: AnonymizeOptions) -> Report:
         raise ConfigError("--preview must be at least 1")
     if options.source and options.input not in ("-", ""):
         raise ConfigError("give either INPUT or --source, not both")
+    if options.verify_restore:
+        from dataops.anonymize.verify import check_url
+
+        check_url(options.verify_restore)
+        if options.output in ("-", "") or options.preview is not None:
+            raise ConfigError("--verify-restore needs an output file or directory (-o)")
     rules = load_rules(options.config)
     plan = Plan(rules)
     started = time.monotonic()
@@ -124,6 +131,17 @@ def anonymize(settings: Settings, options: AnonymizeOptions) -> Report:
             report = _from_input(options, plan)
     report.seconds = time.monotonic() - started
     report.bytes_out = sum(t.bytes_out for t in report.tables)
+    if options.verify_restore:
+        from dataops.anonymize.verify import verify_restore
+
+        verified = verify_restore(
+            settings,
+            options.verify_restore,
+            Path(options.output),
+            report.format,
+            plan.catalog.encoding,
+        )
+        report.verify_restore = {"server": verified.server, "seconds": round(verified.seconds, 3)}
     if options.report is not None:
         report.write_json(options.report)
     log.info(
