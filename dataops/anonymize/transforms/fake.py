@@ -40,7 +40,6 @@ from dataops.anonymize.transforms.base import (
     needs_escape,
     register,
 )
-from dataops.errors import OperationError
 
 if TYPE_CHECKING:
     from dataops.anonymize.coltypes import ColType
@@ -337,6 +336,12 @@ class Email(Family):
         what = "addresses " + ("with the original domain" if keep else f"@{spec.params['domain']}")
         if limit is None:
             return Output(what, TEXT, None)
+        if keep:
+            raise TypeMismatch(
+                "with domain: keep can exceed a length limit (the domains' lengths are only "
+                "known in the data)",
+                "give a fixed domain (e.g. domain: example.com)",
+            )
         if limit < fixed:
             unique = "with unique: true " if spec.unique else ""
             raise TypeMismatch(
@@ -346,24 +351,23 @@ class Email(Family):
             )
         return Output(what + f" of at most {limit} characters", TEXT, limit, type_key=str(limit))
 
-    def _names(self, spec: TransformSpec, ctx: BuildContext) -> tuple[list[bytes], int | None]:
-        """The name pairs, shortened to what a ``varchar(n)`` leaves (None: no limit)."""
+    def _names(self, spec: TransformSpec, ctx: BuildContext) -> list[bytes]:
+        """The name pairs, shortened to what a ``varchar(n)`` leaves beside tag and domain
+        (``domain: keep`` is refused on such columns)."""
         locale = spec.params.get("locale") or ctx.default_locale
         names = _name_pairs(locale)
         limit = ctx.coltype.length if ctx.coltype is not None else None
-        if limit is None:
-            return names, None
-        if spec.params["domain"] == "keep":
-            return names, limit
+        if limit is None or spec.params["domain"] == "keep":
+            return names
         room = limit - _tag_chars(spec, limit) - len(str(spec.params["domain"]).encode()) - 1
-        return _shortened(locale, max(room, 0)), None
+        return _shortened(locale, max(room, 0))
 
     def build_fast(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn | None:
         # with domain: keep the domain comes from a value without escapes: still safe
         return self.build(spec, key, ctx)
 
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
-        names, keep_limit = self._names(spec, ctx)
+        names = self._names(spec, ctx)
         keep_domain = spec.params["domain"] == "keep"
         at_domain = b"@" + str(spec.params["domain"]).encode()
         tag_bytes = _tag_bytes(spec)
@@ -380,16 +384,7 @@ class Email(Family):
                 tag = binascii.hexlify(d[:tag_bytes])
             if keep_domain:
                 at = value.rfind(b"@")
-                domain = value[at:] if 0 <= at < len(value) - 1 else b"@example.com"
-                if keep_limit is not None:
-                    room = keep_limit - len(tag) - len(domain.decode("utf-8", "replace"))
-                    if room < 0:
-                        raise OperationError(
-                            f"email: the domain of a value is too long to fit {keep_limit} "
-                            "characters with the tag; use a fixed domain"
-                        )
-                    name = name[:room]
-                return name + tag + domain
+                return name + tag + (value[at:] if 0 <= at < len(value) - 1 else b"@example.com")
             return name + tag + at_domain
 
         return fn
@@ -398,7 +393,7 @@ class Email(Family):
         limit = ctx.coltype.length if ctx.coltype is not None else None
         if spec.params["domain"] == "keep" or _compact(spec, limit):
             return None
-        names, _ = self._names(spec, ctx)
+        names = self._names(spec, ctx)
         at_domain = b"@" + str(spec.params["domain"]).encode()
         if speedups.enabled():
             return speedups.Email(key, names, _tag_bytes(spec), at_domain)
