@@ -39,7 +39,7 @@ def _mode(col: ColType | None) -> str:
         return "hex"
     if col.category == "uuid":
         return "uuid"
-    if col.category == "integer" or (col.category == "numeric" and col.int_range is not None):
+    if col.category in ("integer", "numeric"):
         return "int"
     return "hex"
 
