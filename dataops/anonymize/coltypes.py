@@ -91,6 +91,7 @@ class Check:
 
     domain: str
     expression: str
+    whole_array: bool = False  # a CHECK of a domain over an array type (not evaluated)
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ class ColType:
         """``varchar(8)``, ``integer[]``, ``public.posint (a domain over integer)``."""
         base = self.base_text() + "[]" * self.array_dims
         if self.domain:
-            return f"{self.domain} (a domain over {base})"
+            return f"{self.text} (a domain over {self.base_text()})"
         if self.name == "enum":
             return f"{self.text} (an enum)"
         return base
@@ -228,12 +229,15 @@ def parse_type(text: str, resolver: TypeResolver | None = None, depth: int = 0) 
             base_text, checks = resolver.domains[qname]
             base = resolver.parse(base_text, depth + 1)
             name = f"{qname[0]}.{qname[1]}"
+            # a domain over an array type checks whole arrays: not evaluated element-wise
+            whole = base.array_dims > 0
+            own = tuple(Check(name, c, whole) for c in checks)
             return replace(
                 base,
                 text=text.strip(),
                 array_dims=base.array_dims + dims,
-                domain=name if not dims else None,
-                checks=(tuple(Check(name, c) for c in checks) + base.checks) if not dims else (),
+                domain=name,
+                checks=own + base.checks,
             )
     name = " ".join(w.text for w in qualified if w.kind in ("ident", "qident"))
     name = _ALIASES.get(name, name)
@@ -673,6 +677,8 @@ def check_expression(expression: str, value: str | None, numeric: bool = False) 
 
 
 def evaluable(check: Check, numeric: bool = False) -> bool:
+    if check.whole_array:
+        return False
     try:
         check_expression(check.expression, "0" if numeric else "x", numeric)
     except CannotEvaluate:

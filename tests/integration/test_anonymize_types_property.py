@@ -66,6 +66,8 @@ TYPES = [
     "text[]",
     "integer[]",
     "varchar(4)[]",
+    "public.code[]",
+    "public.mood[]",
 ]
 
 scalars = st.one_of(
