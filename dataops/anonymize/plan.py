@@ -384,7 +384,7 @@ class Plan:
                         hint = (
                             "set unique: true"
                             if key_rule.spec.name == "email"
-                            else "use keep, hash, uuid or email with unique: true"
+                            else "use keep, tokenize, hash, uuid or email with unique: true"
                         )
                         problems.append(
                             f"{self._rule_line(res, name)}: {res.table.qualified}.{name} is part of "

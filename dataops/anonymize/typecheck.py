@@ -56,6 +56,8 @@ def whole_value(spec: TransformSpec, col: ColType) -> bool:
     """constant / choice on an array column whose values are array literals: used whole."""
     if not col.is_array or spec.name not in ("constant", "choice"):
         return False
+    if spec.name == "constant" and spec.params["value"] is None:
+        return True  # constant: null blanks the whole array
     values = [spec.params["value"]] if spec.name == "constant" else list(spec.params["values"])
     return any(isinstance(v, str) and v.lstrip().startswith(("{", "[")) for v in values)
 

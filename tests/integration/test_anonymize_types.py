@@ -399,7 +399,7 @@ def test_the_mismatching_pairs_of_the_issue_are_refused(
         .replace("c: {transform: fake, provider: city}", "c: {transform: tokenize}")
     )
     rules.write_text(fixed)
-    out = tmp_path / "fixed.sql"
+    out = tmp_path / "fixed.sql.gz"  # verified through a decompressed temp file
     result = run_cli(
         "anonymize",
         "--config",
@@ -412,6 +412,7 @@ def test_the_mismatching_pairs_of_the_issue_are_refused(
     )
     assert result.returncode == 0, result.stderr
     assert "verified: the output restores" in result.stdout
+    assert out.exists() and not list(tmp_path.glob(".dataops-verify-*"))
     assert not [
         r for r in pg.execute("SELECT datname FROM pg_database") if "dataops_verify" in str(r[0])
     ]
@@ -427,7 +428,7 @@ def test_verify_restore_names_the_failing_constraint(
         "insert into n values (1, 'long enough');",
         name,
     )
-    for fmt in ("plain", "custom"):
+    for fmt in ("plain", "custom", "directory"):
         dump = tmp_path / f"n.{fmt}"
         run(
             [tools.find("pg_dump"), "-F", fmt[0], "-f", str(dump)],
