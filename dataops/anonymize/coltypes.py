@@ -311,9 +311,14 @@ def _numeric_ok(col: ColType, value: str) -> bool:
     s = col.mods[1] if len(col.mods) > 1 else 0
     if not 1 <= p <= 1000:
         return False
-    q = d.quantize(decimal.Decimal(1).scaleb(-s), rounding=decimal.ROUND_HALF_UP)
-    digits = len(q.as_tuple().digits) + min(q.as_tuple().exponent, 0)  # type: ignore[operator]
-    return q == 0 or digits <= p - s
+    if d != 0 and d.adjusted() >= p - s:
+        return False  # more integer digits than numeric(p, s) holds
+    ctx = decimal.Context(prec=p + 10)
+    try:
+        q = d.quantize(decimal.Decimal(1).scaleb(-s), rounding=decimal.ROUND_HALF_UP, context=ctx)
+    except decimal.InvalidOperation:
+        return False
+    return q == 0 or q.adjusted() < p - s
 
 
 def accepts(col: ColType, value: str | None) -> str | None:
@@ -341,9 +346,13 @@ def accepts(col: ColType, value: str | None) -> str | None:
         v = value.strip().lower()
         if v in ("nan", "infinity", "-infinity", "inf", "-inf", "+infinity", "+inf"):
             return None
-        if _NUM.match(value) is None or not any(c.isdigit() for c in value):
+        m = _NUM.match(value)
+        if m is None or not (m[2] or m[3]):
             return "not a number"
-        f = float(value)
+        try:
+            f = float(value)
+        except ValueError:
+            return "not a number"
         return None if f == 0 or 1e-300 < abs(f) < 1e300 else "out of range"
     if cat == "boolean":
         return None if value.strip().lower() in _BOOL else "not a boolean"
@@ -398,9 +407,10 @@ def _ip_problem(cat: str, value: str) -> str | None:
 
 
 def accepts_value(col: ColType, value: str | None) -> str | None:
-    """:func:`accepts` for a whole column value: array literals element by element."""
+    """:func:`value_problem` for a whole column value: array literals element by element
+    (CannotEvaluate passes up from domain CHECKs)."""
     if value is None or not col.is_array:
-        return accepts(col, value)
+        return value_problem(col, value)
     from dataops.anonymize import arrays
 
     try:
@@ -409,7 +419,7 @@ def accepts_value(col: ColType, value: str | None) -> str | None:
         return f"not an array literal ({exc})"
     element = col.element()
     for item in arrays.flatten(elements):
-        problem = accepts(element, item)
+        problem = value_problem(element, item)
         if problem:
             return problem
     return None

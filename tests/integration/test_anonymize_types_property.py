@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from dataops.anonymize import arrays, copytext
-from dataops.anonymize.coltypes import sample_inputs, value_problem
+from dataops.anonymize.coltypes import CannotEvaluate, accepts_value, sample_inputs, value_problem
 from dataops.anonymize.ddl import Catalog
 from dataops.anonymize.engine_api import TableData
 from dataops.anonymize.plan import Plan
@@ -179,3 +179,54 @@ def test_validation_refuses_or_postgres_accepts(
                     cur.execute(f"INSERT INTO {_slug(type_name)} (v) VALUES (%s)".encode(), [text])
             except psycopg.Error as exc:
                 pytest.fail(f"{type_name} {spec}: PostgreSQL refused {text!r}: {exc}")
+
+
+value_texts = st.one_of(
+    st.text(alphabet='0123456789-+.:eE TZ/abcdefx{},"\\[]@ NaIfinty', max_size=16),
+    st.sampled_from(
+        [
+            "2020-02-29",
+            "2021-02-29",
+            "2020-01-01 24:00:00",
+            "1e400",
+            "-0",
+            "+5",
+            "10.0.0.1/33",
+            "::ffff:1.2.3.4",
+            "0x10",
+            "1_000",
+            " 7 ",
+            "{1,NULL}",
+            "\\x0g",
+            "sad",
+            "Sad",
+        ]
+    ),
+)
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(type_name=st.sampled_from(TYPES), text=value_texts)
+def test_the_input_model_never_accepts_what_postgres_refuses(
+    probe: psycopg.Connection[Any], type_name: str, text: str
+) -> None:
+    catalog = Catalog()
+    catalog.add_sql(TYPES_SQL + f"CREATE TABLE public.p (v {type_name});")
+    col = catalog.column_type(("public", "p"), "v")
+    try:
+        problem = accepts_value(col, text)
+    except CannotEvaluate:  # a CHECK outside the evaluated language: the model declines
+        return
+    if problem is not None:
+        event("model refuses")
+        return
+    event("model accepts")
+    try:
+        with probe.transaction(force_rollback=True), probe.cursor() as cur:
+            cur.execute(f"INSERT INTO {_slug(type_name)} (v) VALUES (%s)".encode(), [text])
+    except psycopg.Error as exc:
+        pytest.fail(f"the model accepts {text!r} for {type_name}, PostgreSQL does not: {exc}")
