@@ -10,16 +10,18 @@ long identifier), and the exact ranges of integer types.
 
 Construction (documented so it can be reviewed and re-implemented):
 
-* ``b`` = the bit length of ``n - 1``, rounded up to an even number (at least 2);
-  a value is split into halves ``L`` and ``R`` of ``b/2`` bits each.
-* 10 rounds (as FF1): ``L, R = R, L xor F_i(R)`` with the round function
-  ``F_i(R) = BLAKE2b(K || tweak_len || tweak || i || R)`` truncated to ``b/2`` bits
-  (longer outputs chain BLAKE2b blocks with a counter), where ``K`` is the
-  transform's 64-byte key (keyed BLAKE2b is a PRF, so each round is a keyed
-  pseudo-random function and Luby-Rackoff applies).
-* The result is a permutation of ``[0, 2^b)``; *cycle-walking* (apply it again
-  while the result is ``>= n``) turns it into a permutation of ``[0, n)``
-  (``2^b < 4n``, so fewer than 4 steps on average).
+* ``b`` = the bit length of ``n - 1`` (at least 1); a value is split as FF1 splits
+  odd lengths: ``A`` = its high ``u = b // 2`` bits, ``B`` = its low ``v = b - u`` bits.
+* 10 rounds (as FF1), an alternating Feistel network: in round ``i`` (A has ``m`` bits,
+  ``m = u`` for even ``i``, ``v`` for odd), ``C = A xor F_i(B)`` truncated to ``m`` bits,
+  then ``A, B = B, C``; after the 10 rounds the value is ``A * 2^v + B`` again.  The
+  round function is ``F_i(B) = BLAKE2b(K || len(tweak) || tweak || i || B)`` (``B`` as a
+  fixed number of big-endian bytes; outputs longer than 64 bytes chain BLAKE2b blocks
+  with a counter), ``K`` the transform's 64-byte key: keyed BLAKE2b is a PRF, so each
+  round is a keyed pseudo-random function and Luby-Rackoff applies.
+* The result is a permutation of ``[0, 2^b)``; *cycle-walking* (apply it again while
+  the result is ``>= n``) turns it into a permutation of ``[0, n)`` (``2^b < 2n``, so
+  fewer than 2 steps on average).
 
 Distinct inputs give distinct outputs by construction, at any domain size.  For
 very small domains (a handful of values) a permutation hides little: that is the
@@ -40,31 +42,42 @@ class Permutation:
         if n < 1:
             raise ValueError("the domain must hold at least one value")
         self.n = n
-        bits = max(2, (n - 1).bit_length())
-        bits += bits % 2
-        self.half = bits // 2
-        self.mask = (1 << self.half) - 1
-        self.nbytes = (self.half + 7) // 8
+        bits = max(1, (n - 1).bit_length())
+        self.u = bits // 2
+        self.v = bits - self.u
+        self.in_bytes = (self.v + 7) // 8  # B is at most v bits
         header = key + len(tweak).to_bytes(4, "big") + tweak
         self.prefixes = [header + bytes([i]) for i in range(ROUNDS)]
+        # per round: (prefix, mask of A's bits, bytes of F's output)
+        self.rounds = [
+            (self.prefixes[i], (1 << m) - 1, max(1, (m + 7) // 8))
+            for i, m in enumerate(self.u if i % 2 == 0 else self.v for i in range(ROUNDS))
+        ]
+        self.wide = any(nbytes > 64 for _, _, nbytes in self.rounds)
 
-    def _round(self, i: int, r: int) -> int:
-        data = self.prefixes[i] + r.to_bytes(self.nbytes, "big")
-        if self.nbytes <= 64:
-            digest = hashlib.blake2b(data, digest_size=self.nbytes).digest()
-        else:
-            blocks = []
-            for counter in range((self.nbytes + 63) // 64):
-                blocks.append(hashlib.blake2b(data + counter.to_bytes(4, "big")).digest())
-            digest = b"".join(blocks)[: self.nbytes]
-        return int.from_bytes(digest, "big") & self.mask
+    def _round(self, i: int, b: int) -> int:
+        prefix, mask, nbytes = self.rounds[i]
+        data = prefix + b.to_bytes(self.in_bytes, "big")
+        blocks = [
+            hashlib.blake2b(data + counter.to_bytes(4, "big")).digest()
+            for counter in range((nbytes + 63) // 64)
+        ]
+        return int.from_bytes(b"".join(blocks)[:nbytes], "big") & mask
 
     def _once(self, x: int) -> int:
-        half, mask = self.half, self.mask
-        left, right = x >> half, x & mask
-        for i in range(ROUNDS):
-            left, right = right, left ^ self._round(i, right)
-        return (left << half) | right
+        v = self.v
+        a, b = x >> v, x & ((1 << v) - 1)
+        if self.wide:  # round outputs beyond one BLAKE2b digest (domains over 2^1024)
+            for i in range(ROUNDS):
+                a, b = b, a ^ self._round(i, b)
+            return (a << v) | b
+        blake = hashlib.blake2b
+        from_bytes = int.from_bytes
+        in_bytes = self.in_bytes
+        for prefix, mask, nbytes in self.rounds:
+            digest = blake(prefix + b.to_bytes(in_bytes, "big"), digest_size=nbytes).digest()
+            a, b = b, a ^ (from_bytes(digest, "big") & mask)
+        return (a << v) | b
 
     def encrypt(self, x: int) -> int:
         if not 0 <= x < self.n:
