@@ -91,7 +91,24 @@ transforms = st.one_of(
     st.builds(
         lambda p: {"transform": "fake", "provider": p},
         st.sampled_from(
-            ["name", "first_name", "word", "city", "date", "pybool", "ipv4", "uuid4", "iso8601"]
+            [
+                "name",
+                "first_name",
+                "word",
+                "city",
+                "date",
+                "pybool",
+                "ipv4",
+                "ipv6",
+                "uuid4",
+                "iso8601",
+                "random_int",
+                "pyfloat",
+                "pydecimal",
+                "date_time",
+                "json",
+                "country_code",
+            ]
         ),
     ),
     st.builds(
@@ -139,7 +156,13 @@ def _inputs(catalog: Catalog) -> list[bytes | None]:
     element = col.element()
     values = [v for v in sample_inputs(element) if value_problem(element, v) is None]
     if col.is_array:
-        return [arrays.format_nested([*values, None]).encode(), b"{}", None]
+        nested = [values[:1] * 2, [None, values[-1]]] if values else []
+        return [
+            arrays.format_nested([*values, None]).encode(),
+            arrays.format_nested(nested).encode(),  # two dimensions
+            b"{}",
+            None,
+        ]
     return [v.encode() for v in values] + [None]
 
 
