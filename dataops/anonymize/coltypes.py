@@ -325,6 +325,13 @@ def accepts(col: ColType, value: str | None) -> str | None:
     """None when PostgreSQL's input function accepts ``value`` for ``col`` (element type)."""
     if value is None:
         return None
+    try:
+        return _accepts(col, value)
+    except (ValueError, ArithmeticError):  # e.g. an integer of more than 4300 digits
+        return "not a value dataops can check"
+
+
+def _accepts(col: ColType, value: str) -> str | None:
     if "\x00" in value:
         return "contains a NUL character"
     cat = col.category
