@@ -338,3 +338,31 @@ def test_environment_variable_forces_pure_python(monkeypatch: pytest.MonkeyPatch
     assert speedups._load() is None
     monkeypatch.setenv(speedups.PURE_PYTHON_ENV, "0")
     assert speedups._load() is not None
+
+
+# ------------------------------------------------------------------ tokenize (integers)
+INT_TYPES = {"smallint": 16, "integer": 32, "bigint": 64}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    type_name=st.sampled_from(sorted(INT_TYPES)),
+    ints=st.lists(st.integers(-(2**63), 2**63 - 1), max_size=40),
+)
+def test_int_permute_equals_the_python_permutation(type_name: str, ints: list[int]) -> None:
+    from dataops.anonymize.coltypes import parse_type
+    from dataops.anonymize.transforms import BuildContext, TransformSpec, get_family
+
+    family = get_family("tokenize")
+    spec = TransformSpec("tokenize", {})
+    col = parse_type(type_name)
+    ctx = BuildContext(coltype=col)
+    kernel = family.build_kernel(spec, b"s" * 64, ctx)
+    value_fn = family.build(spec, b"s" * 64, ctx)
+    assert isinstance(kernel, speedups.IntPermute) and kernel.bits == INT_TYPES[type_name]
+    lo, hi = col.int_range or (0, 0)
+    values = [str(min(max(v, lo), hi)).encode() for v in [lo, hi, 0, *ints]]
+    fields = [*values, copytext.NULL]
+    assert kernel(fields) == [*map(value_fn, values), copytext.NULL]
+    for declined in ([str(hi + 1).encode()], [b"1.5"], [b"-0"], [b"+1"], [b"1\\t2"], [b""]):
+        assert kernel(declined) is None

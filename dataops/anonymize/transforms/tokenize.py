@@ -15,11 +15,13 @@ import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from dataops.anonymize import speedups
 from dataops.anonymize.fpe import Permutation
 from dataops.anonymize.transforms.base import (
     TEXT,
     BuildContext,
     Family,
+    Kernel,
     Output,
     TransformSpec,
     TypeMismatch,
@@ -76,6 +78,15 @@ class Tokenize(Family):
 
     def build_fast(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn | None:
         return self.build(spec, key, ctx)  # classed characters map to classed characters
+
+    def build_kernel(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> Kernel | None:
+        rng = _int_range(ctx.coltype)
+        if rng is None or not speedups.enabled():
+            return None
+        size = rng[1] - rng[0] + 1  # 2**16, 2**32 or 2**64: no cycle-walking
+        return speedups.IntPermute(
+            Permutation(key, size, b"integer").prefixes, size.bit_length() - 1
+        )
 
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
         rng = _int_range(ctx.coltype)
