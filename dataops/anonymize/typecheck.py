@@ -10,6 +10,7 @@ sentence; the plan prefixes them with ``file:line: table.column:``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from dataops.anonymize.coltypes import (
@@ -28,6 +29,8 @@ from dataops.anonymize.transforms.base import (
     ValueFn,
     get_family,
 )
+
+log = logging.getLogger(__name__)
 
 Builder = Callable[[TransformSpec, ColType], ValueFn]
 
@@ -123,10 +126,17 @@ def _domain_checks(
     numeric = col.category in ("integer", "numeric", "float")
     where = f"column {column} ({col.describe()})"
     bad = [c for c in col.checks if not evaluable(c, numeric)]
+    for c in bad:
+        if not c.strict:
+            log.warning(
+                "anonymize.check_not_evaluated",
+                extra={"column": column, "constraint": c.owner, "check": c.expression},
+            )
+    bad = [c for c in bad if c.strict]
     if bad:
         c = bad[0]
         return [
-            f"domain {c.domain} has CHECK ({c.expression}), which dataops cannot evaluate, so "
+            f"{c.owner} has CHECK ({c.expression}), which dataops cannot evaluate, so "
             f"{spec.name} on {where} could fail the restore: use keep or null "
             "(dataops evaluates comparisons, LIKE, ~, lengths and IN/ANY lists)"
         ]

@@ -299,3 +299,41 @@ def test_tokenize_is_injective_on_any_text(values: list[str]) -> None:
     out = _column(plan, table, "login", [v.encode() for v in values])
     assert len(set(out)) == len(values)
     assert [len((v or b"").decode()) for v in out] == [len(v) for v in values]
+
+
+def test_single_column_table_checks_are_checked_before_any_output() -> None:
+    cat = Catalog()
+    cat.add_sql(
+        """
+        CREATE TABLE public.acct (id integer, login varchar(20), n integer, a int, b int,
+          CONSTRAINT login_len CHECK ((char_length((login)::text) >= 5)),
+          CONSTRAINT n_pos CHECK ((n > 0)),
+          CONSTRAINT a_lt_b CHECK ((a < b)),
+          CONSTRAINT weird CHECK ((md5((login)::text) <> ''::text)));
+        """
+    )
+    login = cat.column_type(("public", "acct"), "login")
+    assert [c.owner for c in login.checks] == [
+        "constraint login_len of public.acct",
+        "constraint weird of public.acct",
+    ]
+    assert login.checks[0].expression == "(char_length((VALUE)::text) >= 5)"
+    assert cat.column_type(("public", "acct"), "a").checks == ()  # two columns: not checked
+    rules = (
+        "version: 1\nsecret: coltypes-secret\ntables:\n  public.acct:\n    columns:\n"
+        "      id: keep\n      login: {transform: choice, values: [abc, abcdef]}\n"
+        "      n: {transform: constant, value: 0}\n      a: keep\n      b: keep\n"
+    )
+    plan = Plan(parse_rules(rules, "r.yaml", {}))
+    with pytest.raises(ConfigError) as info:
+        plan.check(cat, cat.data_tables())
+    assert info.value.details == [
+        "r.yaml:7: public.acct.login: choice value 'abc' fails CHECK "
+        "((char_length((VALUE)::text) >= 5)) of constraint login_len of public.acct "
+        "(column login (varchar(20)))",
+        "r.yaml:8: public.acct.n: constant value '0' fails CHECK ((VALUE > 0)) of constraint "
+        "n_pos of public.acct (column n (integer))",
+    ]
+    # a CHECK dataops cannot evaluate (md5) is not enforced on table constraints
+    fixed = rules.replace("[abc, abcdef]", "[abcdef]").replace("value: 0", "value: 7")
+    Plan(parse_rules(fixed, "r.yaml", {})).check(cat, cat.data_tables())
