@@ -148,12 +148,8 @@ class Json(Family):
                 raise ParamError(f"paths.{path}", str(exc)) from None
 
     def produces(self, spec: TransformSpec, col: ColType) -> Output:
-        # JSON kept in a text column is fine too (its length is unbounded: not varchar(n))
         return Output(
-            "JSON documents of any length",
-            frozenset({"json", "jsonb", "text"}),
-            None,
-            hint="json works on json, jsonb and text columns",
+            "JSON documents", frozenset({"json", "jsonb"}), hint="json works on json and jsonb"
         )
 
     def canonical_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
