@@ -419,12 +419,20 @@ class Plan:
                             continue  # a NULL reference is always valid
                         ctype = cat.column_type(child, col)
                         ptype = cat.column_type(parent, ref)
-                        if _identity(crule, ctype) != _identity(prule, ptype):
+                        if _identity(crule) != _identity(prule):
                             problems.append(
                                 f"{self._rule_line(cres, col)}: FOREIGN KEY {fk.name}: "
                                 f"{cres.table.qualified}.{col} ({_show(crule)}) and "
                                 f"{pres.table.qualified}.{ref} ({_show(prule)}) must use the same rule "
                                 "so that references still match"
+                            )
+                        elif _identity(crule, ctype) != _identity(prule, ptype):
+                            problems.append(
+                                f"{self._rule_line(cres, col)}: FOREIGN KEY {fk.name}: "
+                                f"{cres.table.qualified}.{col} ({ctype.describe()}) and "
+                                f"{pres.table.qualified}.{ref} ({ptype.describe()}) use the same "
+                                f"rule, but {_show(crule)} adapts to the column type and would "
+                                "give different values: give both columns the same type, or keep"
                             )
 
     def _templates(self, resolved: dict[QName, ResolvedTable], problems: list[str]) -> None:

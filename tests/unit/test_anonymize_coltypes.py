@@ -337,3 +337,27 @@ def test_single_column_table_checks_are_checked_before_any_output() -> None:
     # a CHECK dataops cannot evaluate (md5) is not enforced on table constraints
     fixed = rules.replace("[abc, abcdef]", "[abcdef]").replace("value: 0", "value: 7")
     Plan(parse_rules(fixed, "r.yaml", {})).check(cat, cat.data_tables())
+
+
+def test_foreign_keys_across_types_an_adaptation_would_break_are_refused() -> None:
+    cat = Catalog()
+    cat.add_sql(
+        """
+        CREATE TABLE public.parent (id bigint PRIMARY KEY, code varchar(40) UNIQUE);
+        CREATE TABLE public.child (pid integer REFERENCES public.parent(id),
+          code text REFERENCES public.parent(code));
+        """
+    )
+    rules = (
+        "version: 1\nsecret: coltypes-secret\ntables:\n"
+        "  public.parent: {columns: {id: {transform: tokenize}, code: {transform: tokenize}}}\n"
+        "  public.child: {columns: {pid: {transform: tokenize}, code: {transform: tokenize}}}\n"
+    )
+    with pytest.raises(ConfigError) as info:
+        Plan(parse_rules(rules, "r.yaml", {})).check(cat, cat.data_tables())
+    assert info.value.details == [
+        "r.yaml:5: tables.public.child.columns.pid: FOREIGN KEY child_pid_fkey: "
+        "public.child.pid (integer) and public.parent.id "
+        "(bigint) use the same rule, but tokenize adapts to the column type and would give "
+        "different values: give both columns the same type, or keep"
+    ]  # the text columns: tokenize keeps the shape whatever the length limit
