@@ -9,6 +9,7 @@ issue #11 are refused with ``file:line: table.column:`` messages and no output.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import uuid
@@ -409,9 +410,13 @@ def test_the_mismatching_pairs_of_the_issue_are_refused(
         str(out),
         "--verify-restore",
         pg.url(),
+        "--report",
+        str(tmp_path / "report.json"),
     )
     assert result.returncode == 0, result.stderr
     assert "verified: the output restores" in result.stdout
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["verify_restore"]["server"].startswith("postgresql://")
     assert out.exists() and not list(tmp_path.glob(".dataops-verify-*"))
     assert not [
         r for r in pg.execute("SELECT datname FROM pg_database") if "dataops_verify" in str(r[0])
