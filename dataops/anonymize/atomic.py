@@ -21,8 +21,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, BinaryIO
 
-from dataops.errors import ConfigError, OperationError
-from dataops.execute import Interrupted
+from dataops.errors import ConfigError, Interrupted, OperationError
 
 BUFFER = 1 << 20
 _RECEIVED: list[int] = []  # signals received while termination_as_exception is active

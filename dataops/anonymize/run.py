@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from dataops import db, execute, tools
-from dataops.anonymize import compression
+from dataops.anonymize import compression, poolcache, speedups
 from dataops.anonymize.atomic import (
     Staged,
     atomic_file,
@@ -42,6 +42,7 @@ from dataops.anonymize.report import Report
 from dataops.anonymize.rules import load_rules
 from dataops.config.settings import Settings
 from dataops.errors import CommandError, ConfigError, DependencyError, OperationError
+from dataops.tools import postgres as pg_argv
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +124,8 @@ def anonymize(settings: Settings, options: AnonymizeOptions) -> Report:
         raise ConfigError("--preview must be at least 1")
     if options.source and options.input not in ("-", ""):
         raise ConfigError("give either INPUT or --source, not both")
+    speedups.use(not settings.anonymize_pure_python)
+    poolcache.configure(settings.anonymize_pool_cache)
     if options.role_passwords not in ("drop", "keep"):
         raise ConfigError("--role-passwords must be drop or keep")
     check_paths(options)
@@ -450,7 +453,9 @@ def _from_source(
     if fmt == "plain":
         # the schema first (small): all constraints are known before any data is read
         try:
-            schema = execute.run([pg_dump, "--schema-only"], env=env, capture=True, timeout=600)
+            schema = execute.run(
+                pg_argv.pg_dump_argv(pg_dump, schema_only=True), env=env, capture=True, timeout=600
+            )
         except CommandError as exc:
             raise DependencyError(
                 f"pg_dump --schema-only failed: {exc.message}", details=exc.details
@@ -458,7 +463,7 @@ def _from_source(
         catalog = Catalog()
         catalog.add_sql((schema.stdout or b"").decode("utf-8", "surrogateescape"))
         prescan = plain.Scan(catalog, catalog.data_tables())
-    argv = [pg_dump, "--format", "c" if fmt == "custom" else "p"]
+    argv = pg_argv.pg_dump_argv(pg_dump, fmt=fmt)
     try:
         with execute.stream(argv, env=env) as proc:
             stream = compression.reader(proc.stdout, "pg_dump's output")

@@ -26,7 +26,7 @@ from pydantic_settings import (
 )
 
 from dataops.db import normalize_url
-from dataops.errors import ConfigError
+from dataops.errors import ConfigError, NoDatabaseError
 from dataops.log import LOG_LEVELS, register_secret
 
 log = logging.getLogger(__name__)
@@ -135,6 +135,9 @@ class Settings(BaseSettings):
 
     # migrations
     migrations_path: Path = Path("migrations")
+    migrate_lock_timeout: float = Field(
+        300.0, gt=0, description="seconds to wait for the migration lock"
+    )
 
     # PostgreSQL backups (wal-g)
     pg_data: Path | None = Field(None, description="PostgreSQL data directory")
@@ -158,6 +161,48 @@ class Settings(BaseSettings):
     pg_archive_timeout: int = Field(60, ge=0, description="PostgreSQL archive_timeout (seconds)")
     pg_archive_max_age: float = Field(
         3600.0, gt=0, description="backup pg check: the last archived WAL may be this old"
+    )
+
+    # PostgreSQL backup engine (`dataops backup pg`): wal-g or pgBackRest (issue 13)
+    pg_backup_engine: Literal["walg", "pgbackrest"] = Field(
+        "walg", description="walg or pgbackrest: the engine behind `dataops backup pg`"
+    )
+    s3_ca_bundle: Path | None = Field(
+        None, description="CA certificate (PEM) that signs the S3 endpoint's TLS certificate"
+    )
+    pgbackrest_bin: str = "pgbackrest"
+    pgbackrest_stanza: str = Field("main", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    pgbackrest_repo_path: str | None = Field(
+        None, description="repository path inside the bucket (default /DATAOPS_S3_PREFIX)"
+    )
+    pgbackrest_cipher_pass: SecretStr | None = Field(
+        None, description="encrypt the repository with aes-256-cbc using this passphrase"
+    )
+    pgbackrest_process_max: int = Field(2, ge=1, le=64)
+    pgbackrest_ca_bundle: Path | None = Field(
+        None, description="CA file for the S3 TLS certificate (default DATAOPS_S3_CA_BUNDLE)"
+    )
+    pgbackrest_config: Path | None = Field(
+        None, description="pgBackRest config file; default pgbackrest.conf next to PGDATA"
+    )
+    pgbackrest_compress_type: Literal["none", "gz", "lz4", "zst", "bz2"] = "lz4"
+    pgbackrest_timeout: float = Field(3600.0, gt=0, description="seconds for one pgBackRest call")
+    pgbackrest_command_timeout: int = Field(
+        600, gt=0, description="seconds one archive_command/restore_command call may take"
+    )
+    pgbackrest_io_timeout: int = Field(
+        60, ge=1, description="pgBackRest io-timeout: also how long it retries unreachable storage"
+    )
+
+    # anonymization (dataops anonymize)
+    anonymize_secret: SecretStr | None = Field(
+        None, description="conventional home of the secret, read by ${...} in rules files"
+    )
+    anonymize_pool_cache: str | None = Field(
+        None, description="directory for cached Faker pools (default ~/.cache/...), or off"
+    )
+    anonymize_pure_python: bool = Field(
+        False, description="1: never use the compiled kernels (compare both paths)"
     )
 
     # demo data (dataops demo): Faker pool disk cache directory, or "off"
@@ -206,6 +251,12 @@ class Settings(BaseSettings):
     @property
     def database_url_value(self) -> str | None:
         return self.database_url.get_secret_value() if self.database_url else None
+
+    def require_database_url(self) -> str:
+        """The database URL, or the one "no database" ConfigError."""
+        if not self.database_url:
+            raise NoDatabaseError()
+        return self.database_url.get_secret_value()
 
     def register_secrets(self) -> None:
         """Register every secret value with the log redactor."""
@@ -271,31 +322,50 @@ def _describe_errors(exc: ValidationError) -> list[str]:
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Read the environment; raise ConfigError naming every invalid variable."""
+    """Read the environment; raise ConfigError naming every invalid or unknown variable."""
+    problems = [
+        f"{key}: unknown variable, not a dataops setting (a typo would fall back to a default)"
+        for key in unknown_variables(os.environ)
+    ]
     file_problems: list[str] = []
     token = _FILE_PROBLEMS.set(file_problems)
     try:
         settings = Settings(**overrides)
     except _FileIndirectionError as exc:
-        raise ConfigError("invalid configuration", details=exc.problems) from None
+        problems += exc.problems
     except ValidationError as exc:
-        details = file_problems + _describe_errors(exc)
-        raise ConfigError("invalid configuration", details=details) from None
+        problems += _describe_errors(exc)
     finally:
         _FILE_PROBLEMS.reset(token)
-    if file_problems:
-        raise ConfigError("invalid configuration", details=file_problems)
+    problems = file_problems + problems
+    if problems:
+        raise ConfigError("invalid configuration", details=problems) from None
     settings.register_secrets()
-    known = {env_name(n, f).upper() for n, f in Settings.model_fields.items()}
-    for key in os.environ:
-        upper = key.upper().removesuffix(FILE_SUFFIX)
-        if (
-            upper.startswith(PREFIX)
-            and upper not in known
-            and not upper.startswith(("DATAOPS_ANONYMIZE_", "DATAOPS_TEST_", "DATAOPS_MIGRATE_"))
-        ):
-            log.warning("config.unknown_variable", extra={"variable": key})
     return settings
+
+
+RESERVED_PREFIXES = ("DATAOPS_TEST_",)  # the test harness's own variables
+# read by scripts/bootstrap (the tool installer), never by dataops itself
+BOOTSTRAP_VARIABLES = frozenset(
+    {"DATAOPS_TOOLS_CACHE", "DATAOPS_TOOLS_BIN", "DATAOPS_WALG_NO_BUILD"}
+)
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """The ``DATAOPS_*`` names (also as ``*_FILE``) that are no field of :class:`Settings`."""
+    known = {env_name(n, f).upper() for n, f in Settings.model_fields.items()}
+    out = []
+    for key in environ:
+        upper = key.upper()
+        if (
+            not upper.startswith(PREFIX)
+            or upper.startswith(RESERVED_PREFIXES)
+            or upper in BOOTSTRAP_VARIABLES
+        ):
+            continue
+        if upper not in known and upper.removesuffix(FILE_SUFFIX) not in known:
+            out.append(key)
+    return sorted(out)
 
 
 __all__ = ["LOG_LEVELS", "Settings", "load_settings"]
