@@ -122,6 +122,7 @@ def repo_options(settings: Settings) -> dict[str, str]:
         "compress-type": settings.pgbackrest_compress_type,
         "process-max": str(settings.pgbackrest_process_max),
         "start-fast": "y",
+        "io-timeout": str(settings.pgbackrest_io_timeout),
         "log-level-console": "off",
         "log-level-stderr": "warn",
         "log-level-file": "off",
@@ -213,7 +214,7 @@ _STORAGE_AUTH = (
     "InvalidAccessKeyId",
     "SignatureDoesNotMatch",
     "AccessDenied",
-    "403",
+    "403 (Forbidden)",
 )
 _DATABASE = ("unable to connect to 'dbname", "DbConnectError", "password authentication failed")
 
@@ -728,26 +729,29 @@ def wal_chain(first: str | None, segments: Sequence[str]) -> tuple[list[WalRange
     end = max(present)
     ranges: list[WalRange] = []
     missing: list[str] = []
-    run_start = start
-    run_status: str | None = None
-    last_tli = present.get(start, 1)
+    tli = present.get(start, 1)
+    run: tuple[int, int, str] | None = None  # (first number, its timeline, status)
     for number in range(start, end + 1):
         status = "FOUND" if number in present else "MISSING_LOST"
-        tli = present.get(number, last_tli)
+        previous_tli, tli = tli, present.get(number, tli)
         if status != "FOUND" and len(missing) < MAX_NAMED:
             missing.append(segment_name(tli, number))
-        if run_status is None:
-            run_status = status
-        elif status != run_status:
-            ranges.append(_range(last_tli, run_start, number - 1, run_status))
-            run_start, run_status = number, status
-        last_tli = tli
-    if run_status is not None:
-        ranges.append(_range(last_tli, run_start, end, run_status))
+        if run is None:
+            run = (number, tli, status)
+        elif status != run[2]:
+            ranges.append(_range(run, number - 1, previous_tli))
+            run = (number, tli, status)
+    if run is not None:
+        ranges.append(_range(run, end, tli))
     return ranges, missing
 
 
-def _range(tli: int, first: int, last: int, status: str) -> WalRange:
+def _range(run: tuple[int, int, str], last: int, last_tli: int) -> WalRange:
+    first, first_tli, status = run
     return WalRange(
-        tli, segment_name(tli, first), segment_name(tli, last), last - first + 1, status
+        first_tli,
+        segment_name(first_tli, first),
+        segment_name(last_tli, last),
+        last - first + 1,
+        status,
     )
