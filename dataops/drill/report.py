@@ -28,8 +28,8 @@ from dataops.errors import (
     ConfigError,
     DataopsError,
     DependencyError,
+    Interrupted,
 )
-from dataops.execute import Interrupted
 from dataops.log import redact
 
 log = logging.getLogger(__name__)

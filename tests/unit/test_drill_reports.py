@@ -21,8 +21,7 @@ from dataops.drill.report import (
     to_json,
     write_atomic,
 )
-from dataops.errors import DependencyError
-from dataops.execute import Interrupted
+from dataops.errors import DependencyError, Interrupted
 
 XSD = Path(__file__).resolve().parents[1] / "data" / "junit.xsd"
 T0 = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
