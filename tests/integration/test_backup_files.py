@@ -400,9 +400,10 @@ def test_wrong_passphrase_is_a_clear_error(run_cli: RunCli, env: dict[str, str])
 
 
 def test_restore_of_a_path_not_in_the_archive_writes_nothing(
-    run_cli: RunCli, env: dict[str, str], tmp_path: Path
+    run_cli: RunCli, env: dict[str, str], tmp_path: Path, source: Path
 ) -> None:
-    push_json(run_cli, env)
+    pushed = push_json(run_cli, env, "--path", str(source / "sub"))  # only this subtree
+    assert pushed["archive"]["nfiles"] == 3
     target = tmp_path / "nothing"
     proc = run_cli(
         "backup", "files", "restore", "--archive", "latest", "--target", str(target),
@@ -450,8 +451,12 @@ def test_storage_down_exit_3_local_archive_still_made(
 
     # the volume is lost while the last copy had failed: the copy is older than what this
     # machine's security directory saw; Borg refuses it until the operator accepts the loss
-    own_minio.start()
     shutil.rmtree(env["DATAOPS_BORG_REPO"])
+    proc = run_cli("backup", "files", "push", env=env)  # storage cannot be asked: no new repo
+    assert proc.returncode == 3, proc.stderr[-2000:]
+    assert not (Path(env["DATAOPS_BORG_REPO"]) / "config").exists()
+    assert_no_secrets(proc, env)
+    own_minio.start()
     proc = run_cli("backup", "files", "push", env=env)
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert "older than what this machine last saw" in proc.stderr
@@ -471,6 +476,9 @@ def test_verify_offsite_in_process_for_drills(
     from dataops.backup.files.verify import verify_offsite
     from dataops.config.settings import load_settings
 
+    (source / "scratch.tmp").write_text("excluded\n")
+    os.utime(source, ns=(FIXED_NS, FIXED_NS))
+    env = {**env, "DATAOPS_FILES_EXCLUDES": '["sh:**/*.tmp"]'}
     pushed = push_json(run_cli, env)
     for key in list(os.environ):
         if key.startswith(("DATAOPS_", "AWS_")):
@@ -483,6 +491,25 @@ def test_verify_offsite_in_process_for_drills(
     )
     assert result.archive.name == pushed["archive"]["name"]
     assert result.archive.nfiles == pushed["archive"]["nfiles"]
-    assert snapshot(restored_root(tmp_path / "drill", source)) == snapshot(source)
+    restored = restored_root(tmp_path / "drill", source)
+    assert not (restored / "scratch.tmp").exists()
+    (source / "scratch.tmp").unlink()
+    os.utime(source, ns=(FIXED_NS, FIXED_NS))
+    assert snapshot(restored) == snapshot(source)
     assert list(scratch.iterdir()) == []  # the scratch copy is gone
     assert Path(env["DATAOPS_BORG_BASE_DIR"]).exists()  # the live base dir was not used
+
+
+def test_old_borg_is_refused(run_cli: RunCli, tmp_path: Path) -> None:
+    old = tmp_path / "borg"
+    old.write_text("#!/bin/sh\necho 'borg 1.2.4'\n")
+    old.chmod(0o755)
+    env = {
+        "DATAOPS_BORG_BIN": str(old),
+        "DATAOPS_BORG_REPO": str(tmp_path / "repo"),
+        "DATAOPS_BORG_PASSPHRASE": PASSPHRASE,
+    }
+    proc = run_cli("backup", "files", "list", env=env)
+    assert proc.returncode == 3, proc.stderr
+    assert "borg 1.2.4" in proc.stderr and "too old" in proc.stderr
+    assert PASSPHRASE not in proc.stderr
