@@ -513,3 +513,39 @@ def test_old_borg_is_refused(run_cli: RunCli, tmp_path: Path) -> None:
     assert proc.returncode == 3, proc.stderr
     assert "borg 1.2.4" in proc.stderr and "too old" in proc.stderr
     assert PASSPHRASE not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("files",),
+        ("files", "push"),
+        ("files", "list"),
+        ("files", "restore"),
+        ("files", "check"),
+        ("files", "status"),
+        ("files", "key"),
+        ("files", "key", "export"),
+    ],
+)
+def test_help(run_cli: RunCli, args: tuple[str, ...]) -> None:
+    done = run_cli("backup", *args, "--help")
+    assert done.returncode == 0, done.stderr
+    assert "Usage:" in done.stdout
+
+
+def test_configuration_errors_exit_2(run_cli: RunCli, tmp_path: Path) -> None:
+    base = {"DATAOPS_BORG_BIN": borg_bin(), "DATAOPS_BORG_REPO": str(tmp_path / "repo")}
+    proc = run_cli("backup", "files", "push", env=base)
+    assert proc.returncode == 2, proc.stderr
+    assert "DATAOPS_BORG_PASSPHRASE" in proc.stderr  # every problem at once
+    assert "DATAOPS_FILES_PATHS" in proc.stderr
+    proc = run_cli(
+        "backup", "files", "push", "--path", str(tmp_path / "missing"),
+        env={**base, "DATAOPS_BORG_PASSPHRASE": PASSPHRASE},
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "missing: does not exist" in proc.stderr
+    assert not (tmp_path / "repo").exists()
+    proc = run_cli("backup", "files", "list", env={**base, "DATAOPS_BORG_KEEP_DAILY": "-1"})
+    assert proc.returncode == 2 and "DATAOPS_BORG_KEEP_DAILY" in proc.stderr
