@@ -384,7 +384,19 @@ def test_corrupted_object_in_the_copy_fails_check_naming_it(
     proc = run_cli("backup", "files", "check", env=env)
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert f"{segment}: checksum differs" in proc.stderr
+    assert "local repository: ok" in proc.stdout
     assert_no_secrets(proc, env)
+
+    # damage in the local repository is borg check's to find
+    local = Path(env["DATAOPS_BORG_REPO"]) / segment
+    data = bytearray(local.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    local.write_bytes(bytes(data))
+    proc = run_cli("backup", "files", "check", "--json", env=env)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    result = json.loads(proc.stdout)
+    assert result["local"]["ok"] is False
+    assert "borg check" in proc.stderr
 
 
 def test_wrong_passphrase_is_a_clear_error(run_cli: RunCli, env: dict[str, str]) -> None:
