@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -285,13 +286,24 @@ def test_kill_9_mid_upload_then_next_push_completes(
     )
     repo = env["DATAOPS_BORG_REPO"]
     killed: list[int] = []
+    inspected: list[int] = []
     deadline = time.monotonic() + 240
     try:
         while time.monotonic() < deadline and proc.poll() is None:
             if any(k.startswith("data/") for k in copy_objects(minio, bucket)):
                 rclone = _processes("rclone", f"dataops:{bucket}/app/borg")
                 holder = _processes("with-lock", repo)
+                helper = _processes("dataops.backup.files.offsite")
                 if rclone:
+                    for pid in rclone + holder + helper:  # no secret in argv; no passphrase
+                        proc_dir = Path(f"/proc/{pid}")
+                        with contextlib.suppress(OSError):
+                            argv = (proc_dir / "cmdline").read_bytes()
+                            environ = (proc_dir / "environ").read_bytes()
+                            for secret in secrets_of(env):
+                                assert secret.encode() not in argv
+                            assert PASSPHRASE.encode() not in environ
+                            inspected.append(pid)
                     for pid in rclone + holder:
                         os.kill(pid, signal.SIGKILL)
                         killed.append(pid)
@@ -302,6 +314,7 @@ def test_kill_9_mid_upload_then_next_push_completes(
         if proc.poll() is None:
             proc.kill()
     assert killed, "the copy was never seen uploading"
+    assert len(inspected) >= 3  # rclone, the borg holding the lock, the child between them
     assert proc.returncode == 1, stderr[-2000:]
     assert "off-site copy failed" in stderr
     assert "archive files-" in stdout  # the local archive was made

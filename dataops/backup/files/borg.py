@@ -593,7 +593,12 @@ class Borg:
         only Borg's own failures (lock, passphrase) raise.
         """
         argv = with_lock_argv(self.binary, self.repo, command, lock_wait=self.lock_wait)
-        env = {**self.env, **extra_env}
+        # with-lock opens the repository without its key: the command never sees the passphrase
+        env = {
+            k: v
+            for k, v in {**self.env, **extra_env}.items()
+            if k not in ("BORG_PASSPHRASE", "BORG_NEW_PASSPHRASE")
+        }
         log.info("borg.start", extra={"command": "with-lock", "repository": str(self.repo)})
         try:
             return execute.run(
