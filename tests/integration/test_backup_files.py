@@ -382,6 +382,30 @@ def test_a_second_machine_takes_the_copy_over_and_the_first_is_refused(
     assert names == [first["archive"]["name"], taken["archive"]["name"]]
 
 
+def test_a_copy_of_another_repository_is_never_overwritten(
+    run_cli: RunCli,
+    env: dict[str, str],
+    minio: MinioServer,
+    bucket: str,
+    source: Path,
+    tmp_path: Path,
+) -> None:
+    push_json(run_cli, env)
+    before = copy_objects(minio, bucket)
+    other = {
+        **files_env(minio, bucket, tmp_path, source, "other-volume"),
+        "DATAOPS_BORG_OFFSITE_PATH": "elsewhere",
+    }
+    push_json(run_cli, other)  # an unrelated repository with its own copy
+    other["DATAOPS_BORG_OFFSITE_PATH"] = "borg"  # misconfigured onto the first one's copy
+    proc = run_cli("backup", "files", "push", env=other)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "holds a copy of another Borg repository" in proc.stderr
+    assert copy_objects(minio, bucket) == before  # untouched
+    data = json.loads(ok(run_cli("backup", "files", "check", "--json", env=env), env))
+    assert data["ok"] is True
+
+
 def test_corrupted_object_in_the_copy_fails_check_naming_it(
     run_cli: RunCli, env: dict[str, str], minio: MinioServer, bucket: str
 ) -> None:
