@@ -49,7 +49,7 @@ class OffsiteResult:
     started: dt.datetime
     finished: dt.datetime
     remote: str
-    stage: str  # where it stopped: probe, lock, copy, sync, check, done
+    stage: str  # where it stopped: probe, copy, sync, check, done
     report: rclonemod.CheckReport | None = None
     error: str | None = None
     details: list[str] = field(default_factory=list)
@@ -204,6 +204,8 @@ def run_under_lock(settings: Settings, borg: borgmod.Borg, mode: str) -> Offsite
     try:
         if mode == "copy":
             guard_same_repository(rc, borg.repo)
+        elif "config" not in rc.probe():  # fails fast (exit 3) when storage is unreachable
+            raise OperationError(f"there is no repository copy at {rc.where} yet")
         spec = Spec(
             mode=mode,
             repo=str(borg.repo),
@@ -215,7 +217,7 @@ def run_under_lock(settings: Settings, borg: borgmod.Borg, mode: str) -> Offsite
         )
         child = [sys.executable, "-m", "dataops.backup.files.offsite", spec.dump()]
         extra = {**rc.env, "DATAOPS_LOG_LEVEL": settings.log_level}
-        stage = "lock"
+        stage = mode  # the lock is held for the whole copy / check
         result = borg.with_lock(child, extra_env=extra)
     except DataopsError as exc:
         outcome = OffsiteResult(
@@ -236,7 +238,7 @@ def run_under_lock(settings: Settings, borg: borgmod.Borg, mode: str) -> Offsite
             started=started,
             finished=_now(),
             remote=rc.where,
-            stage="lock",
+            stage=mode,
             error=f"borg with-lock ended with exit code {result.returncode} and no result",
             details=result.stderr_tail[-5:],
             exit_code=EXIT_FAILED,

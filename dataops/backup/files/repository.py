@@ -44,7 +44,7 @@ def ensure_repository(settings: Settings, borg: borgmod.Borg) -> str:
     if repo.is_dir() and any(repo.iterdir()) and not marker.exists():
         raise ConfigError(
             f"DATAOPS_BORG_REPO={repo} is not empty and holds no Borg repository; "
-            "refusing to use it"
+            "refusing to use it (point it at a subdirectory of the volume, e.g. …/borg/repo)"
         )
     if offsite_configured(settings):
         rc = open_rclone(settings)
