@@ -301,3 +301,42 @@ def test_offsite_failure_exit_codes() -> None:
     assert failure is not None and failure.exit_code == 3
     good = OffsiteResult(True, now, now, "s3://b", "done")
     assert good.failure() is None
+
+
+def test_compact_schedule_and_offsite_state(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from dataops.backup.files import offsite, repository
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "config").write_text("[repository]\nid = 00ff\n")
+    monkeypatch.setenv("DATAOPS_BORG_BASE_DIR", str(tmp_path / "base"))
+    monkeypatch.setenv("DATAOPS_BORG_COMPACT_INTERVAL_DAYS", "7")
+    s = load_settings()
+    now = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
+    assert repository.compact_due(s, repo, now)  # never compacted
+    repository.mark_compacted(s, repo, now)
+    assert not repository.compact_due(s, repo, now + dt.timedelta(days=6))
+    assert repository.compact_due(s, repo, now + dt.timedelta(days=7))
+
+    assert offsite.read_state(s) == offsite.OffsiteState()
+    good = OffsiteResult(True, now, now + dt.timedelta(seconds=3), "s3://b", "done")
+    offsite._record(s, "copy", good)
+    bad = OffsiteResult(False, now, now + dt.timedelta(hours=1), "s3://b", "probe", error="down")
+    offsite._record(s, "copy", bad)
+    state = offsite.read_state(s)
+    assert state.last_success == now + dt.timedelta(seconds=3)  # kept from the good copy
+    assert state.last_attempt == now + dt.timedelta(hours=1)
+    assert state.last_ok is False and state.last_error == "down"
+
+
+def test_local_writer_id(tmp_path: Path) -> None:
+    from dataops.backup.files import offsite
+
+    writer, takeover = offsite.read_local_writer(tmp_path)
+    assert len(writer) == 32 and not takeover
+    assert offsite.read_local_writer(tmp_path) == (writer, False)  # stable
+    offsite.write_local_writer(tmp_path, None, takeover=True)
+    fresh, takeover = offsite.read_local_writer(tmp_path)
+    assert fresh != writer and takeover
