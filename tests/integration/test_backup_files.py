@@ -360,7 +360,7 @@ def test_lost_local_repository_is_pulled_back_and_continued(
     assert snapshot(restored_root(target, source)) == snapshot(source)
 
 
-def test_a_second_machine_takes_the_copy_over_and_the_first_is_refused(
+def test_one_repository_one_writer(
     run_cli: RunCli,
     env: dict[str, str],
     minio: MinioServer,
@@ -369,40 +369,32 @@ def test_a_second_machine_takes_the_copy_over_and_the_first_is_refused(
     tmp_path: Path,
 ) -> None:
     first = push_json(run_cli, env)
+    before = copy_objects(minio, bucket)
+
+    # an unrelated repository misconfigured onto the first one's copy: never overwritten
+    unrelated = {
+        **files_env(minio, bucket, tmp_path, source, "unrelated-volume"),
+        "DATAOPS_BORG_OFFSITE_PATH": "elsewhere",
+    }
+    push_json(run_cli, unrelated)
+    unrelated["DATAOPS_BORG_OFFSITE_PATH"] = "borg"
+    proc = run_cli("backup", "files", "push", env=unrelated)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "holds a copy of another Borg repository" in proc.stderr
+    assert copy_objects(minio, bucket) == before  # untouched
+
+    # a new pod with an empty volume takes the copy over; the old one is refused after
     other = files_env(minio, bucket, tmp_path, source, "other-volume")
-    taken = push_json(run_cli, other)  # a new pod with an empty volume
+    taken = push_json(run_cli, other)
     assert taken["repository_origin"] == "pulled"
     assert taken["offsite"]["ok"] is True
-
     proc = run_cli("backup", "files", "push", env=env)  # the old pod, still running
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert "another machine has taken over the off-site copy" in proc.stderr
     assert "archive files-" in proc.stdout  # its local archive is still made
     names = archive_names(run_cli, other)
     assert names == [first["archive"]["name"], taken["archive"]["name"]]
-
-
-def test_a_copy_of_another_repository_is_never_overwritten(
-    run_cli: RunCli,
-    env: dict[str, str],
-    minio: MinioServer,
-    bucket: str,
-    source: Path,
-    tmp_path: Path,
-) -> None:
-    push_json(run_cli, env)
-    before = copy_objects(minio, bucket)
-    other = {
-        **files_env(minio, bucket, tmp_path, source, "other-volume"),
-        "DATAOPS_BORG_OFFSITE_PATH": "elsewhere",
-    }
-    push_json(run_cli, other)  # an unrelated repository with its own copy
-    other["DATAOPS_BORG_OFFSITE_PATH"] = "borg"  # misconfigured onto the first one's copy
-    proc = run_cli("backup", "files", "push", env=other)
-    assert proc.returncode == 1, proc.stderr[-2000:]
-    assert "holds a copy of another Borg repository" in proc.stderr
-    assert copy_objects(minio, bucket) == before  # untouched
-    data = json.loads(ok(run_cli("backup", "files", "check", "--json", env=env), env))
+    data = json.loads(ok(run_cli("backup", "files", "check", "--json", env=other), other))
     assert data["ok"] is True
 
 
@@ -436,24 +428,22 @@ def test_corrupted_object_in_the_copy_fails_check_naming_it(
     assert "borg check" in proc.stderr
 
 
-def test_wrong_passphrase_is_a_clear_error(run_cli: RunCli, env: dict[str, str]) -> None:
-    push_json(run_cli, env)
+def test_wrong_passphrase_and_bad_restore_arguments(
+    run_cli: RunCli, env: dict[str, str], tmp_path: Path, source: Path
+) -> None:
+    pushed = push_json(run_cli, env, "--path", str(source / "sub"))  # only this subtree
+    assert pushed["archive"]["nfiles"] == 3
+
     wrong = {**env, "DATAOPS_BORG_PASSPHRASE": "not-the-passphrase-" + secrets.token_hex(4)}
-    for args in (("list",), ("push",), ("restore", "--archive", "latest", "--target", "/tmp/x-no")):
+    target = tmp_path / "nothing"
+    for args in (("list",), ("push",), ("restore", "--archive", "latest", "--target", str(target))):
         proc = run_cli("backup", "files", *args, env=wrong)
         assert proc.returncode == 1, proc.stderr[-2000:]
         assert "wrong passphrase" in proc.stderr
         assert wrong["DATAOPS_BORG_PASSPHRASE"] not in proc.stderr + proc.stdout
         assert "Traceback" not in proc.stderr
-    assert not Path("/tmp/x-no").exists()
+    assert not target.exists()
 
-
-def test_restore_of_a_path_not_in_the_archive_writes_nothing(
-    run_cli: RunCli, env: dict[str, str], tmp_path: Path, source: Path
-) -> None:
-    pushed = push_json(run_cli, env, "--path", str(source / "sub"))  # only this subtree
-    assert pushed["archive"]["nfiles"] == 3
-    target = tmp_path / "nothing"
     proc = run_cli(
         "backup", "files", "restore", "--archive", "latest", "--target", str(target),
         "--path", "/no/such/path", env=env,
