@@ -416,6 +416,11 @@ def test_corrupted_object_in_the_copy_fails_check_naming_it(
     assert "local repository: ok" in proc.stdout
     assert_no_secrets(proc, env)
 
+    # the next copy replaces the damaged object (sync --checksum) and proves it
+    healed = push_json(run_cli, env)
+    assert healed["offsite"]["ok"] is True
+    assert json.loads(ok(run_cli("backup", "files", "check", "--json", env=env), env))["ok"]
+
     # damage in the local repository is borg check's to find
     local = Path(env["DATAOPS_BORG_REPO"]) / segment
     data = bytearray(local.read_bytes())

@@ -112,8 +112,20 @@ def _excludes(patterns: Sequence[str]) -> list[str]:
 
 
 def copy_segments_argv(binary: str, repo: Path, remote: str, flags: Flags) -> list[str]:
-    """Step 1: new segment files (``data/``) before anything that refers to them."""
-    return [binary, "copy", "--checksum", *flags.argv(), str(repo / "data"), remote + "/data"]
+    """Step 1: new segment files (``data/``) before anything that refers to them.
+
+    Borg never changes a segment once written and an S3 PUT is atomic, so segments that
+    exist in the copy are skipped without reading them; step 2 (``--checksum``) replaces
+    any that differ, step 3 proves the result.
+    """
+    return [
+        binary,
+        "copy",
+        "--ignore-existing",
+        *flags.argv(),
+        str(repo / "data"),
+        remote + "/data",
+    ]
 
 
 def sync_argv(binary: str, repo: Path, remote: str, flags: Flags) -> list[str]:
