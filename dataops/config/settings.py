@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -26,7 +27,7 @@ from pydantic_settings import (
 )
 
 from dataops.db import normalize_url
-from dataops.errors import ConfigError
+from dataops.errors import ConfigError, NoDatabaseError
 from dataops.log import LOG_LEVELS, register_secret
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,13 @@ class _FileIndirectionError(Exception):
         self.problems = problems
 
 
-def resolve_file_variables(environ: Mapping[str, str]) -> dict[str, str]:
-    """Return ``environ`` with every ``X_FILE`` replaced by ``X`` = the file's content."""
+def resolve_file_variables(
+    environ: Mapping[str, str], *, skip_failed: bool = False
+) -> dict[str, str]:
+    """Return ``environ`` with every ``X_FILE`` replaced by ``X`` = the file's content.
+
+    With ``skip_failed`` a variable that cannot be resolved is left out instead of
+    raising (its problem is reported separately)."""
     result = dict(environ)
     problems: list[str] = []
     for key, path in environ.items():
@@ -64,16 +70,35 @@ def resolve_file_variables(environ: Mapping[str, str]) -> dict[str, str]:
         except OSError as exc:
             problems.append(f"{key}: cannot read {path}: {exc.strerror}")
             continue
+        except UnicodeDecodeError:
+            problems.append(f"{key}: {path} is not UTF-8 text")
+            continue
         result[target] = value
         del result[key]
-    if problems:
+    if problems and not skip_failed:
         raise _FileIndirectionError(problems)
+    if skip_failed:
+        for key in environ:
+            if key.upper().endswith(FILE_SUFFIX) and key in result:
+                del result[key]
     return result
+
+
+_FILE_PROBLEMS: ContextVar[list[str] | None] = ContextVar("dataops_file_problems", default=None)
 
 
 class _EnvWithFiles(EnvSettingsSource):
     def _load_env_vars(self) -> Mapping[str, str | None]:
-        resolved = resolve_file_variables(os.environ)
+        problems = _FILE_PROBLEMS.get()
+        if problems is None:
+            resolved = resolve_file_variables(os.environ)
+        else:
+            try:
+                resolved = resolve_file_variables(os.environ)
+            except _FileIndirectionError as exc:
+                # report them with every other invalid variable: validate the rest
+                problems.extend(exc.problems)
+                resolved = resolve_file_variables(os.environ, skip_failed=True)
         return {
             (k if self.case_sensitive else k.lower()): v
             for k, v in resolved.items()
@@ -115,6 +140,9 @@ class Settings(BaseSettings):
 
     # migrations
     migrations_path: Path = Path("migrations")
+    migrate_lock_timeout: float = Field(
+        300.0, gt=0, description="seconds to wait for the migration lock"
+    )
 
     # PostgreSQL backups (wal-g)
     pg_data: Path | None = Field(None, description="PostgreSQL data directory")
@@ -170,6 +198,47 @@ class Settings(BaseSettings):
     rclone_bin: str = "rclone"
     rclone_retries: int = Field(3, ge=1, description="rclone --retries")
     rclone_bwlimit: str | None = Field(None, description="rclone --bwlimit, e.g. 10M")
+    # PostgreSQL backup engine (`dataops backup pg`): wal-g or pgBackRest (issue 13)
+    pg_backup_engine: Literal["walg", "pgbackrest"] = Field(
+        "walg", description="walg or pgbackrest: the engine behind `dataops backup pg`"
+    )
+    s3_ca_bundle: Path | None = Field(
+        None, description="CA certificate (PEM) that signs the S3 endpoint's TLS certificate"
+    )
+    pgbackrest_bin: str = "pgbackrest"
+    pgbackrest_stanza: str = Field("main", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    pgbackrest_repo_path: str | None = Field(
+        None, description="repository path inside the bucket (default /DATAOPS_S3_PREFIX)"
+    )
+    pgbackrest_cipher_pass: SecretStr | None = Field(
+        None, description="encrypt the repository with aes-256-cbc using this passphrase"
+    )
+    pgbackrest_process_max: int = Field(2, ge=1, le=64)
+    pgbackrest_ca_bundle: Path | None = Field(
+        None, description="CA file for the S3 TLS certificate (default DATAOPS_S3_CA_BUNDLE)"
+    )
+    pgbackrest_config: Path | None = Field(
+        None, description="pgBackRest config file; default pgbackrest.conf next to PGDATA"
+    )
+    pgbackrest_compress_type: Literal["none", "gz", "lz4", "zst", "bz2"] = "lz4"
+    pgbackrest_timeout: float = Field(3600.0, gt=0, description="seconds for one pgBackRest call")
+    pgbackrest_command_timeout: int = Field(
+        600, gt=0, description="seconds one archive_command/restore_command call may take"
+    )
+    pgbackrest_io_timeout: int = Field(
+        60, ge=1, description="pgBackRest io-timeout: also how long it retries unreachable storage"
+    )
+
+    # anonymization (dataops anonymize)
+    anonymize_secret: SecretStr | None = Field(
+        None, description="conventional home of the secret, read by ${...} in rules files"
+    )
+    anonymize_pool_cache: str | None = Field(
+        None, description="directory for cached Faker pools (default ~/.cache/...), or off"
+    )
+    anonymize_pure_python: bool = Field(
+        False, description="1: never use the compiled kernels (compare both paths)"
+    )
 
     # demo data (dataops demo): Faker pool disk cache directory, or "off"
     demo_pool_cache: str | None = Field(
@@ -250,9 +319,15 @@ class Settings(BaseSettings):
     def database_url_value(self) -> str | None:
         return self.database_url.get_secret_value() if self.database_url else None
 
+    def require_database_url(self) -> str:
+        """The database URL, or the one "no database" ConfigError."""
+        if not self.database_url:
+            raise NoDatabaseError()
+        return self.database_url.get_secret_value()
+
     def register_secrets(self) -> None:
         """Register every secret value with the log redactor."""
-        from sqlalchemy.engine import make_url
+        from dataops.db import endpoint_secret, make_url
 
         for name, field in type(self).model_fields.items():
             value = getattr(self, name)
@@ -262,6 +337,8 @@ class Settings(BaseSettings):
         if self.database_url:
             with contextlib.suppress(Exception):  # an unparsable URL was rejected earlier
                 register_secret(make_url(self.database_url.get_secret_value()).password)
+        if self.s3_endpoint:
+            register_secret(endpoint_secret(self.s3_endpoint))
 
     def public_dict(self) -> dict[str, Any]:
         """The effective configuration keyed by variable name, secrets as ``***``."""
@@ -272,6 +349,10 @@ class Settings(BaseSettings):
                 from dataops.db import masked_url
 
                 shown: Any = masked_url(value.get_secret_value())
+            elif name == "s3_endpoint" and value is not None:
+                from dataops.db import masked_endpoint
+
+                shown = masked_endpoint(value)
             elif isinstance(value, SecretStr):
                 shown = "***"
             elif isinstance(value, Path):
@@ -308,24 +389,50 @@ def _describe_errors(exc: ValidationError) -> list[str]:
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Read the environment; raise ConfigError naming every invalid variable."""
+    """Read the environment; raise ConfigError naming every invalid or unknown variable."""
+    problems = [
+        f"{key}: unknown variable, not a dataops setting (a typo would fall back to a default)"
+        for key in unknown_variables(os.environ)
+    ]
+    file_problems: list[str] = []
+    token = _FILE_PROBLEMS.set(file_problems)
     try:
         settings = Settings(**overrides)
     except _FileIndirectionError as exc:
-        raise ConfigError("invalid configuration", details=exc.problems) from None
+        problems += exc.problems
     except ValidationError as exc:
-        raise ConfigError("invalid configuration", details=_describe_errors(exc)) from None
+        problems += _describe_errors(exc)
+    finally:
+        _FILE_PROBLEMS.reset(token)
+    problems = file_problems + problems
+    if problems:
+        raise ConfigError("invalid configuration", details=problems) from None
     settings.register_secrets()
-    known = {env_name(n, f).upper() for n, f in Settings.model_fields.items()}
-    for key in os.environ:
-        upper = key.upper().removesuffix(FILE_SUFFIX)
-        if (
-            upper.startswith(PREFIX)
-            and upper not in known
-            and not upper.startswith(("DATAOPS_ANONYMIZE_", "DATAOPS_TEST_", "DATAOPS_MIGRATE_"))
-        ):
-            log.warning("config.unknown_variable", extra={"variable": key})
     return settings
+
+
+RESERVED_PREFIXES = ("DATAOPS_TEST_",)  # the test harness's own variables
+# read by scripts/bootstrap (the tool installer), never by dataops itself
+BOOTSTRAP_VARIABLES = frozenset(
+    {"DATAOPS_TOOLS_CACHE", "DATAOPS_TOOLS_BIN", "DATAOPS_WALG_NO_BUILD"}
+)
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """The ``DATAOPS_*`` names (also as ``*_FILE``) that are no field of :class:`Settings`."""
+    known = {env_name(n, f).upper() for n, f in Settings.model_fields.items()}
+    out = []
+    for key in environ:
+        upper = key.upper()
+        if (
+            not upper.startswith(PREFIX)
+            or upper.startswith(RESERVED_PREFIXES)
+            or upper in BOOTSTRAP_VARIABLES
+        ):
+            continue
+        if upper not in known and upper.removesuffix(FILE_SUFFIX) not in known:
+            out.append(key)
+    return sorted(out)
 
 
 __all__ = ["LOG_LEVELS", "Settings", "load_settings"]

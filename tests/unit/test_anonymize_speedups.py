@@ -24,6 +24,7 @@ from dataops.anonymize.plain import anonymize_plain, scan
 from dataops.anonymize.plan import Plan
 from dataops.anonymize.rowtransform import RowTransformer, _run_kernel
 from dataops.anonymize.rules import load_rules, parse_rules
+from dataops.config.settings import load_settings
 from dataops.errors import OperationError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -328,7 +329,13 @@ def test_plain_engine_on_the_example_dump_both_ways(pure_python: None) -> None:
 
 
 def test_environment_variable_forces_pure_python(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(speedups.PURE_PYTHON_ENV, "1")
-    assert speedups._load() is None
-    monkeypatch.setenv(speedups.PURE_PYTHON_ENV, "0")
-    assert speedups._load() is not None
+    saved = speedups.ENABLED
+    try:
+        monkeypatch.setenv("DATAOPS_ANONYMIZE_PURE_PYTHON", "1")
+        speedups.use(not load_settings().anonymize_pure_python)
+        assert not speedups.enabled()
+        monkeypatch.setenv("DATAOPS_ANONYMIZE_PURE_PYTHON", "0")
+        speedups.use(not load_settings().anonymize_pure_python)
+        assert speedups.enabled()
+    finally:
+        speedups.ENABLED = saved

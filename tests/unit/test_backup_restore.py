@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from dataops import tools
 from dataops.backup import pg
 from dataops.backup.actions import pg_restore, pg_retain
 from dataops.backup.walg import Backup
@@ -87,7 +88,7 @@ def test_parse_target_time_rejects_garbage() -> None:
 
 
 def test_recovery_settings_without_archiving() -> None:
-    values = pg_restore.recovery_settings(Path("/r/x.walg-fetch.sh"), T, None)
+    values = pg_restore.recovery_settings("/r/x.walg-fetch.sh %f %p", T, None)
     assert values == {
         "restore_command": "'/r/x.walg-fetch.sh %f %p'",
         "recovery_target_time": "'2024-05-01T12:00:00+00:00'",
@@ -95,7 +96,7 @@ def test_recovery_settings_without_archiving() -> None:
         "recovery_target_timeline": "'latest'",
         "archive_mode": "off",
     }
-    latest = pg_restore.recovery_settings(Path("/r/w.sh"), None, None)
+    latest = pg_restore.recovery_settings("/r/w.sh %f %p", None, None)
     assert "recovery_target_time" not in latest
 
 
@@ -109,7 +110,7 @@ def test_recovery_settings_keep_archiving_with_the_new_config() -> None:
         archive_timeout=60,
         restore_command="/r/x.walg-fetch.sh %f %p",
     )
-    values = pg_restore.recovery_settings(archive.wrapper_path, None, archive)
+    values = pg_restore.recovery_settings(archive.restore_command, None, archive.archive_command)
     assert values["archive_mode"] == "on"
     assert values["archive_command"] == pg.conf_quote(archive.archive_command)
 
@@ -124,9 +125,27 @@ def test_check_target(tmp_path: Path) -> None:
         pg_restore.check_target(tmp_path / "f")
 
 
-def test_pg_tool_prefers_the_backups_major_version() -> None:
-    path = pg_restore.pg_tool("pg_ctl", _bare_settings(), 150010)
-    assert Path(path).name == "pg_ctl"
+def test_pg_tool_prefers_the_backups_major_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dirs = []
+    for major in (17, 15, 14):  # newest first, as tools.pg_bin_dirs() orders them
+        directory = tmp_path / str(major) / "bin"
+        directory.mkdir(parents=True)
+        (directory / "pg_ctl").write_text("#!/bin/sh\n")
+        (directory / "pg_ctl").chmod(0o755)
+        dirs.append(directory)
+    monkeypatch.setattr(
+        tools, "pg_bin_dirs", lambda override=None: [*([override] if override else []), *dirs]
+    )
+    settings = _bare_settings()
+    assert pg_restore.pg_tool("pg_ctl", settings, 150010) == str(dirs[1] / "pg_ctl")
+    assert pg_restore.pg_tool("pg_ctl", settings, 140007) == str(dirs[2] / "pg_ctl")
+    # not installed: the newest one
+    assert pg_restore.pg_tool("pg_ctl", settings, 160002) == str(dirs[0] / "pg_ctl")
+    # DATAOPS_PG_BIN_DIR wins over the version
+    pinned = Settings(pg_bin_dir=dirs[2])
+    assert pg_restore.pg_tool("pg_ctl", pinned, 150010) == str(dirs[2] / "pg_ctl")
 
 
 def _bare_settings() -> Settings:
