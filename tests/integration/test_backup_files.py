@@ -330,8 +330,10 @@ def test_kill_9_mid_upload_then_next_push_completes(
 
 
 def test_lost_local_repository_is_pulled_back_and_continued(
-    run_cli: RunCli, env: dict[str, str], source: Path, tmp_path: Path
+    run_cli: RunCli, minio_tls: MinioServer, tls_bucket: str, source: Path, tmp_path: Path
 ) -> None:
+    env = files_env(minio_tls, tls_bucket, tmp_path, source)  # over TLS, a private CA
+    assert env["DATAOPS_S3_ENDPOINT"].startswith("https://") and env["DATAOPS_S3_CA_BUNDLE"]
     first = push_json(run_cli, env)
     repo = Path(env["DATAOPS_BORG_REPO"])
     repo_id = read_repository_id(repo)

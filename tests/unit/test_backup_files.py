@@ -230,7 +230,9 @@ def test_rclone_env_holds_the_credentials_argv_does_not(tmp_path: Path) -> None:
     assert env["RCLONE_CONFIG_DATAOPS_ENDPOINT"] == "http://minio:9000"
     remote = rclone.remote_path(STORAGE, "borg")
     assert remote == "dataops:backups/prod/borg"
-    flags = rclone.Flags(bwlimit="1M")
+    flags = rclone.Flags(bwlimit="1M", ca_cert="/etc/ca.pem")
+    assert flags.argv()[-2:] == ["--ca-cert", "/etc/ca.pem"]
+    assert flags.quick().ca_cert == "/etc/ca.pem" and flags.quick().bwlimit is None
     repo = tmp_path / "repo"
     for argv in (
         rclone.copy_segments_argv("rclone", repo, remote, flags),
@@ -281,6 +283,14 @@ def test_rclone_classify_unreachable_and_auth() -> None:
     assert rclone.classify(down, what="sync", where="s3://b").exit_code == 3
     auth = CommandError("x", argv=["rclone"], returncode=1, output_tail=["InvalidAccessKeyId"])
     assert "credentials" in rclone.classify(auth, what="sync", where="s3://b").message
+    tls = CommandError(
+        "x",
+        argv=["rclone"],
+        returncode=1,
+        output_tail=["x509: certificate signed by unknown authority"],
+    )
+    untrusted = rclone.classify(tls, what="lsf", where="s3://b")
+    assert untrusted.exit_code == 3 and "DATAOPS_S3_CA_BUNDLE" in untrusted.message
     other = CommandError("x", argv=["rclone"], returncode=7, output_tail=["boom"])
     assert rclone.classify(other, what="sync", where="s3://b").exit_code == 1
 
