@@ -35,6 +35,7 @@ from dataops.backup.files import rclone as rclonemod
 from dataops.backup.files.config import open_rclone, state_dir
 from dataops.config.settings import Settings
 from dataops.errors import EXIT_DEPENDENCY, EXIT_FAILED, DataopsError, OperationError
+from dataops.fsutil import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -338,10 +339,7 @@ def write_local_writer(repo: Path, writer: str | None, *, takeover: bool) -> str
     import uuid
 
     writer = writer or uuid.uuid4().hex
-    path = repo / rclonemod.WRITER_FILE
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(writer + (" takeover" if takeover else "") + "\n", "utf-8")
-    tmp.replace(path)
+    atomic_write(repo / rclonemod.WRITER_FILE, writer + (" takeover" if takeover else "") + "\n")
     return writer
 
 
@@ -390,32 +388,12 @@ def read_state(settings: Settings) -> OffsiteState:
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, json.dumps(data), mode=0o600)
 
 
 def write_private_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` with mode 0600 (temp file beside it, then rename)."""
-    path = path.absolute()
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        Path(tmp).chmod(0o600)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path.absolute(), data, mode=0o600)
 
 
 def _record(settings: Settings, mode: str, outcome: OffsiteResult) -> OffsiteResult:
