@@ -100,7 +100,7 @@ def test_argv_never_holds_the_passphrase() -> None:
     create = argvs[1]
     assert create[create.index("--exclude") + 1] == "*.tmp"
     assert "/data/repo::files-x" in create
-    assert argvs[3][-1] == "srv/a"  # stored paths have no leading slash
+    assert argvs[3][-2:] == ["--", "srv/a"]  # stored paths: no leading slash, never options
     assert "--verify-data" in argvs[4]
     assert "--glob-archives" in argvs[2]
 

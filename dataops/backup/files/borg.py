@@ -183,7 +183,8 @@ def extract_argv(
 ) -> list[str]:
     """``borg extract`` into the working directory; ``paths`` as stored (no leading ``/``)."""
     argv = [binary, *_COMMON, "--lock-wait", str(lock_wait), "extract", f"{repo}::{archive}"]
-    argv += [archive_path(p) for p in paths]
+    if paths:
+        argv += ["--", *(archive_path(p) for p in paths)]  # a path is never an option
     return argv
 
 
