@@ -75,11 +75,6 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
             metavar="DURATION",
             help="Fail when the achieved RPO is longer (e.g. 5m).",
         ),
-        click.option(
-            "--timeout",
-            metavar="DURATION",
-            help="Time allowed for the restore and recovery (default DATAOPS_DRILL_TIMEOUT).",
-        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -88,12 +83,13 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _emit(report: Any, json_file: Path | None, junit_file: Path | None) -> None:
     from dataops.drill import junit
-    from dataops.drill.report import to_json, write_atomic
+    from dataops.drill.report import to_json
+    from dataops.fsutil import atomic_write
 
     if json_file is not None:
-        write_atomic(json_file, to_json(report))
+        atomic_write(json_file, to_json(report))
     if junit_file is not None:
-        write_atomic(junit_file, junit.render([report]))
+        atomic_write(junit_file, junit.render([report]))
     width = max((len(c.name) for c in report.checks), default=5)
     for check in report.checks:
         seconds = f"{check.seconds:7.1f}s"
@@ -123,6 +119,11 @@ def _emit(report: Any, json_file: Path | None, junit_file: Path | None) -> None:
     "checks_file",
     type=click.Path(dir_okay=False, path_type=Path),
     help="checks.yaml: SQL checks (query + expect) and a freshness query.",
+)
+@click.option(
+    "--timeout",
+    metavar="DURATION",
+    help="Time allowed for the restore and recovery (default DATAOPS_DRILL_TIMEOUT).",
 )
 @_common
 @click.pass_context
@@ -197,7 +198,6 @@ def files_cmd(
     max_backup_age: str | None,
     rto_objective: str | None,
     rpo_objective: str | None,
-    timeout: str | None,
 ) -> None:
     """Pull the off-site Borg copy into scratch, borg check, extract, compare with the source.
 
@@ -218,7 +218,6 @@ def files_cmd(
         max_backup_age=parse_duration(max_backup_age, "--max-backup-age"),
         rto_objective=parse_duration(rto_objective, "--rto-objective"),
         rpo_objective=parse_duration(rpo_objective, "--rpo-objective"),
-        timeout=parse_duration(timeout, "--timeout"),
     )
     settings = app(ctx).settings()
     with command_lock(settings, "files", heavy=True, what="drill files"):

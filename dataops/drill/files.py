@@ -34,7 +34,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dataops.backup.files import borg as borgmod
-from dataops.backup.files.config import open_borg
+from dataops.backup.files.config import (
+    find_borg,
+    offsite_configured,
+    open_borg,
+    require_passphrase,
+    require_repo,
+)
 from dataops.backup.files.listing import require_local
 from dataops.backup.files.restore import extract_into
 from dataops.backup.files.scratch import pull_into
@@ -42,7 +48,7 @@ from dataops.config.settings import Settings
 from dataops.drill.options import FilesDrillOptions
 from dataops.drill.report import Check, CheckFailed, CheckResult, DrillReport, DrillRun, Objectives
 from dataops.drill.scratch import blocked_interrupts, create_scratch, interrupts
-from dataops.errors import DataopsError
+from dataops.errors import ConfigError, DataopsError
 
 log = logging.getLogger(__name__)
 
@@ -243,9 +249,19 @@ def drill_files(settings: Settings, options: FilesDrillOptions) -> DrillReport:
 
     Ctrl-C and SIGTERM remove the scratch folder and propagate.
     """
-    run = DrillRun()
+    # configuration problems are exit 2 before anything runs
+    require_passphrase(settings)
+    if options.local:
+        require_repo(settings)
+    elif not offsite_configured(settings):
+        raise ConfigError(
+            "DATAOPS_S3_BUCKET is not set: there is no off-site copy to drill (use --local "
+            "for the local repository)"
+        )
+    find_borg(settings)
+    run = DrillRun(expected=(OSError,))
     state = _State()
-    kept = False
+    kept = interrupted = False
     with interrupts():
         try:
             run.step("repository", lambda c: _repository(settings, options, state, run, c))
@@ -254,8 +270,11 @@ def drill_files(settings: Settings, options: FilesDrillOptions) -> DrillReport:
             run.step("compare", lambda c: _compare(options, state, c), requires=["extract"])
             run.step("rpo", lambda c: _rpo(options, state, run, c), requires=["repository"])
             run.step("rto", lambda c: _rto(options, state, c), requires=["extract"])
+        except BaseException:
+            interrupted = True  # Ctrl-C, SIGTERM: remove everything, --keep-on-failure or not
+            raise
         finally:
-            kept = _teardown(run, state, options.keep_on_failure)
+            kept = _teardown(run, state, options.keep_on_failure and not interrupted)
     if state.borg is not None:
         with contextlib.suppress(DataopsError, OSError):
             major, minor, patch = state.borg.version()

@@ -95,4 +95,3 @@ class FilesDrillOptions:
     max_backup_age: float | None = None
     rto_objective: float | None = None
     rpo_objective: float | None = None
-    timeout: float | None = None

@@ -29,10 +29,12 @@ import datetime as dt
 import functools
 import logging
 import re
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+import psycopg
 
 from dataops import execute
 from dataops.backup.engine import BackupInfo, PgBackupEngine, VerifyResult, open_engine
@@ -40,17 +42,25 @@ from dataops.config.settings import Settings
 from dataops.drill import checks as checkfile
 from dataops.drill import integrity, rpo
 from dataops.drill.options import PgDrillOptions, Target
-from dataops.drill.report import Check, CheckFailed, DrillReport, DrillRun, Objectives
+from dataops.drill.report import (
+    Check,
+    CheckFailed,
+    CheckResult,
+    DrillReport,
+    DrillRun,
+    Objectives,
+)
 from dataops.drill.scratch import (
     RecoveryFailed,
     ScratchServer,
+    blocked_interrupts,
     create_scratch,
     interrupts,
     new_server,
     os_user,
     pg_program,
 )
-from dataops.errors import DataopsError, DependencyError
+from dataops.errors import DataopsError
 
 log = logging.getLogger(__name__)
 
@@ -341,9 +351,9 @@ def drill_pg(settings: Settings, options: PgDrillOptions) -> DrillReport:
     engine = open_engine(settings)
     timeout = options.timeout or settings.drill_timeout
     target = options.target
-    run = DrillRun()
+    run = DrillRun(expected=(psycopg.Error, OSError))
     state = _State()
-    kept = False
+    kept = interrupted = False
     with interrupts():
         try:
             run.step("repository", lambda c: _repository(engine, options, state, c, run.started))
@@ -395,8 +405,11 @@ def drill_pg(settings: Settings, options: PgDrillOptions) -> DrillReport:
                     run.skip(name, "not run: the restore did not pass")
                 for sql in checks.checks:
                     run.skip(f"check: {sql.name}", "not run: the restore did not pass")
+        except BaseException:
+            interrupted = True  # Ctrl-C, SIGTERM: remove everything, --keep-on-failure or not
+            raise
         finally:
-            kept = _teardown(run, state, options.keep_on_failure)
+            kept = _teardown(run, state, options.keep_on_failure and not interrupted)
     state.versions = _versions(engine, settings, state.server)
     return DrillReport(
         drill="pg",
@@ -442,24 +455,15 @@ def _teardown(run: DrillRun, state: _State, keep_on_failure: bool) -> bool:
     began = time.monotonic()
     if state.server is not None:
         problems = state.server.teardown(keep=keep)
-    else:  # pragma: no cover - the folder exists only with a server
-        import shutil
-
-        shutil.rmtree(state.root, ignore_errors=True)
-        problems = []
+    else:  # the folder was made but the restore never got a server
+        with blocked_interrupts():
+            if not keep:
+                shutil.rmtree(state.root, ignore_errors=True)
+        problems = [f"could not remove {state.root}"] if state.root.exists() and not keep else []
     seconds = time.monotonic() - began
     if problems:
-        run.checks.append(_teardown_check("failed", seconds, "; ".join(problems)))
+        run.checks.append(CheckResult("teardown", "failed", seconds, "; ".join(problems)))
     else:
         where = f"kept {state.root} (--keep-on-failure)" if keep else "scratch folder removed"
-        run.checks.append(_teardown_check("passed", seconds, f"server stopped; {where}"))
+        run.checks.append(CheckResult("teardown", "passed", seconds, f"server stopped; {where}"))
     return keep
-
-
-def _teardown_check(status: Any, seconds: float, message: str) -> Any:
-    from dataops.drill.report import CheckResult
-
-    return CheckResult("teardown", status, seconds, message)
-
-
-__all__ = ["DependencyError", "drill_pg"]

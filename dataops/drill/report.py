@@ -9,22 +9,19 @@ sidecar exports as ``dataops_drill_*``.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from dataops.errors import (
     EXIT_DEPENDENCY,
     EXIT_FAILED,
     EXIT_OK,
+    ConfigError,
     DataopsError,
     DependencyError,
     Interrupted,
@@ -188,7 +185,10 @@ class Check:
 class DrillRun:
     """Collects the checks of one drill, in order, with their timings."""
 
-    def __init__(self) -> None:
+    def __init__(self, expected: tuple[type[Exception], ...] = ()) -> None:
+        # exceptions of the tools a drill uses (psycopg.Error, OSError) that mean "this
+        # check failed", not "dataops has a bug"
+        self.expected = expected
         self.checks: list[CheckResult] = []
         self.started = dt.datetime.now(dt.UTC)
         self.started_monotonic = time.monotonic()
@@ -221,7 +221,8 @@ class DrillRun:
     ) -> T | None:
         """Run ``body`` as the check ``name``; its return value, or None when it did not pass.
 
-        CheckFailed and DataopsError become a failed check (never propagated).  With
+        CheckFailed and DataopsError become a failed check (never propagated), except
+        ConfigError: bad configuration stops the drill (after its teardown) with exit 2.  With
         ``requires=None`` (the default) the body is not run once an earlier check failed:
         the check is recorded as skipped; ``requires`` names the checks that must have
         passed instead (e.g. a restore still runs after a failed verify).  Interrupts (KeyboardInterrupt, SystemExit)
@@ -244,6 +245,8 @@ class DrillRun:
         except Interrupted:
             self._record(name, "failed", began, "interrupted", [])
             raise
+        except ConfigError:
+            raise  # bad configuration is exit 2, not a finding about the backups
         except DataopsError as exc:
             self._record(
                 name,
@@ -254,6 +257,14 @@ class DrillRun:
                 dependency=isinstance(exc, DependencyError),
             )
             return None
+        except self.expected as exc:
+            text = str(exc).strip()
+            first = text.splitlines()[0] if text else type(exc).__name__
+            self._record(name, "failed", began, f"{type(exc).__name__}: {first}", [])
+            return None
+        except Exception as exc:
+            self._record(name, "failed", began, f"internal error: {type(exc).__name__}", [])
+            raise
         except BaseException:
             self._record(name, "failed", began, "interrupted", [])
             raise
@@ -289,20 +300,6 @@ class DrillRun:
                 "detail": result.message,
             },
         )
-
-
-def write_atomic(path: Path, data: str) -> None:
-    """Write ``data`` to ``path`` through a temp file in the same directory, then rename."""
-    path = path.absolute()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-        Path(tmp).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        raise
 
 
 def to_json(report: DrillReport) -> str:

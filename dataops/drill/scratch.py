@@ -14,8 +14,9 @@
   error in ``restore_command`` or a recovery target that cannot be reached).
 * :meth:`ScratchServer.teardown` stops the server (``pg_ctl stop``, then the postmaster
   by its pid) and removes the folder unless it is to be kept.
-* :func:`interrupts` turns SIGTERM into an exception like Ctrl-C, so ``finally`` blocks
-  run and nothing is left behind.
+* :func:`interrupts` turns SIGINT and SIGTERM into :class:`~dataops.errors.Interrupted`
+  (the project's one :class:`~dataops.execute.SignalGuard`), so ``finally`` blocks run
+  and nothing is left behind.
 """
 
 from __future__ import annotations
@@ -28,19 +29,18 @@ import shutil
 import signal
 import socket
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import psycopg
 
 from dataops import execute, tools
 from dataops.config.settings import Settings
-from dataops.errors import ConfigError, DependencyError, Interrupted, ToolNotFoundError
+from dataops.errors import ConfigError, DependencyError, ToolNotFoundError
+from dataops.execute import SignalGuard
 
 log = logging.getLogger(__name__)
 
@@ -134,13 +134,10 @@ def _inside(path: Path, parent: Path) -> bool:
 
 
 def os_user(settings: Settings) -> str:
-    if settings.pg_os_user:
-        return settings.pg_os_user
-    if settings.pg_data and Path(settings.pg_data).exists():
-        return pwd.getpwuid(Path(settings.pg_data).stat().st_uid).pw_name
-    if os.geteuid() == 0:
-        return "postgres"
-    return pwd.getpwuid(os.geteuid()).pw_name
+    """The OS user that runs PostgreSQL (the same rule as the backup engines)."""
+    from dataops.backup.pg import os_user as pg_os_user
+
+    return pg_os_user(settings)
 
 
 # ------------------------------------------------------------------------ the server
@@ -191,6 +188,9 @@ class ScratchServer:
             "log_destination": "'stderr'",
             "cluster_name": "'dataops-drill'",
             "ssl": "off",
+            # the drill reads the end of recovery from the log: English, LOG lines kept
+            "lc_messages": "'C'",
+            "log_min_messages": "'warning'",
         }
         values.update(self.extra)
         return values
@@ -269,7 +269,7 @@ class ScratchServer:
     def _find_superuser(self) -> None:
         """Connect as the OS user (initdb's default), else as ``postgres``; then as OID 10."""
         last: Exception | None = None
-        for candidate in dict.fromkeys([self.owner, "postgres"]):
+        for candidate in dict.fromkeys([self.owner, "postgres", *self._url_user()]):
             try:
                 with psycopg.connect(
                     host=str(self.socket_dir),
@@ -285,6 +285,16 @@ class ScratchServer:
             except psycopg.Error as exc:
                 last = exc
         raise DependencyError(f"cannot connect to the scratch server: {last}")
+
+    def _url_user(self) -> list[str]:
+        raw = self.settings.database_url_value
+        if raw:
+            with contextlib.suppress(Exception):
+                from dataops.db import parse
+
+                user = parse(raw).username
+                return [user] if user else []
+        return []
 
     def wait_ready(self, timeout: float) -> None:
         """Until the server accepts queries out of recovery; fails when it stops."""
@@ -403,9 +413,7 @@ def create_scratch(settings: Settings, owner: str, purpose: str = "pg") -> Path:
     if base is not None and not base.is_dir():
         raise ConfigError(f"DATAOPS_DRILL_SCRATCH_DIR={base} is not a directory")
     base = base or Path(tempfile.gettempdir())
-    if settings.pg_data and (
-        _inside(base, Path(settings.pg_data)) or _inside(Path(settings.pg_data), base / "x")
-    ):
+    if settings.pg_data and _inside(base, Path(settings.pg_data)):
         raise ConfigError(
             f"the drill scratch folder {base} is inside the production data directory "
             f"{settings.pg_data}; set DATAOPS_DRILL_SCRATCH_DIR elsewhere"
@@ -428,41 +436,17 @@ def new_server(settings: Settings, root: Path, owner: str) -> ScratchServer:
 # --------------------------------------------------------------------------- signals
 
 
-def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
-    raise Interrupted(signum)
-
-
 @contextlib.contextmanager
 def interrupts() -> Iterator[None]:
-    """SIGTERM raises :class:`Interrupted` (like Ctrl-C raises KeyboardInterrupt)."""
-    if threading.current_thread() is not threading.main_thread():
+    """SIGINT and SIGTERM raise :class:`Interrupted` (exit 130/143), so ``finally`` tears down."""
+    with SignalGuard(raise_interrupted=True):
         yield
-        return
-    previous = signal.signal(signal.SIGTERM, _raise_interrupted)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager
 def blocked_interrupts() -> Iterator[None]:
-    """Teardown runs to its end: SIGINT/SIGTERM are remembered and re-raised afterwards."""
-    if threading.current_thread() is not threading.main_thread():
+    """Teardown runs to its end: a SIGINT/SIGTERM is remembered and raised afterwards."""
+    with SignalGuard() as guard:
         yield
-        return
-    received: list[int] = []
-
-    def remember(signum: int, frame: FrameType | None) -> None:
-        received.append(signum)
-
-    previous = {sig: signal.signal(sig, remember) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    if received:
-        if received[0] == signal.SIGINT:
-            raise KeyboardInterrupt
-        raise Interrupted(received[0])
+    if guard.triggered:
+        raise guard.interrupted("interrupted during the drill's teardown")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +16,7 @@ from typing import Any
 import pytest
 import xmlschema
 
+from tests.conftest import _clean_env
 from tests.harness.common import tools_bin
 from tests.harness.minio import MinioServer
 
@@ -169,3 +172,34 @@ def test_rpo_objective_missed_fails(
     assert "rpo" in proc.stdout and "FAILED" in proc.stdout
     assert proc.stdout.splitlines()[-1] == "drill: 6 passed, 1 failed"
     assert list(Path(env["DATAOPS_DRILL_SCRATCH_DIR"]).iterdir()) == []
+
+
+def test_ctrl_c_mid_drill_removes_the_scratch_folder(
+    pushed: tuple[dict[str, str], Path], tmp_path: Path
+) -> None:
+    env, _ = pushed
+    scratch = Path(env["DATAOPS_DRILL_SCRATCH_DIR"])
+    child = subprocess.Popen(
+        [sys.executable, "-m", "dataops", "drill", "files", "--all", "--keep-on-failure"],
+        env={**_clean_env(), **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and child.poll() is None:
+            if any(scratch.iterdir()):
+                break
+            time.sleep(0.02)
+        assert child.poll() is None, child.communicate()
+        time.sleep(0.3)  # inside the pull / check
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 130, err[-3000:]
+    assert "Traceback (most recent call last):\n" not in err
+    assert "drill: " not in out
+    assert list(scratch.iterdir()) == []

@@ -271,10 +271,9 @@ main(sys.argv[1:])
 """
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_interrupt_mid_drill_leaves_nothing(
-    primary: Primary, tmp_path: Path, sig: signal.Signals
-) -> None:
+def test_interrupt_mid_drill_leaves_nothing(primary: Primary, tmp_path: Path) -> None:
+    """Ctrl-C during a user check (SIGTERM is covered by test_drill_scratch.py)."""
+    sig = signal.SIGINT
     primary.archived_through_now()
     checks = _checks(
         tmp_path,
@@ -284,7 +283,7 @@ def test_interrupt_mid_drill_leaves_nothing(
     report = tmp_path / "never.json"
     child = subprocess.Popen(
         [sys.executable, "-c", _SIGNAL_CHILD, "drill", "pg", "--checks", str(checks),
-         "--json", str(report)],
+         "--json", str(report), "--keep-on-failure"],
         env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
@@ -292,11 +291,13 @@ def test_interrupt_mid_drill_leaves_nothing(
         while time.monotonic() < deadline and child.poll() is None:
             # backends of the scratch server carry its cluster_name in their titles
             ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
-            if any("dataops-drill:" in ln and "SELECT" in ln for ln in ps.splitlines()):
+            sleeping = any("dataops-drill:" in ln and "SELECT" in ln for ln in ps.splitlines())
+            if sleeping and _postmasters(primary.scratch):
                 break
             time.sleep(0.3)
         assert child.poll() is None, child.communicate()
-        assert _postmasters(primary.scratch), "the scratch server should be running"
+        ps = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
+        assert _postmasters(primary.scratch), f"the scratch server should be running:\n{ps}"
         child.send_signal(sig)
         out, err = child.communicate(timeout=120)
     finally:
@@ -333,3 +334,85 @@ def test_storage_error_during_recovery_fails_the_drill(
     # --keep-on-failure keeps the folder (never a running server) for a post-mortem
     assert data["kept"] is True and Path(data["scratch_dir"]).is_dir()
     assert _postmasters(primary.scratch) == []
+
+
+def test_time_and_backup_targets(run_cli: RunCli, primary: Primary, tmp_path: Path) -> None:
+    """--target TIME stops at that time (later commits absent); --target BACKUP stops at
+    the backup's consistent end; the RPO is measured against the target."""
+    primary.sql("INSERT INTO orders (total) VALUES (-1)")  # before the target
+    primary.heartbeat()
+    time.sleep(1.2)
+    target = primary.sql("SELECT now()")[0][0]
+    time.sleep(1.2)
+    primary.sql("INSERT INTO orders (total) VALUES (-2)")  # after the target
+    primary.heartbeat()
+    primary.archived_through_now()
+    checks = _checks(
+        tmp_path,
+        "checks:\n"
+        "  - {name: before the target, query: SELECT count(*) FROM orders WHERE total = -1, expect: {equals: 1}}\n"
+        "  - {name: nothing after it, query: SELECT count(*) FROM orders WHERE total = -2, expect: {equals: 0}}\n",
+    )
+    proc, data = _drill(
+        run_cli, primary, tmp_path, "--target", target.isoformat(), "--checks", str(checks)
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert data["recovery_target"] == f"time {target.astimezone(dt.UTC).isoformat()}"
+    assert "recovery stopped before commit" in _check(data, "target")["message"]
+    assert data["rpo_source"] == "heartbeat"
+    assert 1.0 <= data["rpo_seconds"] < 30
+
+    at_backup = _checks(
+        tmp_path,
+        "checks:\n"
+        "  - {name: only backed-up rows, query: SELECT count(*) FROM orders, expect: {equals: 1000}}\n",
+    )
+    proc, data = _drill(
+        run_cli, primary, tmp_path, "--target", data["backup"], "--checks", str(at_backup)
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert data["recovery_target"].startswith("immediate (end of backup")
+    assert "end of the backup" in _check(data, "target")["message"]
+    assert data["rpo_seconds"] is not None and data["rpo_seconds"] < 60
+
+
+def test_rpo_sources_without_a_heartbeat(run_cli: RunCli, primary: Primary, tmp_path: Path) -> None:
+    """No heartbeat, no commit timestamps: the freshness query, else the recovery log."""
+    primary.sql("DROP SCHEMA dataops CASCADE")
+    primary.sql("INSERT INTO orders (total) VALUES (7)")
+    newest = primary.sql("SELECT max(created_at) FROM orders")[0][0]
+    primary.archived_through_now()
+    fresh = _checks(tmp_path, "freshness:\n  query: SELECT max(created_at) FROM orders\n")
+    proc, data = _drill(run_cli, primary, tmp_path, "--checks", str(fresh))
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert data["rpo_source"] == "freshness_query"
+    expected = (dt.datetime.fromisoformat(data["started"]) - newest).total_seconds()
+    assert abs(data["rpo_seconds"] - expected) < 1.0
+
+    proc, data = _drill(run_cli, primary, tmp_path, "--rpo-objective", "1h")
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert data["rpo_source"] == "recovery_log"
+    assert 0 <= data["rpo_seconds"] < 600
+
+
+def test_unreachable_storage_is_exit_3(
+    run_cli: RunCli, minio_tls: MinioServer, tls_bucket: str, tmp_path: Path
+) -> None:
+    from tests.harness.common import free_port
+
+    env = {
+        **minio_tls.env(tls_bucket, "pgbr"),
+        "DATAOPS_PG_BACKUP_ENGINE": "pgbackrest",
+        "DATAOPS_S3_ENDPOINT": f"https://127.0.0.1:{free_port()}",
+        "DATAOPS_PGBACKREST_TIMEOUT": "60",
+    }
+    report = tmp_path / "r.json"
+    proc = run_cli("drill", "pg", "--json", str(report), env=env, timeout=300)
+    assert proc.returncode == 3, proc.stdout + proc.stderr[-3000:]
+    data = json.loads(report.read_text())
+    assert data["result"] == "error"
+    repository = _check(data, "repository")
+    assert repository["status"] == "failed"
+    assert "unreachable" in repository["message"]
+    assert [c["status"] for c in data["checks"][1:]] == ["skipped"] * (len(data["checks"]) - 1)
+    assert proc.stdout.splitlines()[-1] == "drill: 0 passed, 1 failed"

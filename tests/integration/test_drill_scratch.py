@@ -89,6 +89,20 @@ def test_scratch_server_checks_and_teardown(
         newest = rpo.newest_data(server, None, server.log_tail())
         assert newest is not None and newest.source == "heartbeat"
         assert abs((dt.datetime.now(dt.UTC) - newest.at).total_seconds()) < 600
+        fresh = rpo.freshness_query(
+            server, checks.Freshness("SELECT max(created_at) FROM orders", dbname, 5)
+        )
+        assert fresh is not None and fresh.source == "freshness_query"
+        with pytest.raises(ValueError, match="not a timestamp"):
+            rpo.freshness_query(server, checks.Freshness("SELECT 42", dbname, 5))
+        # commit timestamps: none replayed (the base backup's checkpoint came after the
+        # last commit), then one written on the copy
+        with server.connect(dbname) as conn:
+            conn.execute("CREATE TABLE probe (x int)")
+            conn.execute("INSERT INTO probe VALUES (1)")
+        last = rpo.commit_timestamp(server)
+        assert last is not None and last.source == "commit_timestamp"
+        assert abs((dt.datetime.now(dt.UTC) - last.at).total_seconds()) < 60
 
         assert "no corruption" in integrity.amcheck(server, 300)
         dbs = rpo.connectable_databases(server)

@@ -79,12 +79,16 @@ def test_every_problem_at_once_with_lines() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "the checks file is empty"),
-        ("version: [1\n", "not valid YAML"),
+        ("", "c.yaml:1: the file is empty"),
+        ("version: [1\n", "invalid checks file c.yaml"),
         ("version: 2\n", "unsupported version"),
         ("checks: []\n", "version: missing"),
         ("version: 1\nchecks: {a: 1}\n", "expected a list of checks"),
-        ("version: 1\ndatabase: ${UNSET_DRILL_VAR_X}\n", "is not set"),
+        ("version: 1\ndatabase: ${UNSET_DRILL_VAR_X}\n", "UNSET_DRILL_VAR_X is not set"),
+        (
+            "version: 1\nchecks: [{name: a, query: q, expect: {min: 1}}, {name: a, query: q, expect: {min: 1}}]\n",
+            "duplicate name",
+        ),
     ],
 )
 def test_bad_files(text: str, message: str) -> None:
@@ -149,3 +153,23 @@ def test_targets_and_durations() -> None:
         parse_duration("soon", "--rpo-objective")
     with pytest.raises(ConfigError, match="greater than zero"):
         parse_duration("0s", "--x")
+
+
+def test_rpo_from_the_recovery_log() -> None:
+    from dataops.drill import rpo
+
+    lines = [
+        "2026-11-30 07:30:47.690 UTC [1] LOG:  redo done at 0/300AD48 system usage: CPU",
+        "2026-11-30 07:30:47.690 UTC [1] LOG:  last completed transaction was at log time "
+        "2026-11-30 07:30:35.062673+00",
+        "2026-11-30 07:30:47.767 UTC [1] LOG:  selected new timeline ID: 2",
+    ]
+    found = rpo.recovery_log(lines)
+    assert found is not None and found.source == "recovery_log"
+    assert found.at == dt.datetime(2026, 11, 30, 7, 30, 35, 62673, tzinfo=dt.UTC)
+    offset = rpo.recovery_log(
+        ["LOG:  last completed transaction was at log time 2026-01-02 03:04:05+05:30"]
+    )
+    assert offset is not None
+    assert offset.at == dt.datetime(2026, 1, 1, 21, 34, 5, tzinfo=dt.UTC)
+    assert rpo.recovery_log(["LOG:  redo is not required"]) is None

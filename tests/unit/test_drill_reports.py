@@ -19,10 +19,8 @@ from dataops.drill.report import (
     DrillRun,
     Objectives,
     to_json,
-    write_atomic,
 )
-from dataops.errors import DependencyError
-from dataops.execute import Interrupted
+from dataops.errors import DependencyError, Interrupted
 
 XSD = Path(__file__).resolve().parents[1] / "data" / "junit.xsd"
 T0 = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
@@ -200,12 +198,31 @@ def test_the_xsd_rejects_a_broken_report() -> None:
     assert not schema.is_valid('<testsuites><testsuite tests="1"/></testsuites>')
 
 
-def test_write_atomic_leaves_no_partial_file(tmp_path: Path) -> None:
-    target = tmp_path / "r.json"
-    write_atomic(target, "one")
-    assert target.read_text() == "one"
+def test_configuration_errors_stop_the_drill() -> None:
+    from dataops.errors import ConfigError
 
-    with pytest.raises(TypeError):
-        write_atomic(target, 123)  # type: ignore[arg-type]
-    assert target.read_text() == "one"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]
+    run = DrillRun()
+
+    def bad(c: object) -> None:
+        raise ConfigError("DATAOPS_X is not set")
+
+    with pytest.raises(ConfigError):
+        run.step("repository", bad)
+    assert run.checks == []
+
+
+def test_expected_tool_errors_fail_the_check_other_errors_propagate() -> None:
+    run = DrillRun(expected=(OSError,))
+
+    def unreadable(c: object) -> None:
+        raise PermissionError(13, "Permission denied", "/srv/x")
+
+    def bug(c: object) -> None:
+        raise ZeroDivisionError("bug")
+
+    assert run.step("compare", unreadable) is None
+    assert run.checks[0].status == "failed"
+    assert run.checks[0].message == "PermissionError: [Errno 13] Permission denied: '/srv/x'"
+    with pytest.raises(ZeroDivisionError):
+        run.step("rto", bug, requires=[])
+    assert run.checks[1].message == "internal error: ZeroDivisionError"
