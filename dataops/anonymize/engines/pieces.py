@@ -180,6 +180,8 @@ def _worker_main(conn: Connection, parent: int, siblings: list[Connection]) -> N
         for sig in TERMINATING_SIGNALS:
             if sig != signal.SIGINT:
                 signal.signal(sig, signal.SIG_DFL)
+        # signals were blocked across the fork (see OrderedPool): now they kill us outright
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, TERMINATING_SIGNALS)
         _die_with_parent()
         if os.getppid() != parent:  # the parent died before prctl
             os._exit(1)
@@ -250,12 +252,17 @@ class OrderedPool:
         )
         if self.jobs > 1:
             ctx = multiprocessing.get_context("fork")
+            # no signal may reach a child before it has its own handlers (it would run
+            # the parent's, in the parent's code): block them across the forks
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, TERMINATING_SIGNALS)
             try:
                 for _ in range(self.jobs):
                     self.workers.append(_Worker(ctx, [w.conn for w in self.workers]))
             except BaseException:
                 self.terminate()
                 raise
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     def submit(
         self, fn: Callable[..., Any], args: tuple[Any, ...], callback: Callable[[Any], None]
