@@ -31,6 +31,8 @@ from dataops.errors import DataopsError
 from dataops.execute import run
 from tests.harness.postgres import PgServer
 
+pytestmark = pytest.mark.integration
+
 MARKER = "zq7-hostile-secret-9xk"  # in every original value of the transformed column
 ALPHABET = st.sampled_from(
     ["\n", "\r", "\t", '"', "'", "\\", ".", " ", ";", "(", ")", ",", "-", "$", "a", "B", "é", "\\."]
