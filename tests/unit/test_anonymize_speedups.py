@@ -309,7 +309,14 @@ def test_transformer_writes_the_same_bytes_both_ways(
         except (OperationError, ConfigError) as exc:  # bad values: ConfigError naming the row
             return str(exc)
 
-    assert run(*COMPILED) == run(*PURE)
+    compiled, pure = run(*COMPILED), run(*PURE)
+    if isinstance(compiled, str) or isinstance(pure, str):
+        # Both refuse the input; the compiled path works column by column, the pure one row
+        # by row, so with several bad values each may name a different one first.
+        assert isinstance(compiled, str) and isinstance(pure, str), (compiled, pure)
+        assert "date_shift" in compiled and "date_shift" in pure
+    else:
+        assert compiled == pure
 
 
 def test_plain_engine_on_the_example_dump_both_ways(pure_python: None) -> None:
