@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import io
 import os
+import shutil
 import signal
 import tempfile
 import threading
@@ -167,13 +169,50 @@ def _temp_beside(target: Path) -> tuple[int, Path]:
     parent = target.parent if str(target.parent) else Path()
     if not parent.is_dir():
         raise ConfigError(f"output directory {parent} does not exist")
+    remove_stale_partials(parent, target.name)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=parent)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=partial_prefix(target.name), suffix=".partial", dir=parent
+        )
     except OSError as exc:
         raise OperationError(
             f"cannot write {target}: cannot create a file in {parent}: {exc.strerror}"
         ) from None
     return fd, Path(tmp_name)
+
+
+def partial_prefix(name: str) -> str:
+    """Temp names carry the writer's pid: ``.NAME.PID.xxxx.partial``."""
+    return f".{name}.{os.getpid()}."
+
+
+def remove_stale_partials(parent: Path, name: str) -> None:
+    """Remove ``.NAME.PID.*.partial`` files or directories whose process is gone (a run
+    killed by SIGKILL, which nothing can catch): the next run cleans up after it."""
+    try:
+        candidates = list(parent.glob(f".{glob.escape(name)}.*.partial"))
+    except OSError:
+        return
+    for path in candidates:
+        rest = path.name[len(name) + 2 :]
+        pid_text = rest.split(".", 1)[0]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def stage_bytes(path: str | Path, data: bytes) -> Staged:

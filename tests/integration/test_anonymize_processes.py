@@ -154,6 +154,18 @@ def test_workers_die_with_their_parent(started: Run) -> None:
     started.proc.kill()  # SIGKILL: nothing can run in the parent
     started.proc.communicate(timeout=30)
     assert _wait(lambda: not any(_alive(w) for w in workers), 10), "orphaned worker"
+    # the temp file SIGKILL left behind is removed by the next run for that output
+    assert started.partials()
+    rules = started.workdir / "rules.yaml"
+    done = subprocess.run(
+        [sys.executable, "-m", "dataops", "anonymize", "-c", str(rules), "-o", str(started.out)],
+        input=HEAD + ROWS + TAIL,
+        capture_output=True,
+        env=_clean_env(),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not started.partials()
 
 
 def test_a_complete_run_with_two_workers_masks_everything(started: Run) -> None:
