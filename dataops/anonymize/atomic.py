@@ -48,6 +48,40 @@ TERMINATING_SIGNALS = tuple(
 )
 
 
+#: Sent to the main thread by a helper thread that has bad news (a worker died while the
+#: main thread is blocked, e.g. reading a slow pipe); its handler runs the callbacks in
+#: :data:`_WAKE_CALLBACKS`, which may raise.  Its default action is to do nothing.
+WAKE_SIGNAL = signal.SIGURG
+_WAKE_CALLBACKS: list[Callable[[], None]] = []
+_WAKE_INSTALLED: list[bool] = []
+
+
+def wake_handlers_installed() -> bool:
+    return bool(_WAKE_INSTALLED)
+
+
+def add_wake_callback(callback: Callable[[], None]) -> None:
+    _WAKE_CALLBACKS.append(callback)
+
+
+def remove_wake_callback(callback: Callable[[], None]) -> None:
+    with contextlib.suppress(ValueError):
+        _WAKE_CALLBACKS.remove(callback)
+
+
+def wake_main_thread() -> None:
+    """Interrupt the main thread (even inside a blocking read) to run the wake callbacks."""
+    ident = threading.main_thread().ident
+    if ident is not None:
+        with contextlib.suppress(OSError, ValueError):
+            signal.pthread_kill(ident, WAKE_SIGNAL)
+
+
+def _on_wake(signum: int, frame: FrameType | None) -> None:
+    for callback in list(_WAKE_CALLBACKS):
+        callback()
+
+
 def received_signal() -> int | None:
     return _RECEIVED[0] if _RECEIVED else None
 
@@ -303,7 +337,8 @@ def termination_as_exception() -> Iterator[None]:
         raise Interrupted(signum)
 
     _RECEIVED.clear()
-    previous = {}
+    previous = {WAKE_SIGNAL: signal.signal(WAKE_SIGNAL, _on_wake)}
+    _WAKE_INSTALLED.append(True)
     for sig in TERMINATING_SIGNALS:
         if signal.getsignal(sig) == signal.SIG_IGN and sig != signal.SIGINT:
             continue  # e.g. nohup: an ignored SIGHUP stays ignored
@@ -312,5 +347,6 @@ def termination_as_exception() -> Iterator[None]:
         yield
         check_interrupted()
     finally:
+        _WAKE_INSTALLED.clear()
         for sig, old in previous.items():
             signal.signal(sig, old)
