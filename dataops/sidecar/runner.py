@@ -274,6 +274,7 @@ class Runner:
             record.last_run_id = outcome.run_id
             self.state.update(outcome.key, record)
             return
+        was_failing = record.last_result == FAILED
         record.last_attempt = outcome.ended
         record.last_started = outcome.started
         record.last_duration = round(outcome.seconds, 3)
@@ -300,6 +301,8 @@ class Runner:
             log.log(level, "job.finished", extra=extra)
             return
         log.error("job.failed", extra={**extra, "error": redact(outcome.error or "")})
+        if was_failing and not job.isolated:
+            return  # a poller (every 30 s) reports when it starts failing, not every poll
         sentry.capture(
             OperationError(f"{job.name} failed: {outcome.error}"),
             job=job.name,
