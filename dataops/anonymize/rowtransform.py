@@ -206,6 +206,7 @@ class RowTransformer:
                 try:
                     fns.raw(fields[i])
                 except (OperationError, ValueError, ArithmeticError) as err:
+                    # this value's own message, so the column and the reason agree
                     why = err.message if isinstance(err, OperationError) else str(err)
                     row = self.row_offset + rows_before + n + 1
                     return ConfigError(  # bad input (exit 2), named without its value

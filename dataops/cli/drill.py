@@ -83,12 +83,13 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _emit(report: Any, json_file: Path | None, junit_file: Path | None) -> None:
     from dataops.drill import junit
-    from dataops.drill.report import to_json, write_atomic
+    from dataops.drill.report import to_json
+    from dataops.fsutil import atomic_write
 
     if json_file is not None:
-        write_atomic(json_file, to_json(report))
+        atomic_write(json_file, to_json(report))
     if junit_file is not None:
-        write_atomic(junit_file, junit.render([report]))
+        atomic_write(junit_file, junit.render([report]))
     width = max((len(c.name) for c in report.checks), default=5)
     for check in report.checks:
         seconds = f"{check.seconds:7.1f}s"

@@ -87,7 +87,10 @@ def _request(url: str, *, token: str | None = None, method: str = "GET") -> Any:
             detail = exc.reason
         raise OperationError(f"the sidecar refused: {exc.code} {detail}") from None
     except (urllib.error.URLError, OSError) as exc:
-        raise DependencyError(f"the sidecar at {url} is not reachable: {exc}") from None
+        raise DependencyError(
+            f"the sidecar at {url} is not reachable: {exc} "
+            "(is `dataops serve` running there? --local runs the job in this process)"
+        ) from None
 
 
 @jobs.command("run")

@@ -23,26 +23,24 @@ Shape (``configs/checks.example.yaml``)::
 ``expect`` takes ``equals`` (the first column of the first row, compared as a number
 when both sides are numbers, else as text; ``null`` matches SQL NULL), ``min`` and
 ``max`` (numeric bounds of that value, inclusive; may be combined) and ``rows`` (the
-exact number of rows returned).  Every problem is reported at once as
-``file:line: path: message``; unknown keys are errors; ``${VAR}`` and
-``${VAR:-default}`` read the environment.
+exact number of rows returned).  The file is read by the project's one YAML
+reader (:mod:`dataops.config.yamlsource`: ``${VAR}`` / ``${VAR:-default}``, bounded
+aliases); every problem is reported at once as ``file:line: path: message`` and unknown
+keys are errors.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
-import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from dataops.config import yamlsource
+from dataops.config.yamlsource import PathT
 from dataops.errors import ConfigError
 
-_VAR = re.compile(r"\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _TOP_KEYS = {"version", "database", "timeout", "freshness", "checks"}
 _CHECK_KEYS = {"name", "query", "expect", "database", "timeout"}
 _FRESHNESS_KEYS = {"query", "database", "timeout"}
@@ -153,206 +151,131 @@ def _show(value: Any) -> str:
     return text if len(text) <= 200 else text[:200] + "..."
 
 
-class _Problems:
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.items: list[tuple[int, str]] = []
-
-    def add(self, node: yaml.Node | None, path: str, message: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else 0
-        self.items.append((line, f"{self.source}:{line}: {path}: {message}"))
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            ordered = [msg for _, msg in sorted(self.items, key=lambda t: t[0])]
-            raise ConfigError(
-                f"{self.source}: {len(ordered)} problem(s) in the checks file", details=ordered
-            )
+def _number_or_none(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
 
 
-def _interpolate(text: str, node: yaml.Node, path: str, problems: _Problems) -> str:
-    def repl(match: re.Match[str]) -> str:
-        if match.group(1):
-            return match.group(0)[1:]
-        name, default = match.group(2), match.group(3)
-        value = os.environ.get(name)
-        if value is None or value == "":
-            if default is None:
-                problems.add(node, path, f"${{{name}}} is not set")
-                return ""
+class _Reader:
+    """Typed reads of the located document; every problem lands in ``doc``."""
+
+    def __init__(self, doc: yamlsource.Located) -> None:
+        self.doc = doc
+
+    def mapping(self, value: Any, path: PathT, keys: set[str]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.doc.add(path, "expected a mapping")
+            return {}
+        for key in value:
+            if key not in keys:
+                self.doc.add(
+                    (*path, key), f"unknown key (expected one of: {', '.join(sorted(keys))})"
+                )
+        return {k: v for k, v in value.items() if k in keys}
+
+    def text(self, fields: dict[str, Any], key: str, path: PathT) -> str | None:
+        if key not in fields:
+            return None
+        value = fields[key]
+        if value is None or not str(value).strip() or isinstance(value, dict | list):
+            self.doc.add((*path, key), "must be a non-empty text")
+            return None
+        return str(value).strip()
+
+    def timeout(self, fields: dict[str, Any], path: PathT, default: float) -> float:
+        if "timeout" not in fields:
             return default
-        return value
+        number = _number_or_none(fields["timeout"])
+        if number is None or not (0 < number <= MAX_TIMEOUT):
+            self.doc.add((*path, "timeout"), f"must be a number of seconds in (0, {MAX_TIMEOUT:g}]")
+            return default
+        return number
 
-    return _VAR.sub(repl, text)
-
-
-def _scalar(node: yaml.Node, path: str, problems: _Problems) -> Any:
-    """A YAML scalar with ${VAR} interpolation, typed after interpolation."""
-    if not isinstance(node, yaml.ScalarNode):
-        problems.add(node, path, "expected a single value")
-        return None
-    if node.tag != "tag:yaml.org,2002:str" or "${" not in node.value:
-        return (
-            yaml.safe_load(yaml.serialize(node))
-            if node.tag != "tag:yaml.org,2002:str"
-            else node.value
+    def expect(self, fields: dict[str, Any], path: PathT) -> Expect:
+        where = (*path, "expect")
+        if "expect" not in fields:
+            self.doc.add(where, "missing (one or more of: equals, min, max, rows)")
+            return Expect()
+        values = self.mapping(fields["expect"], where, _EXPECT_KEYS)
+        if isinstance(fields["expect"], dict) and not fields["expect"]:
+            self.doc.add(where, "empty (one or more of: equals, min, max, rows)")
+        bounds: dict[str, float | None] = {"min": None, "max": None}
+        for key in ("min", "max"):
+            if key in values:
+                bounds[key] = _number_or_none(values[key])
+                if bounds[key] is None:
+                    self.doc.add((*where, key), "must be a number")
+        low, high = bounds["min"], bounds["max"]
+        if low is not None and high is not None and low > high:
+            self.doc.add(where, f"min {low:g} is greater than max {high:g}")
+        rows: int | None = None
+        if "rows" in values:
+            raw = values["rows"]
+            if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+                self.doc.add((*where, "rows"), "must be a whole number >= 0")
+            else:
+                rows = raw
+        return Expect(
+            equals=values.get("equals"), has_equals="equals" in values, min=low, max=high, rows=rows
         )
-    text = _interpolate(node.value, node, path, problems)
-    return text
-
-
-def _mapping(
-    node: yaml.Node, path: str, keys: set[str], problems: _Problems
-) -> dict[str, yaml.Node]:
-    if not isinstance(node, yaml.MappingNode):
-        problems.add(node, path, "expected a mapping")
-        return {}
-    out: dict[str, yaml.Node] = {}
-    for key_node, value_node in node.value:
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-        where = f"{path}.{key}" if path else key
-        if key not in keys:
-            problems.add(
-                key_node, where, f"unknown key (expected one of: {', '.join(sorted(keys))})"
-            )
-        elif key in out:
-            problems.add(key_node, where, "duplicate key")
-        else:
-            out[key] = value_node
-    return out
-
-
-def _text(node: yaml.Node | None, path: str, problems: _Problems, *, required: bool) -> str | None:
-    if node is None:
-        return None
-    value = _scalar(node, path, problems)
-    if value is None:
-        if required:
-            problems.add(node, path, "must not be empty")
-        return None
-    text = str(value).strip()
-    if required and not text:
-        problems.add(node, path, "must not be empty")
-    return text
-
-
-def _timeout(node: yaml.Node | None, path: str, problems: _Problems, default: float) -> float:
-    if node is None:
-        return default
-    value = _scalar(node, path, problems)
-    number = _number(value) if not isinstance(value, str) else _number(value.strip())
-    if number is None or not (0 < number <= MAX_TIMEOUT):
-        problems.add(node, path, f"must be a number of seconds in (0, {MAX_TIMEOUT:g}]")
-        return default
-    return number
-
-
-def _expect(node: yaml.Node | None, path: str, problems: _Problems, owner: yaml.Node) -> Expect:
-    if node is None:
-        problems.add(owner, path, "missing (one or more of: equals, min, max, rows)")
-        return Expect()
-    fields = _mapping(node, path, _EXPECT_KEYS, problems)
-    if isinstance(node, yaml.MappingNode) and not fields and not node.value:
-        problems.add(node, path, "empty (one or more of: equals, min, max, rows)")
-    bounds: dict[str, float | None] = {"min": None, "max": None}
-    for key in ("min", "max"):
-        if key in fields:
-            value = _scalar(fields[key], f"{path}.{key}", problems)
-            number = None if isinstance(value, str) else _number(value)
-            if number is None:
-                problems.add(fields[key], f"{path}.{key}", "must be a number")
-            bounds[key] = number
-    low, high = bounds["min"], bounds["max"]
-    if low is not None and high is not None and low > high:
-        problems.add(node, path, f"min {low:g} is greater than max {high:g}")
-    rows: int | None = None
-    if "rows" in fields:
-        value = _scalar(fields["rows"], f"{path}.rows", problems)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            problems.add(fields["rows"], f"{path}.rows", "must be a whole number >= 0")
-        else:
-            rows = value
-    has_equals = "equals" in fields
-    equals = _scalar(fields["equals"], f"{path}.equals", problems) if has_equals else None
-    return Expect(equals=equals, has_equals=has_equals, min=low, max=high, rows=rows)
 
 
 def parse(text: str, source: str) -> ChecksFile:
-    problems = _Problems(source)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        raise ConfigError(
-            f"{source}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}"
-        ) from None
-    if root is None:
-        raise ConfigError(f"{source}: the checks file is empty")
-    top = _mapping(root, "", _TOP_KEYS, problems)
-    if "version" not in top:
-        problems.add(root, "version", "missing (version: 1)")
-    elif _scalar(top["version"], "version", problems) != 1:
-        problems.add(top["version"], "version", "unsupported version (expected 1)")
-    database = _text(top.get("database"), "database", problems, required=True) or "postgres"
-    timeout = _timeout(top.get("timeout"), "timeout", problems, DEFAULT_TIMEOUT)
+    """Validate a checks file; ConfigError listing every problem as ``file:line: path: message``."""
+    doc = yamlsource.load(text, source, what="checks file")
+    read = _Reader(doc)
+    top = read.mapping(doc.data, (), _TOP_KEYS)
+    if isinstance(doc.data, dict) and "version" not in top:
+        doc.add(("version",), "missing (version: 1)")
+    elif "version" in top and top["version"] != 1:
+        doc.add(("version",), "unsupported version (expected 1)")
+    database = read.text(top, "database", ()) or "postgres"
+    timeout = read.timeout(top, (), DEFAULT_TIMEOUT)
 
     freshness = None
     if "freshness" in top:
-        fnode = top["freshness"]
-        fields = _mapping(fnode, "freshness", _FRESHNESS_KEYS, problems)
-        query = _text(fields.get("query"), "freshness.query", problems, required=True)
-        if "query" not in fields and isinstance(fnode, yaml.MappingNode):
-            problems.add(fnode, "freshness.query", "missing")
+        path: PathT = ("freshness",)
+        fields = read.mapping(top["freshness"], path, _FRESHNESS_KEYS)
+        if isinstance(top["freshness"], dict) and "query" not in fields:
+            doc.add((*path, "query"), "missing")
         freshness = Freshness(
-            query=query or "",
-            database=_text(fields.get("database"), "freshness.database", problems, required=True)
-            or database,
-            timeout=_timeout(fields.get("timeout"), "freshness.timeout", problems, timeout),
-            line=fnode.start_mark.line + 1,
+            query=read.text(fields, "query", path) or "",
+            database=read.text(fields, "database", path) or database,
+            timeout=read.timeout(fields, path, timeout),
+            line=doc.line(path),
         )
 
     checks: list[SqlCheck] = []
     seen: dict[str, int] = {}
-    cnode = top.get("checks")
-    if cnode is not None:
-        if not isinstance(cnode, yaml.SequenceNode):
-            problems.add(cnode, "checks", "expected a list of checks")
-        else:
-            for index, item in enumerate(cnode.value):
-                path = f"checks[{index}]"
-                fields = _mapping(item, path, _CHECK_KEYS, problems)
-                if not isinstance(item, yaml.MappingNode):
-                    continue
-                for required in ("name", "query"):
-                    if required not in fields:
-                        problems.add(item, f"{path}.{required}", "missing")
-                name = _text(fields.get("name"), f"{path}.name", problems, required=True) or ""
-                if name and name in seen:
-                    problems.add(
-                        fields["name"],
-                        f"{path}.name",
-                        f"duplicate name (also on line {seen[name]})",
-                    )
-                elif name:
-                    seen[name] = item.start_mark.line + 1
-                checks.append(
-                    SqlCheck(
-                        name=name,
-                        query=_text(fields.get("query"), f"{path}.query", problems, required=True)
-                        or "",
-                        expect=_expect(fields.get("expect"), f"{path}.expect", problems, item),
-                        database=_text(
-                            fields.get("database"), f"{path}.database", problems, required=True
-                        )
-                        or database,
-                        timeout=_timeout(
-                            fields.get("timeout"), f"{path}.timeout", problems, timeout
-                        ),
-                        line=item.start_mark.line + 1,
-                    )
-                )
-    problems.raise_if_any()
+    items = top.get("checks")
+    if items is not None and not isinstance(items, list):
+        doc.add(("checks",), "expected a list of checks")
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        path = ("checks", index)
+        fields = read.mapping(item, path, _CHECK_KEYS)
+        if not isinstance(item, dict):
+            continue
+        for required in ("name", "query"):
+            if required not in fields:
+                doc.add((*path, required), "missing")
+        name = read.text(fields, "name", path) or ""
+        line = doc.line(path)
+        if name and name in seen:
+            doc.add((*path, "name"), f"duplicate name (also on line {seen[name]})")
+        elif name:
+            seen[name] = line
+        checks.append(
+            SqlCheck(
+                name=name,
+                query=read.text(fields, "query", path) or "",
+                expect=read.expect(fields, path),
+                database=read.text(fields, "database", path) or database,
+                timeout=read.timeout(fields, path, timeout),
+                line=line,
+            )
+        )
+    doc.raise_if_any(f"invalid checks file {source}")
     databases = sorted(
         {c.database for c in checks} | ({freshness.database} if freshness else set())
     )
@@ -371,8 +294,10 @@ def load(path: Path) -> ChecksFile:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"--checks {path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"--checks {path}: cannot read: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"--checks {path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"--checks {path}: not UTF-8 text") from None
     return parse(text, str(path))
 
 

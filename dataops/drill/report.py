@@ -9,16 +9,12 @@ sidecar exports as ``dataops_drill_*``.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from dataops.errors import (
@@ -304,20 +300,6 @@ class DrillRun:
                 "detail": result.message,
             },
         )
-
-
-def write_atomic(path: Path, data: str) -> None:
-    """Write ``data`` to ``path`` through a temp file in the same directory, then rename."""
-    path = path.absolute()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-        Path(tmp).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        raise
 
 
 def to_json(report: DrillReport) -> str:

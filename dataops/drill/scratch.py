@@ -14,8 +14,9 @@
   error in ``restore_command`` or a recovery target that cannot be reached).
 * :meth:`ScratchServer.teardown` stops the server (``pg_ctl stop``, then the postmaster
   by its pid) and removes the folder unless it is to be kept.
-* :func:`interrupts` turns SIGTERM into an exception like Ctrl-C, so ``finally`` blocks
-  run and nothing is left behind.
+* :func:`interrupts` turns SIGINT and SIGTERM into :class:`~dataops.errors.Interrupted`
+  (the project's one :class:`~dataops.execute.SignalGuard`), so ``finally`` blocks run
+  and nothing is left behind.
 """
 
 from __future__ import annotations
@@ -28,19 +29,18 @@ import shutil
 import signal
 import socket
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import psycopg
 
 from dataops import execute, tools
 from dataops.config.settings import Settings
-from dataops.errors import ConfigError, DependencyError, Interrupted, ToolNotFoundError
+from dataops.errors import ConfigError, DependencyError, ToolNotFoundError
+from dataops.execute import SignalGuard
 
 log = logging.getLogger(__name__)
 
@@ -436,41 +436,17 @@ def new_server(settings: Settings, root: Path, owner: str) -> ScratchServer:
 # --------------------------------------------------------------------------- signals
 
 
-def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
-    raise Interrupted(signum)
-
-
 @contextlib.contextmanager
 def interrupts() -> Iterator[None]:
-    """SIGTERM raises :class:`Interrupted` (like Ctrl-C raises KeyboardInterrupt)."""
-    if threading.current_thread() is not threading.main_thread():
+    """SIGINT and SIGTERM raise :class:`Interrupted` (exit 130/143), so ``finally`` tears down."""
+    with SignalGuard(raise_interrupted=True):
         yield
-        return
-    previous = signal.signal(signal.SIGTERM, _raise_interrupted)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager
 def blocked_interrupts() -> Iterator[None]:
-    """Teardown runs to its end: SIGINT/SIGTERM are remembered and re-raised afterwards."""
-    if threading.current_thread() is not threading.main_thread():
+    """Teardown runs to its end: a SIGINT/SIGTERM is remembered and raised afterwards."""
+    with SignalGuard() as guard:
         yield
-        return
-    received: list[int] = []
-
-    def remember(signum: int, frame: FrameType | None) -> None:
-        received.append(signum)
-
-    previous = {sig: signal.signal(sig, remember) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    if received:
-        if received[0] == signal.SIGINT:
-            raise KeyboardInterrupt
-        raise Interrupted(received[0])
+    if guard.triggered:
+        raise guard.interrupted("interrupted during the drill's teardown")

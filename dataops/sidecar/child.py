@@ -74,6 +74,8 @@ def execute_request(request: dict[str, Any]) -> dict[str, Any]:
     except locks.LockBusy as exc:
         reason = "heavy_busy" if exc.name == locks.HEAVY else "target_locked"
         return {"result": SKIPPED, "skip_reason": reason, "error": exc.message}
+    except Interrupted as exc:  # SIGTERM: the sidecar stops (or the timeout expired)
+        return {"result": FAILED, "error": exc.message, "interrupted": True, "started": started}
     except JobFailed as exc:
         return {"result": FAILED, "error": redact(exc.render()), "facts": exc.facts}
     except DataopsError as exc:
@@ -100,7 +102,7 @@ def main() -> int:
     try:
         result = execute_request(request)
     except Interrupted as exc:
-        result = {"result": FAILED, "error": exc.message}
+        result = {"result": FAILED, "error": exc.message, "interrupted": True}
     except Exception as exc:  # a bug: report it as the run's error, not a traceback
         import logging
 

@@ -49,6 +49,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "dataops"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+    timeout = 30  # seconds a connection may stay silent (a stalled client goes away)
 
     # ------------------------------------------------------------------ plumbing
     def log_message(self, format: str, *args: Any) -> None:

@@ -29,6 +29,7 @@ _BADGES = {
     "running": "warn",
     "failed": "bad",
     "skipped": "warn",
+    "interrupted": "warn",
     "disabled": "off",
     "not_installed": "off",
     True: "ok",

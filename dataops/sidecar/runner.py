@@ -24,7 +24,15 @@ from dataops.errors import CommandError, DataopsError, OperationError
 from dataops.log import redact
 from dataops.sidecar import logctx
 from dataops.sidecar.child import STARTED
-from dataops.sidecar.jobs.base import FAILED, SKIPPED, SUCCESS, Job, JobFailed, Outcome
+from dataops.sidecar.jobs.base import (
+    FAILED,
+    INTERRUPTED,
+    SKIPPED,
+    SUCCESS,
+    Job,
+    JobFailed,
+    Outcome,
+)
 
 if TYPE_CHECKING:
     from dataops.config.settings import Settings
@@ -193,6 +201,17 @@ class Runner:
         except ValueError:
             result = {}
             error = "the job process printed no result"
+        if (
+            self.stopping.is_set()
+            and not expired.is_set()
+            and (not result or result.get("interrupted"))
+        ):
+            # ended by our own shutdown: not the job's failure (no alert after the restart;
+            # the job is overdue then and runs again soon)
+            return Outcome(
+                job.name, variant, run_id, INTERRUPTED, started, ended,
+                "ended by the sidecar's shutdown", "shutdown",
+            )  # fmt: skip
         if not result:
             return Outcome(job.name, variant, run_id, FAILED, started, ended, error or "no result")
         return Outcome(
@@ -228,6 +247,16 @@ class Runner:
     def finish(self, job: Job, outcome: Outcome) -> None:
         """State, metrics, log line and Sentry for one outcome."""
         record = self.state.get(outcome.key)
+        if outcome.result == INTERRUPTED:
+            self.metrics.job_skipped.labels(job.name, "shutdown").inc()
+            log.warning("job.interrupted", extra={"variant": outcome.variant or None,
+                                                  "seconds": round(outcome.seconds, 3)})  # fmt: skip
+            record.last_result = INTERRUPTED
+            record.last_error = outcome.error
+            record.last_run_id = outcome.run_id
+            record.last_started = outcome.started
+            self.state.update(outcome.key, record)
+            return
         if outcome.result == SKIPPED:
             self.metrics.job_skipped.labels(job.name, outcome.skip_reason or "other").inc()
             log.warning(
@@ -245,6 +274,7 @@ class Runner:
             record.last_run_id = outcome.run_id
             self.state.update(outcome.key, record)
             return
+        was_failing = record.last_result == FAILED
         record.last_attempt = outcome.ended
         record.last_started = outcome.started
         record.last_duration = round(outcome.seconds, 3)
@@ -271,6 +301,8 @@ class Runner:
             log.log(level, "job.finished", extra=extra)
             return
         log.error("job.failed", extra={**extra, "error": redact(outcome.error or "")})
+        if was_failing and not job.isolated:
+            return  # a poller (every 30 s) reports when it starts failing, not every poll
         sentry.capture(
             OperationError(f"{job.name} failed: {outcome.error}"),
             job=job.name,

@@ -26,7 +26,7 @@ from dataops.metrics import Metrics
 from dataops.sidecar import logctx
 from dataops.sidecar.config import JobConfig, SidecarConfig, load_config
 from dataops.sidecar.jobs import JOBS, Job
-from dataops.sidecar.jobs.base import SUCCESS, Outcome, run_key
+from dataops.sidecar.jobs.base import FAILED, SUCCESS, Outcome, run_key
 from dataops.sidecar.runner import Runner, new_run_id
 from dataops.sidecar.schedule import Schedule
 from dataops.sidecar.state import StateStore
@@ -129,7 +129,7 @@ class Sidecar:
                             facts=record.facts),
                     replay=True,
                 )  # fmt: skip
-            if record.last_attempt and record.last_result and record.last_result != SUCCESS:
+            if record.last_attempt and record.last_result == FAILED:
                 failure = record.facts.get("last_failure", {})
                 job.record(
                     self.metrics,

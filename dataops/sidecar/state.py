@@ -15,7 +15,6 @@ import fcntl
 import json
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from dataops.errors import ConfigError
+from dataops.fsutil import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -101,22 +101,13 @@ class StateStore:
 
     def _write(self, records: dict[str, RunRecord]) -> None:
         payload = {"version": VERSION, "runs": {k: asdict(v) for k, v in sorted(records.items())}}
-        fd, tmp = tempfile.mkstemp(prefix=".state.", suffix=".tmp", dir=self.directory)
+        text = json.dumps(payload, indent=1, sort_keys=True, default=str)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(payload, fh, indent=1, sort_keys=True, default=str)
-                fh.flush()
-                os.fsync(fh.fileno())
-            Path(tmp).replace(self.path)
-            dir_fd = os.open(self.directory, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                Path(tmp).unlink()
-            raise
+            atomic_write(self.path, text + "\n", mode=0o600)
+        except OSError as exc:
+            # the run itself is over; a state file that cannot be written is logged, and
+            # the next start reads "last success" back from the repositories
+            log.error("state.unwritable", extra={"path": str(self.path), "error": exc.strerror})
 
     def get(self, key: str) -> RunRecord:
         with self._lock:

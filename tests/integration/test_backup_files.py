@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -285,13 +286,24 @@ def test_kill_9_mid_upload_then_next_push_completes(
     )
     repo = env["DATAOPS_BORG_REPO"]
     killed: list[int] = []
+    inspected: list[int] = []
     deadline = time.monotonic() + 240
     try:
         while time.monotonic() < deadline and proc.poll() is None:
             if any(k.startswith("data/") for k in copy_objects(minio, bucket)):
                 rclone = _processes("rclone", f"dataops:{bucket}/app/borg")
                 holder = _processes("with-lock", repo)
+                helper = _processes("dataops.backup.files.offsite")
                 if rclone:
+                    for pid in rclone + holder + helper:  # no secret in argv; no passphrase
+                        proc_dir = Path(f"/proc/{pid}")
+                        with contextlib.suppress(OSError):
+                            argv = (proc_dir / "cmdline").read_bytes()
+                            environ = (proc_dir / "environ").read_bytes()
+                            for secret in secrets_of(env):
+                                assert secret.encode() not in argv
+                            assert PASSPHRASE.encode() not in environ
+                            inspected.append(pid)
                     for pid in rclone + holder:
                         os.kill(pid, signal.SIGKILL)
                         killed.append(pid)
@@ -302,6 +314,7 @@ def test_kill_9_mid_upload_then_next_push_completes(
         if proc.poll() is None:
             proc.kill()
     assert killed, "the copy was never seen uploading"
+    assert len(inspected) >= 3  # rclone, the borg holding the lock, the child between them
     assert proc.returncode == 1, stderr[-2000:]
     assert "off-site copy failed" in stderr
     assert "archive files-" in stdout  # the local archive was made
@@ -317,8 +330,10 @@ def test_kill_9_mid_upload_then_next_push_completes(
 
 
 def test_lost_local_repository_is_pulled_back_and_continued(
-    run_cli: RunCli, env: dict[str, str], source: Path, tmp_path: Path
+    run_cli: RunCli, minio_tls: MinioServer, tls_bucket: str, source: Path, tmp_path: Path
 ) -> None:
+    env = files_env(minio_tls, tls_bucket, tmp_path, source)  # over TLS, a private CA
+    assert env["DATAOPS_S3_ENDPOINT"].startswith("https://") and env["DATAOPS_S3_CA_BUNDLE"]
     first = push_json(run_cli, env)
     repo = Path(env["DATAOPS_BORG_REPO"])
     repo_id = read_repository_id(repo)
@@ -347,7 +362,7 @@ def test_lost_local_repository_is_pulled_back_and_continued(
     assert snapshot(restored_root(target, source)) == snapshot(source)
 
 
-def test_a_second_machine_takes_the_copy_over_and_the_first_is_refused(
+def test_one_repository_one_writer(
     run_cli: RunCli,
     env: dict[str, str],
     minio: MinioServer,
@@ -356,17 +371,33 @@ def test_a_second_machine_takes_the_copy_over_and_the_first_is_refused(
     tmp_path: Path,
 ) -> None:
     first = push_json(run_cli, env)
+    before = copy_objects(minio, bucket)
+
+    # an unrelated repository misconfigured onto the first one's copy: never overwritten
+    unrelated = {
+        **files_env(minio, bucket, tmp_path, source, "unrelated-volume"),
+        "DATAOPS_BORG_OFFSITE_PATH": "elsewhere",
+    }
+    push_json(run_cli, unrelated)
+    unrelated["DATAOPS_BORG_OFFSITE_PATH"] = "borg"
+    proc = run_cli("backup", "files", "push", env=unrelated)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "holds a copy of another Borg repository" in proc.stderr
+    assert copy_objects(minio, bucket) == before  # untouched
+
+    # a new pod with an empty volume takes the copy over; the old one is refused after
     other = files_env(minio, bucket, tmp_path, source, "other-volume")
-    taken = push_json(run_cli, other)  # a new pod with an empty volume
+    taken = push_json(run_cli, other)
     assert taken["repository_origin"] == "pulled"
     assert taken["offsite"]["ok"] is True
-
     proc = run_cli("backup", "files", "push", env=env)  # the old pod, still running
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert "another machine has taken over the off-site copy" in proc.stderr
     assert "archive files-" in proc.stdout  # its local archive is still made
     names = archive_names(run_cli, other)
     assert names == [first["archive"]["name"], taken["archive"]["name"]]
+    data = json.loads(ok(run_cli("backup", "files", "check", "--json", env=other), other))
+    assert data["ok"] is True
 
 
 def test_corrupted_object_in_the_copy_fails_check_naming_it(
@@ -384,26 +415,42 @@ def test_corrupted_object_in_the_copy_fails_check_naming_it(
     proc = run_cli("backup", "files", "check", env=env)
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert f"{segment}: checksum differs" in proc.stderr
+    assert "local repository: ok" in proc.stdout
     assert_no_secrets(proc, env)
 
+    # the next copy replaces the damaged object (sync --checksum) and proves it
+    healed = push_json(run_cli, env)
+    assert healed["offsite"]["ok"] is True
+    assert json.loads(ok(run_cli("backup", "files", "check", "--json", env=env), env))["ok"]
 
-def test_wrong_passphrase_is_a_clear_error(run_cli: RunCli, env: dict[str, str]) -> None:
-    push_json(run_cli, env)
+    # damage in the local repository is borg check's to find
+    local = Path(env["DATAOPS_BORG_REPO"]) / segment
+    data = bytearray(local.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    local.write_bytes(bytes(data))
+    proc = run_cli("backup", "files", "check", "--json", env=env)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    result = json.loads(proc.stdout)
+    assert result["local"]["ok"] is False
+    assert "borg check" in proc.stderr
+
+
+def test_wrong_passphrase_and_bad_restore_arguments(
+    run_cli: RunCli, env: dict[str, str], tmp_path: Path, source: Path
+) -> None:
+    pushed = push_json(run_cli, env, "--path", str(source / "sub"))  # only this subtree
+    assert pushed["archive"]["nfiles"] == 3
+
     wrong = {**env, "DATAOPS_BORG_PASSPHRASE": "not-the-passphrase-" + secrets.token_hex(4)}
-    for args in (("list",), ("push",), ("restore", "--archive", "latest", "--target", "/tmp/x-no")):
+    target = tmp_path / "nothing"
+    for args in (("list",), ("push",), ("restore", "--archive", "latest", "--target", str(target))):
         proc = run_cli("backup", "files", *args, env=wrong)
         assert proc.returncode == 1, proc.stderr[-2000:]
         assert "wrong passphrase" in proc.stderr
         assert wrong["DATAOPS_BORG_PASSPHRASE"] not in proc.stderr + proc.stdout
         assert "Traceback" not in proc.stderr
-    assert not Path("/tmp/x-no").exists()
+    assert not target.exists()
 
-
-def test_restore_of_a_path_not_in_the_archive_writes_nothing(
-    run_cli: RunCli, env: dict[str, str], tmp_path: Path
-) -> None:
-    push_json(run_cli, env)
-    target = tmp_path / "nothing"
     proc = run_cli(
         "backup", "files", "restore", "--archive", "latest", "--target", str(target),
         "--path", "/no/such/path", env=env,
@@ -450,8 +497,12 @@ def test_storage_down_exit_3_local_archive_still_made(
 
     # the volume is lost while the last copy had failed: the copy is older than what this
     # machine's security directory saw; Borg refuses it until the operator accepts the loss
-    own_minio.start()
     shutil.rmtree(env["DATAOPS_BORG_REPO"])
+    proc = run_cli("backup", "files", "push", env=env)  # storage cannot be asked: no new repo
+    assert proc.returncode == 3, proc.stderr[-2000:]
+    assert not (Path(env["DATAOPS_BORG_REPO"]) / "config").exists()
+    assert_no_secrets(proc, env)
+    own_minio.start()
     proc = run_cli("backup", "files", "push", env=env)
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert "older than what this machine last saw" in proc.stderr
@@ -471,6 +522,9 @@ def test_verify_offsite_in_process_for_drills(
     from dataops.backup.files.verify import verify_offsite
     from dataops.config.settings import load_settings
 
+    (source / "scratch.tmp").write_text("excluded\n")
+    os.utime(source, ns=(FIXED_NS, FIXED_NS))
+    env = {**env, "DATAOPS_FILES_EXCLUDES": '["sh:**/*.tmp"]'}
     pushed = push_json(run_cli, env)
     for key in list(os.environ):
         if key.startswith(("DATAOPS_", "AWS_")):
@@ -483,6 +537,61 @@ def test_verify_offsite_in_process_for_drills(
     )
     assert result.archive.name == pushed["archive"]["name"]
     assert result.archive.nfiles == pushed["archive"]["nfiles"]
-    assert snapshot(restored_root(tmp_path / "drill", source)) == snapshot(source)
+    restored = restored_root(tmp_path / "drill", source)
+    assert not (restored / "scratch.tmp").exists()
+    (source / "scratch.tmp").unlink()
+    os.utime(source, ns=(FIXED_NS, FIXED_NS))
+    assert snapshot(restored) == snapshot(source)
     assert list(scratch.iterdir()) == []  # the scratch copy is gone
     assert Path(env["DATAOPS_BORG_BASE_DIR"]).exists()  # the live base dir was not used
+
+
+def test_old_borg_is_refused(run_cli: RunCli, tmp_path: Path) -> None:
+    old = tmp_path / "borg"
+    old.write_text("#!/bin/sh\necho 'borg 1.2.4'\n")
+    old.chmod(0o755)
+    env = {
+        "DATAOPS_BORG_BIN": str(old),
+        "DATAOPS_BORG_REPO": str(tmp_path / "repo"),
+        "DATAOPS_BORG_PASSPHRASE": PASSPHRASE,
+    }
+    proc = run_cli("backup", "files", "list", env=env)
+    assert proc.returncode == 3, proc.stderr
+    assert "borg 1.2.4" in proc.stderr and "too old" in proc.stderr
+    assert PASSPHRASE not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("files",),
+        ("files", "push"),
+        ("files", "list"),
+        ("files", "restore"),
+        ("files", "check"),
+        ("files", "status"),
+        ("files", "key"),
+        ("files", "key", "export"),
+    ],
+)
+def test_help(run_cli: RunCli, args: tuple[str, ...]) -> None:
+    done = run_cli("backup", *args, "--help")
+    assert done.returncode == 0, done.stderr
+    assert "Usage:" in done.stdout
+
+
+def test_configuration_errors_exit_2(run_cli: RunCli, tmp_path: Path) -> None:
+    base = {"DATAOPS_BORG_BIN": borg_bin(), "DATAOPS_BORG_REPO": str(tmp_path / "repo")}
+    proc = run_cli("backup", "files", "push", env=base)
+    assert proc.returncode == 2, proc.stderr
+    assert "DATAOPS_BORG_PASSPHRASE" in proc.stderr  # every problem at once
+    assert "DATAOPS_FILES_PATHS" in proc.stderr
+    proc = run_cli(
+        "backup", "files", "push", "--path", str(tmp_path / "missing"),
+        env={**base, "DATAOPS_BORG_PASSPHRASE": PASSPHRASE},
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "missing: does not exist" in proc.stderr
+    assert not (tmp_path / "repo").exists()
+    proc = run_cli("backup", "files", "list", env={**base, "DATAOPS_BORG_KEEP_DAILY": "-1"})
+    assert proc.returncode == 2 and "DATAOPS_BORG_KEEP_DAILY" in proc.stderr

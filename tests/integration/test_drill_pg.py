@@ -393,3 +393,26 @@ def test_rpo_sources_without_a_heartbeat(run_cli: RunCli, primary: Primary, tmp_
     assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
     assert data["rpo_source"] == "recovery_log"
     assert 0 <= data["rpo_seconds"] < 600
+
+
+def test_unreachable_storage_is_exit_3(
+    run_cli: RunCli, minio_tls: MinioServer, tls_bucket: str, tmp_path: Path
+) -> None:
+    from tests.harness.common import free_port
+
+    env = {
+        **minio_tls.env(tls_bucket, "pgbr"),
+        "DATAOPS_PG_BACKUP_ENGINE": "pgbackrest",
+        "DATAOPS_S3_ENDPOINT": f"https://127.0.0.1:{free_port()}",
+        "DATAOPS_PGBACKREST_TIMEOUT": "60",
+    }
+    report = tmp_path / "r.json"
+    proc = run_cli("drill", "pg", "--json", str(report), env=env, timeout=300)
+    assert proc.returncode == 3, proc.stdout + proc.stderr[-3000:]
+    data = json.loads(report.read_text())
+    assert data["result"] == "error"
+    repository = _check(data, "repository")
+    assert repository["status"] == "failed"
+    assert "unreachable" in repository["message"]
+    assert [c["status"] for c in data["checks"][1:]] == ["skipped"] * (len(data["checks"]) - 1)
+    assert proc.stdout.splitlines()[-1] == "drill: 0 passed, 1 failed"

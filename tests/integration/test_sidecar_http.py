@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -81,6 +82,14 @@ def test_endpoints_admin_token_and_page(pg: PgServer, tmp_path: Path) -> None:
             r.get("event") == "http.admin_refused" and r.get("job") == "pg_archiver"
             for r in sidecar.log_records()
         )
+
+        # a stalled client (half a request, never finished) blocks nobody
+        with socket.create_connection(("127.0.0.1", sidecar.port), timeout=5) as stalled:
+            stalled.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+            started = time.monotonic()
+            assert sidecar.get("/metrics")[0] == 200
+            assert sidecar.get("/healthz")[0] == 200
+            assert time.monotonic() - started < 5
 
         # a real scrape passes promtool's linter
         result = subprocess.run(
@@ -196,3 +205,21 @@ def test_failed_runs_reach_sentry_and_migrate_at_start(
     payload = b"".join(bodies)
     assert b"pg_archiver failed" in payload
     assert b"S3cr3tPw" not in payload
+
+
+def test_check_prints_the_schedules(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    example = REPO / "configs" / "sidecar.example.yaml"
+    result = run_cli("serve", "--config", str(example), "--check")
+    assert result.returncode == 0, result.stderr
+    assert "pg_backup: 0 2 * * *, 0 */6 * * * (timeout 21600 s)" in result.stdout
+    assert "pg_archiver: every 30s" in result.stdout
+    assert len(result.stdout.splitlines()) == 8
+    # `jobs run` without a sidecar: exit 3 with a hint, no traceback
+    result = run_cli(
+        "jobs", "run", "pg_archiver",
+        env={"DATAOPS_ADMIN_TOKEN": "x" * 20, "DATAOPS_HTTP_ADDR": f"127.0.0.1:{free_port()}"},
+    )  # fmt: skip
+    assert result.returncode == 3, result.stderr
+    assert "--local" in result.stderr and "Traceback" not in result.stderr
+    for args in (("serve", "--help"), ("jobs", "--help"), ("jobs", "run", "--help")):
+        assert run_cli(*args).returncode == 0

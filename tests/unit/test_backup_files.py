@@ -100,7 +100,7 @@ def test_argv_never_holds_the_passphrase() -> None:
     create = argvs[1]
     assert create[create.index("--exclude") + 1] == "*.tmp"
     assert "/data/repo::files-x" in create
-    assert argvs[3][-1] == "srv/a"  # stored paths have no leading slash
+    assert argvs[3][-2:] == ["--", "srv/a"]  # stored paths: no leading slash, never options
     assert "--verify-data" in argvs[4]
     assert "--glob-archives" in argvs[2]
 
@@ -230,7 +230,9 @@ def test_rclone_env_holds_the_credentials_argv_does_not(tmp_path: Path) -> None:
     assert env["RCLONE_CONFIG_DATAOPS_ENDPOINT"] == "http://minio:9000"
     remote = rclone.remote_path(STORAGE, "borg")
     assert remote == "dataops:backups/prod/borg"
-    flags = rclone.Flags(bwlimit="1M")
+    flags = rclone.Flags(bwlimit="1M", ca_cert="/etc/ca.pem")
+    assert flags.argv()[-2:] == ["--ca-cert", "/etc/ca.pem"]
+    assert flags.quick().ca_cert == "/etc/ca.pem" and flags.quick().bwlimit is None
     repo = tmp_path / "repo"
     for argv in (
         rclone.copy_segments_argv("rclone", repo, remote, flags),
@@ -281,6 +283,14 @@ def test_rclone_classify_unreachable_and_auth() -> None:
     assert rclone.classify(down, what="sync", where="s3://b").exit_code == 3
     auth = CommandError("x", argv=["rclone"], returncode=1, output_tail=["InvalidAccessKeyId"])
     assert "credentials" in rclone.classify(auth, what="sync", where="s3://b").message
+    tls = CommandError(
+        "x",
+        argv=["rclone"],
+        returncode=1,
+        output_tail=["x509: certificate signed by unknown authority"],
+    )
+    untrusted = rclone.classify(tls, what="lsf", where="s3://b")
+    assert untrusted.exit_code == 3 and "DATAOPS_S3_CA_BUNDLE" in untrusted.message
     other = CommandError("x", argv=["rclone"], returncode=7, output_tail=["boom"])
     assert rclone.classify(other, what="sync", where="s3://b").exit_code == 1
 
@@ -301,3 +311,42 @@ def test_offsite_failure_exit_codes() -> None:
     assert failure is not None and failure.exit_code == 3
     good = OffsiteResult(True, now, now, "s3://b", "done")
     assert good.failure() is None
+
+
+def test_compact_schedule_and_offsite_state(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from dataops.backup.files import offsite, repository
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "config").write_text("[repository]\nid = 00ff\n")
+    monkeypatch.setenv("DATAOPS_BORG_BASE_DIR", str(tmp_path / "base"))
+    monkeypatch.setenv("DATAOPS_BORG_COMPACT_INTERVAL_DAYS", "7")
+    s = load_settings()
+    now = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
+    assert repository.compact_due(s, repo, now)  # never compacted
+    repository.mark_compacted(s, repo, now)
+    assert not repository.compact_due(s, repo, now + dt.timedelta(days=6))
+    assert repository.compact_due(s, repo, now + dt.timedelta(days=7))
+
+    assert offsite.read_state(s) == offsite.OffsiteState()
+    good = OffsiteResult(True, now, now + dt.timedelta(seconds=3), "s3://b", "done")
+    offsite._record(s, "copy", good)
+    bad = OffsiteResult(False, now, now + dt.timedelta(hours=1), "s3://b", "probe", error="down")
+    offsite._record(s, "copy", bad)
+    state = offsite.read_state(s)
+    assert state.last_success == now + dt.timedelta(seconds=3)  # kept from the good copy
+    assert state.last_attempt == now + dt.timedelta(hours=1)
+    assert state.last_ok is False and state.last_error == "down"
+
+
+def test_local_writer_id(tmp_path: Path) -> None:
+    from dataops.backup.files import offsite
+
+    writer, takeover = offsite.read_local_writer(tmp_path)
+    assert len(writer) == 32 and not takeover
+    assert offsite.read_local_writer(tmp_path) == (writer, False)  # stable
+    offsite.write_local_writer(tmp_path, None, takeover=True)
+    fresh, takeover = offsite.read_local_writer(tmp_path)
+    assert fresh != writer and takeover

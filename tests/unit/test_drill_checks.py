@@ -79,12 +79,16 @@ def test_every_problem_at_once_with_lines() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "the checks file is empty"),
-        ("version: [1\n", "not valid YAML"),
+        ("", "c.yaml:1: the file is empty"),
+        ("version: [1\n", "invalid checks file c.yaml"),
         ("version: 2\n", "unsupported version"),
         ("checks: []\n", "version: missing"),
         ("version: 1\nchecks: {a: 1}\n", "expected a list of checks"),
-        ("version: 1\ndatabase: ${UNSET_DRILL_VAR_X}\n", "is not set"),
+        ("version: 1\ndatabase: ${UNSET_DRILL_VAR_X}\n", "UNSET_DRILL_VAR_X is not set"),
+        (
+            "version: 1\nchecks: [{name: a, query: q, expect: {min: 1}}, {name: a, query: q, expect: {min: 1}}]\n",
+            "duplicate name",
+        ),
     ],
 )
 def test_bad_files(text: str, message: str) -> None:

@@ -19,10 +19,8 @@ from dataops.drill.report import (
     DrillRun,
     Objectives,
     to_json,
-    write_atomic,
 )
-from dataops.errors import DependencyError
-from dataops.execute import Interrupted
+from dataops.errors import DependencyError, Interrupted
 
 XSD = Path(__file__).resolve().parents[1] / "data" / "junit.xsd"
 T0 = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
@@ -198,17 +196,6 @@ def test_the_xsd_rejects_a_broken_report() -> None:
     )
     assert not schema.is_valid(broken)
     assert not schema.is_valid('<testsuites><testsuite tests="1"/></testsuites>')
-
-
-def test_write_atomic_leaves_no_partial_file(tmp_path: Path) -> None:
-    target = tmp_path / "r.json"
-    write_atomic(target, "one")
-    assert target.read_text() == "one"
-
-    with pytest.raises(TypeError):
-        write_atomic(target, 123)  # type: ignore[arg-type]
-    assert target.read_text() == "one"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]
 
 
 def test_configuration_errors_stop_the_drill() -> None:

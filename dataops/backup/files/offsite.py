@@ -35,6 +35,7 @@ from dataops.backup.files import rclone as rclonemod
 from dataops.backup.files.config import open_rclone, state_dir
 from dataops.config.settings import Settings
 from dataops.errors import EXIT_DEPENDENCY, EXIT_FAILED, DataopsError, OperationError
+from dataops.fsutil import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ class OffsiteResult:
     started: dt.datetime
     finished: dt.datetime
     remote: str
-    stage: str  # where it stopped: probe, lock, copy, sync, check, done
+    stage: str  # where it stopped: probe, copy, sync, check, done
     report: rclonemod.CheckReport | None = None
     error: str | None = None
     details: list[str] = field(default_factory=list)
@@ -204,6 +205,8 @@ def run_under_lock(settings: Settings, borg: borgmod.Borg, mode: str) -> Offsite
     try:
         if mode == "copy":
             guard_same_repository(rc, borg.repo)
+        elif "config" not in rc.probe():  # fails fast (exit 3) when storage is unreachable
+            raise OperationError(f"there is no repository copy at {rc.where} yet")
         spec = Spec(
             mode=mode,
             repo=str(borg.repo),
@@ -215,7 +218,7 @@ def run_under_lock(settings: Settings, borg: borgmod.Borg, mode: str) -> Offsite
         )
         child = [sys.executable, "-m", "dataops.backup.files.offsite", spec.dump()]
         extra = {**rc.env, "DATAOPS_LOG_LEVEL": settings.log_level}
-        stage = "lock"
+        stage = mode  # the lock is held for the whole copy / check
         result = borg.with_lock(child, extra_env=extra)
     except DataopsError as exc:
         outcome = OffsiteResult(
@@ -236,7 +239,7 @@ def run_under_lock(settings: Settings, borg: borgmod.Borg, mode: str) -> Offsite
             started=started,
             finished=_now(),
             remote=rc.where,
-            stage="lock",
+            stage=mode,
             error=f"borg with-lock ended with exit code {result.returncode} and no result",
             details=result.stderr_tail[-5:],
             exit_code=EXIT_FAILED,
@@ -336,10 +339,7 @@ def write_local_writer(repo: Path, writer: str | None, *, takeover: bool) -> str
     import uuid
 
     writer = writer or uuid.uuid4().hex
-    path = repo / rclonemod.WRITER_FILE
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(writer + (" takeover" if takeover else "") + "\n", "utf-8")
-    tmp.replace(path)
+    atomic_write(repo / rclonemod.WRITER_FILE, writer + (" takeover" if takeover else "") + "\n")
     return writer
 
 
@@ -388,32 +388,12 @@ def read_state(settings: Settings) -> OffsiteState:
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, json.dumps(data), mode=0o600)
 
 
 def write_private_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` with mode 0600 (temp file beside it, then rename)."""
-    path = path.absolute()
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        Path(tmp).chmod(0o600)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path.absolute(), data, mode=0o600)
 
 
 def _record(settings: Settings, mode: str, outcome: OffsiteResult) -> OffsiteResult:

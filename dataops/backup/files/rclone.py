@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,7 @@ class Flags:
     io_timeout: str = "5m"
     bwlimit: str | None = None
     transfers: int = 4
+    ca_cert: str | None = None  # a private CA for the endpoint's TLS (DATAOPS_S3_CA_BUNDLE)
 
     def argv(self) -> list[str]:
         out = [
@@ -101,7 +102,15 @@ class Flags:
         ]
         if self.bwlimit:
             out += ["--bwlimit", self.bwlimit]
+        if self.ca_cert:
+            out += ["--ca-cert", self.ca_cert]
         return out
+
+    def quick(self) -> Flags:
+        """For a small probe: fail fast when storage does not answer."""
+        return replace(
+            self, retries=1, low_level_retries=1, contimeout="10s", io_timeout="30s", bwlimit=None
+        )
 
 
 def _excludes(patterns: Sequence[str]) -> list[str]:
@@ -112,8 +121,20 @@ def _excludes(patterns: Sequence[str]) -> list[str]:
 
 
 def copy_segments_argv(binary: str, repo: Path, remote: str, flags: Flags) -> list[str]:
-    """Step 1: new segment files (``data/``) before anything that refers to them."""
-    return [binary, "copy", "--checksum", *flags.argv(), str(repo / "data"), remote + "/data"]
+    """Step 1: new segment files (``data/``) before anything that refers to them.
+
+    Borg never changes a segment once written and an S3 PUT is atomic, so segments that
+    exist in the copy are skipped without reading them; step 2 (``--checksum``) replaces
+    any that differ, step 3 proves the result.
+    """
+    return [
+        binary,
+        "copy",
+        "--ignore-existing",
+        *flags.argv(),
+        str(repo / "data"),
+        remote + "/data",
+    ]
 
 
 def sync_argv(binary: str, repo: Path, remote: str, flags: Flags) -> list[str]:
@@ -317,6 +338,12 @@ def classify(exc: CommandError, *, what: str, where: str) -> DataopsError:
         )
     if "NoSuchBucket" in text or "bucket does not exist" in text.lower():
         return DependencyError(f"rclone {what}: the bucket of {where} does not exist", details=last)
+    if "x509:" in text or "certificate signed by unknown authority" in text:
+        return DependencyError(
+            f"rclone {what}: the TLS certificate of {where} is not trusted "
+            "(DATAOPS_S3_CA_BUNDLE names the CA of a private endpoint)",
+            details=last,
+        )
     if any(p in text for p in _AUTH):
         return DependencyError(
             f"rclone {what}: object storage {where} rejected the credentials "
@@ -372,7 +399,7 @@ class Rclone:
 
     def probe(self, flags: Flags | None = None) -> list[str]:
         """Names at the top of the copy (``[]`` if there is none); exit 3 if unreachable."""
-        quick = flags or Flags(retries=1, low_level_retries=1, contimeout="10s", io_timeout="30s")
+        quick = flags or self.flags.quick()
         try:
             result = execute.run(
                 lsf_argv(self.binary, self.remote, quick),

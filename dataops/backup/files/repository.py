@@ -22,6 +22,7 @@ from dataops.backup.files.offsite import write_local_writer
 from dataops.backup.files.rclone import PULL_MARKER
 from dataops.config.settings import Settings
 from dataops.errors import ConfigError, OperationError
+from dataops.fsutil import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def ensure_repository(settings: Settings, borg: borgmod.Borg) -> str:
     if repo.is_dir() and any(repo.iterdir()) and not marker.exists():
         raise ConfigError(
             f"DATAOPS_BORG_REPO={repo} is not empty and holds no Borg repository; "
-            "refusing to use it"
+            "refusing to use it (point it at a subdirectory of the volume, e.g. …/borg/repo)"
         )
     if offsite_configured(settings):
         rc = open_rclone(settings)
@@ -143,6 +144,4 @@ def compact_due(settings: Settings, repo: Path, now: dt.datetime) -> bool:
 def mark_compacted(settings: Settings, repo: Path, now: dt.datetime) -> None:
     stamp = _compact_stamp(settings, repo)
     stamp.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = stamp.with_name(stamp.name + ".tmp")
-    tmp.write_text(now.isoformat() + "\n")
-    tmp.replace(stamp)
+    atomic_write(stamp, now.isoformat() + "\n")

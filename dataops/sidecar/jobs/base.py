@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 SUCCESS = "success"
 FAILED = "failed"
 SKIPPED = "skipped"
+INTERRUPTED = "interrupted"  # ended by the sidecar's shutdown: not a failure of the job
 
 
 @dataclass
