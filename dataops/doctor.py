@@ -21,13 +21,13 @@ log = logging.getLogger(__name__)
 
 Status = Literal["ok", "failed", "missing", "skipped"]
 
-TOOLS = ("pg_dump", "pg_restore", "psql", "postgres", "wal-g", "borg", "mysqldump")
+TOOLS = ("pg_dump", "pg_restore", "psql", "postgres", "wal-g", "pgbackrest", "borg", "mysqldump")
 
 
 @dataclass
 class Check:
     name: str
-    kind: Literal["database", "storage", "tool"]
+    kind: Literal["database", "storage", "tool", "engine"]
     status: Status
     detail: str
     required: bool = False
@@ -100,11 +100,41 @@ def check_tool(name: str, settings: Settings) -> Check:
     return Check(name, "tool", "ok", f"{version} ({path})")
 
 
+def check_backup_engine(settings: Settings) -> Check:
+    """The PostgreSQL backup engine (DATAOPS_PG_BACKUP_ENGINE): version, repository reachable.
+
+    Required when PostgreSQL backups are configured (DATAOPS_PG_DATA set)."""
+    from dataops.backup.engine import engine_name, open_engine
+
+    name = "backup engine"
+    if not settings.s3_bucket:
+        return Check(name, "engine", "skipped", "DATAOPS_S3_BUCKET not set")
+    required = settings.pg_data is not None
+    try:
+        engine = open_engine(settings)
+    except DataopsError as exc:
+        return Check(name, "engine", "failed", redact(exc.message), True)
+    try:
+        version = engine.version()
+    except DataopsError as exc:
+        detail = f"{engine_name(settings)}: {exc.message}"
+        return Check(name, "engine", "missing", redact(detail), required)
+    try:
+        engine.check_storage()
+    except DataopsError as exc:
+        detail = f"{engine.name} ({version}): repository {engine.where} unreachable: {exc.message}"
+        return Check(name, "engine", "failed", redact(detail), True)
+    return Check(
+        name, "engine", "ok", f"{engine.name} ({version}): repository {engine.where} reachable"
+    )
+
+
 def doctor(settings: Settings) -> DoctorReport:
     """Run every check; the report says which configured parts are unreachable."""
     report = DoctorReport()
     report.checks.append(check_database(settings))
     report.checks.append(check_storage(settings))
+    report.checks.append(check_backup_engine(settings))
     report.checks.extend(check_tool(name, settings) for name in TOOLS)
     for check in report.checks:
         log.info("doctor.check", extra={"check": check.name, "status": check.status})

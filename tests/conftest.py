@@ -130,6 +130,19 @@ def bucket(minio: MinioServer) -> str:
     return minio.create_bucket("b-" + uuid.uuid4().hex[:12])
 
 
+@pytest.fixture(scope="session")
+def minio_tls() -> Iterator[MinioServer]:
+    """MinIO over HTTPS with a CA the harness generates (``minio_tls.ca_file``)."""
+    server = start_minio(tls=True)
+    yield server
+    server.destroy()
+
+
+@pytest.fixture
+def tls_bucket(minio_tls: MinioServer) -> str:
+    return minio_tls.create_bucket("b-" + uuid.uuid4().hex[:12])
+
+
 CONFIG_PREFIXES = ("DATAOPS_", "AWS_", "SENTRY_", "PG")  # what configures dataops or libpq
 
 

@@ -39,6 +39,7 @@ from dataops.anonymize.report import Report
 from dataops.anonymize.rules import load_rules
 from dataops.config.settings import Settings
 from dataops.errors import CommandError, ConfigError, DependencyError, OperationError
+from dataops.tools import postgres as pg_argv
 
 log = logging.getLogger(__name__)
 
@@ -333,7 +334,9 @@ def _from_source(settings: Settings, options: AnonymizeOptions, plan: Plan) -> R
     if fmt == "plain":
         # the schema first (small): all constraints are known before any data is read
         try:
-            schema = execute.run([pg_dump, "--schema-only"], env=env, capture=True, timeout=600)
+            schema = execute.run(
+                pg_argv.pg_dump_argv(pg_dump, schema_only=True), env=env, capture=True, timeout=600
+            )
         except CommandError as exc:
             raise DependencyError(
                 f"pg_dump --schema-only failed: {exc.message}", details=exc.details
@@ -341,7 +344,7 @@ def _from_source(settings: Settings, options: AnonymizeOptions, plan: Plan) -> R
         catalog = Catalog()
         catalog.add_sql((schema.stdout or b"").decode("utf-8", "surrogateescape"))
         prescan = plain.Scan(catalog, catalog.data_tables())
-    argv = [pg_dump, "--format", "c" if fmt == "custom" else "p"]
+    argv = pg_argv.pg_dump_argv(pg_dump, fmt=fmt)
     try:
         with execute.stream(argv, env=env) as proc:
             stream = compression.reader(proc.stdout)

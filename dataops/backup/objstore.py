@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataops.errors import ConfigError, DependencyError
@@ -21,6 +22,7 @@ class StorageConfig:
     access_key: str | None = None
     secret_key: str | None = None
     path_style: bool = True
+    ca_file: Path | None = None  # a private CA for the endpoint's TLS certificate
 
     @classmethod
     def from_settings(cls, settings: Settings) -> StorageConfig:
@@ -38,6 +40,7 @@ class StorageConfig:
                 else None
             ),
             path_style=settings.s3_force_path_style,
+            ca_file=getattr(settings, "s3_ca_bundle", None),
         )
 
     def url(self) -> str:
@@ -69,6 +72,7 @@ class ObjectStore:
             region_name=config.region,
             aws_access_key_id=config.access_key,
             aws_secret_access_key=config.secret_key,
+            verify=str(config.ca_file) if config.ca_file else None,
             config=Config(
                 s3={"addressing_style": "path" if config.path_style else "auto"},
                 connect_timeout=timeout,

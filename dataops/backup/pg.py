@@ -44,9 +44,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dataops import db, tools
 from dataops.backup import walg
+from dataops.backup.engine import conf_quote
 from dataops.config.settings import Settings
 from dataops.errors import ConfigError, DependencyError
 from dataops.log import redact
+from dataops.tools import walg as walg_argv
 
 log = logging.getLogger(__name__)
 
@@ -106,11 +108,6 @@ def walg_binary(settings: Settings) -> str:
 # -------------------------------------------------------------------- postgresql.conf
 
 
-def conf_quote(value: str) -> str:
-    """A postgresql.conf string literal."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
 def archive_command(binary: str, config: Path, timeout: int) -> str:
     argv = walg.wal_push_argv(binary, config)
     return "timeout " + str(timeout) + " " + " ".join(_sh(a) for a in argv)
@@ -122,6 +119,11 @@ def restore_command(wrapper: Path) -> str:
 
 def _sh(arg: str) -> str:
     return arg if arg in ("%p", "%f") else shlex.quote(arg)
+
+
+def shell_words(argv: list[str]) -> str:
+    """``argv`` as one sh command line; ``$1``/``$2`` stay the script's (quoted) arguments."""
+    return " ".join(f'"{a}"' if a in ("$1", "$2") else shlex.quote(a) for a in argv)
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,7 @@ def archive_settings(settings: Settings, config_path: Path | None = None) -> Arc
 
 def fetch_wrapper_script(binary: str, config: Path, timeout: int) -> str:
     """The POSIX sh ``restore_command`` wrapper (see the module docstring)."""
+    fetch = shell_words(walg_argv.wal_fetch_argv(binary, config, "$1", "$2"))
     return f"""#!/bin/sh
 # restore_command wrapper written by `dataops backup pg`; rewrite it with
 # `dataops backup pg archive-config --write-walg-config FILE` rather than editing it.
@@ -196,24 +199,23 @@ def fetch_wrapper_script(binary: str, config: Path, timeout: int) -> str:
 # failure is a storage or configuration problem; PostgreSQL would read exit codes
 # 1-125 as "not found" too and end recovery early, so we exit {STORAGE_ERROR_EXIT} (> 125): the
 # startup process stops with FATAL instead.  Fix storage, start the server again.
-WALG={shlex.quote(binary)}
-CONFIG={shlex.quote(str(config))}
 if [ "$#" -ne 2 ]; then
     echo "usage: $0 WALFILE DESTINATION" >&2
     exit {STORAGE_ERROR_EXIT}
 fi
-timeout {timeout} "$WALG" --config "$CONFIG" wal-fetch "$1" "$2"
+timeout {timeout} {fetch}
 rc=$?
 case "$rc" in
     0) exit 0 ;;
-    {walg.WAL_FETCH_MISSING}) exit 1 ;;
+    {walg_argv.WAL_FETCH_MISSING}) exit 1 ;;
 esac
 echo "dataops walg-fetch: wal-g wal-fetch $1 failed with exit code $rc (storage or configuration error, not a missing file); stopping recovery instead of ending it early" >&2
 exit {STORAGE_ERROR_EXIT}
 """
 
 
-def _atomic_write(path: Path, data: str, mode: int, owner: str | None) -> None:
+def atomic_write(path: Path, data: str, mode: int, owner: str | None) -> None:
+    """Write ``data`` to ``path`` via a temp file (mode and owner set before the rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -239,29 +241,31 @@ def write_walg_files(settings: Settings, archive: ArchiveConfig, owner: str) -> 
     except KeyError:
         raise ConfigError(f"OS user {owner!r} does not exist (DATAOPS_PG_OS_USER)") from None
     document = json.dumps(walg.config_document(settings), indent=2, sort_keys=True) + "\n"
-    _atomic_write(archive.config_path, document, 0o600, owner)
+    atomic_write(archive.config_path, document, 0o600, owner)
     script = fetch_wrapper_script(
         archive.walg_bin, archive.config_path, settings.walg_archive_command_timeout
     )
-    _atomic_write(archive.wrapper_path, script, 0o700, owner)
+    atomic_write(archive.wrapper_path, script, 0o700, owner)
     log.info(
         "backup.walg_config_written",
         extra={"config": str(archive.config_path), "wrapper": str(archive.wrapper_path)},
     )
 
 
-def check_runnable_by(binary: str, owner: str) -> None:
-    """wal-g must be executable by the OS user that runs PostgreSQL."""
+def check_runnable_by(
+    binary: str, owner: str, *, tool: str = "wal-g", version_args: tuple[str, ...] = ("--version",)
+) -> None:
+    """The engine binary must be executable by the OS user that runs PostgreSQL."""
     from dataops import execute
     from dataops.errors import CommandError
 
     if os.geteuid() != 0 or pwd.getpwnam(owner).pw_uid == os.geteuid():
         return
     try:
-        execute.run([binary, "--version"], user=owner, timeout=30)
+        execute.run([binary, *version_args], user=owner, timeout=30)
     except (CommandError, DependencyError) as exc:
         raise DependencyError(
-            f"wal-g at {binary} cannot be run by OS user {owner!r} "
+            f"{tool} at {binary} cannot be run by OS user {owner!r} "
             "(PostgreSQL runs archive_command/restore_command as that user)",
             details=[exc.message],
         ) from None

@@ -6,7 +6,7 @@ Everything dataops knows about the ``wal-g`` binary lives here:
   ``AWS_ENDPOINT``...).  The same mapping feeds the environment of the calls dataops
   makes (:meth:`WalG.run`) and the JSON config file PostgreSQL's ``archive_command`` and
   ``restore_command`` read (:func:`config_document`), so the two cannot drift apart.
-* one argv builder per subcommand (``backup_push_argv`` ...);
+* the argv builders live in :mod:`dataops.tools.walg` (re-exported here);
 * the parsers of ``backup-list --json --detail`` and ``wal-verify ... --json`` output;
 * :func:`classify` turns a failed call into ``DependencyError`` (storage or database
   unreachable, credentials rejected: exit 3) or ``OperationError`` (exit 1).
@@ -31,11 +31,31 @@ from dataops.backup.objstore import StorageConfig
 from dataops.config.settings import Settings
 from dataops.errors import CommandError, ConfigError, DependencyError, OperationError
 from dataops.log import register_secret
+from dataops.tools.walg import (
+    WAL_FETCH_MISSING,
+    backup_fetch_argv,
+    backup_list_argv,
+    backup_push_argv,
+    delete_retain_argv,
+    st_check_argv,
+    wal_fetch_argv,
+    wal_push_argv,
+    wal_verify_argv,
+)
 
 log = logging.getLogger(__name__)
 
-#: ``wal-g wal-fetch`` exit code for "this segment is not in the archive" (EX_IOERR).
-WAL_FETCH_MISSING = 74
+__all__ = [
+    "WAL_FETCH_MISSING",
+    "backup_fetch_argv",
+    "backup_list_argv",
+    "backup_push_argv",
+    "delete_retain_argv",
+    "st_check_argv",
+    "wal_fetch_argv",
+    "wal_push_argv",
+    "wal_verify_argv",
+]
 
 # --------------------------------------------------------------------------- settings
 
@@ -56,6 +76,8 @@ def walg_settings(settings: Settings) -> dict[str, str]:
     }
     if storage.endpoint:
         out["AWS_ENDPOINT"] = storage.endpoint
+    if storage.ca_file:
+        out["WALG_S3_CA_CERT_FILE"] = str(storage.ca_file)
     if storage.access_key:
         out["AWS_ACCESS_KEY_ID"] = storage.access_key
     if storage.secret_key:
@@ -86,54 +108,6 @@ def runtime_env(settings: Settings, *, with_database: bool = False) -> dict[str,
             raise ConfigError("DATAOPS_DATABASE_URL must be a postgresql:// URL for wal-g")
         env.update(db.libpq_env(url))
     return env
-
-
-# ------------------------------------------------------------------------ argv builders
-
-
-def backup_push_argv(binary: str, pgdata: Path, *, full: bool = False) -> list[str]:
-    argv = [binary, "backup-push"]
-    if full:
-        argv.append("--full")
-    argv.append(str(pgdata))
-    return argv
-
-
-def backup_list_argv(binary: str) -> list[str]:
-    return [binary, "backup-list", "--json", "--detail"]
-
-
-def backup_fetch_argv(binary: str, target: Path, name: str) -> list[str]:
-    return [binary, "backup-fetch", str(target), name]
-
-
-def delete_retain_argv(binary: str, full: int, *, confirm: bool) -> list[str]:
-    """``delete retain FULL N``, ordered by the backups' own times, not object mtimes."""
-    if full < 1:
-        raise ConfigError("--full must be at least 1")
-    argv = [binary, "delete", "--use-sentinel-time", "retain", "FULL", str(full)]
-    if confirm:
-        argv.append("--confirm")
-    return argv
-
-
-def wal_verify_argv(binary: str) -> list[str]:
-    return [binary, "wal-verify", "integrity", "timeline", "--json"]
-
-
-def st_check_argv(binary: str, mode: str) -> list[str]:
-    if mode not in ("read", "write"):
-        raise ValueError(mode)
-    return [binary, "st", "check", mode]
-
-
-def wal_push_argv(binary: str, config: Path) -> list[str]:
-    """What ``archive_command`` runs (``%p`` substituted by PostgreSQL)."""
-    return [binary, "--config", str(config), "wal-push", "%p"]
-
-
-def wal_fetch_argv(binary: str, config: Path, wal: str, dest: str) -> list[str]:
-    return [binary, "--config", str(config), "wal-fetch", wal, dest]
 
 
 # ------------------------------------------------------------------------------ parsing

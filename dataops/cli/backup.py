@@ -13,16 +13,18 @@ from dataops.errors import DependencyError, OperationError
 
 @click.group()
 def backup() -> None:
-    """Backups: PostgreSQL base backups and WAL archiving through wal-g."""
+    """Backups: PostgreSQL base backups and WAL archiving through wal-g or pgBackRest."""
 
 
 @backup.group("pg")
 def pg_group() -> None:
-    """PostgreSQL: wal-g base backups, WAL archiving, retention, verification, PITR.
+    """PostgreSQL: base backups, WAL archiving, retention, verification, PITR.
 
-    Storage: DATAOPS_S3_ENDPOINT, DATAOPS_S3_BUCKET, DATAOPS_S3_PREFIX, DATAOPS_S3_REGION,
-    AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.  Exit codes: 1 operation failed (or WAL gap),
-    2 usage/configuration, 3 storage, database or wal-g unreachable/missing.
+    Engine: DATAOPS_PG_BACKUP_ENGINE=walg (default) or pgbackrest.  Storage:
+    DATAOPS_S3_ENDPOINT, DATAOPS_S3_BUCKET, DATAOPS_S3_PREFIX, DATAOPS_S3_REGION,
+    DATAOPS_S3_CA_BUNDLE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.  Exit codes: 1 operation
+    failed (or WAL gap), 2 usage/configuration, 3 storage, database or engine
+    unreachable/missing.
     """
 
 
@@ -37,10 +39,11 @@ def _size(n: int) -> str:
 
 @pg_group.command("archive-config")
 @click.option(
+    "--write-config",
     "--write-walg-config",
     "write_config",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the wal-g config (0600, owned by the PostgreSQL OS user) to FILE "
+    help="Also write the engine config (0600, owned by the PostgreSQL OS user) to FILE "
     "and the restore_command wrapper next to it.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
@@ -48,10 +51,10 @@ def _size(n: int) -> str:
 def archive_config_cmd(ctx: click.Context, write_config: Path | None, as_json: bool) -> None:
     """Print the postgresql.conf lines for WAL archiving to the configured storage.
 
-    archive_command calls wal-g directly under a timeout (PostgreSQL runs it for every
-    16 MB segment); restore_command goes through a wrapper that never reports a storage
-    error as "file not found".  Without --write-walg-config the lines reference
-    DATAOPS_WALG_CONFIG (default: walg.json next to DATAOPS_PG_DATA).
+    archive_command calls the engine directly under a timeout (PostgreSQL runs it for
+    every 16 MB segment); restore_command goes through a wrapper that never reports a
+    storage error as "file not found".  Without --write-config the lines reference
+    DATAOPS_WALG_CONFIG / DATAOPS_PGBACKREST_CONFIG (default: next to DATAOPS_PG_DATA).
     """
     from dataops.backup.actions.pg_archive_config import archive_config
 
@@ -66,32 +69,38 @@ def archive_config_cmd(ctx: click.Context, write_config: Path | None, as_json: b
         click.echo(f"warning: {warning}", err=True)
     if result.written:
         click.echo(
-            f"wrote {result.archive.config_path} (mode 0600) and {result.archive.wrapper_path},"
+            f"wrote {result.archive.config_path} (mode 0600) and {result.archive.restore_wrapper},"
             f" owned by {result.owner}",
             err=True,
         )
 
 
 @pg_group.command("push")
-@click.option("--full", is_flag=True, help="Force a full backup even when a delta is allowed.")
+@click.option("--full", is_flag=True, help="Force a full backup.")
+@click.option(
+    "--type",
+    "kind",
+    type=click.Choice(["full", "delta", "diff", "incr"]),
+    help="Backup type: wal-g full|delta, pgBackRest full|diff|incr (default: the engine's).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the new backup as JSON.")
 @click.pass_context
-def push_cmd(ctx: click.Context, full: bool, as_json: bool) -> None:
-    """Take a base backup of DATAOPS_PG_DATA (wal-g backup-push).
+def push_cmd(ctx: click.Context, full: bool, kind: str | None, as_json: bool) -> None:
+    """Take a base backup of DATAOPS_PG_DATA (wal-g backup-push / pgbackrest backup).
 
-    Full, or a delta when DATAOPS_WALG_DELTA_MAX_STEPS allows; connects with
-    DATAOPS_DATABASE_URL.
+    Default: wal-g takes a delta when DATAOPS_WALG_DELTA_MAX_STEPS allows, pgBackRest an
+    incremental after the first full.  Connects with DATAOPS_DATABASE_URL.
     """
     from dataops.backup.actions.pg_push import push
 
-    result = push(app(ctx).settings(), full=full)
+    result = push(app(ctx).settings(), full=full, kind=kind)
     if as_json:
         echo_json(result.as_dict())
         return
     b = result.backup
     click.echo(
-        f"backup {b.name} ({b.kind}): {_size(b.uncompressed_size)} "
-        f"-> {_size(b.compressed_size)} in {result.seconds:.1f} s"
+        f"backup {b.name} ({b.kind}): {_size(b.size_bytes)} "
+        f"-> {_size(b.stored_bytes)} in {result.seconds:.1f} s"
     )
 
 
@@ -99,7 +108,7 @@ def push_cmd(ctx: click.Context, full: bool, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the backups as JSON.")
 @click.pass_context
 def list_cmd(ctx: click.Context, as_json: bool) -> None:
-    """List the backups in storage, oldest first (by start/finish time)."""
+    """List the backups in storage, oldest first (by start/stop time, UTC)."""
     from dataops.backup.actions.pg_list import list_backups
 
     backups = list_backups(app(ctx).settings())
@@ -110,16 +119,16 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
         click.echo("no backups", err=True)
         return
     echo_table(
-        ["name", "kind", "start", "finish", "wal", "size", "compressed"],
+        ["name", "kind", "start", "stop", "wal", "size", "stored"],
         [
             (
                 b.name,
                 b.kind,
                 b.start_time.isoformat(timespec="seconds"),
-                b.finish_time.isoformat(timespec="seconds"),
-                b.wal_file_name,
-                _size(b.uncompressed_size),
-                _size(b.compressed_size),
+                b.stop_time.isoformat(timespec="seconds"),
+                f"{b.wal_start or ''}..{b.wal_stop or ''}",
+                _size(b.size_bytes),
+                _size(b.stored_bytes),
             )
             for b in backups
         ],
@@ -155,9 +164,10 @@ def retain_cmd(ctx: click.Context, full: int, dry_run: bool, as_json: bool) -> N
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 def verify_cmd(ctx: click.Context, as_json: bool) -> None:
-    """Check that the WAL chain since the oldest backup is complete (wal-g wal-verify).
+    """Check the backups and that the WAL chain since the oldest backup is complete.
 
-    Exits 1 when segments are lost, naming them.
+    wal-g wal-verify / pgbackrest verify plus a WAL listing.  Exits 1 when segments are
+    missing (naming them) or files are invalid.
     """
     from dataops.backup.actions.pg_verify import verify
 
@@ -169,13 +179,17 @@ def verify_cmd(ctx: click.Context, as_json: bool) -> None:
             ["timeline", "start", "end", "segments", "status"],
             [(r.timeline, r.start, r.end, r.count, r.status) for r in report.ranges],
         )
-        click.echo(f"integrity: {report.integrity_status}, timeline: {report.timeline_status}")
-    if not report.ok:
-        lost = report.lost_segments()
-        raise OperationError(
-            f"the WAL archive has a gap: {sum(r.count for r in report.lost)} segment(s) lost",
-            details=lost or [f"timeline check: {report.timeline_status}"],
+        click.echo(
+            f"{report.engine}: {'ok' if report.ok else 'FAILED'} "
+            f"({report.backups_checked} backup(s), {report.wal_checked} WAL segment(s) checked)"
         )
+    if not report.ok:
+        if report.missing_wal:
+            raise OperationError(
+                f"the WAL archive has a gap: {len(report.missing_wal)} segment(s) missing",
+                details=[*report.missing_wal, *report.problems],
+            )
+        raise OperationError("the repository failed verification", details=report.problems)
 
 
 @pg_group.command("restore")

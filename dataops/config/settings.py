@@ -149,6 +149,37 @@ class Settings(BaseSettings):
         False, description="1: never use the compiled kernels (compare both paths)"
     )
 
+    # PostgreSQL backup engine (`dataops backup pg`): wal-g or pgBackRest (issue 13)
+    pg_backup_engine: Literal["walg", "pgbackrest"] = Field(
+        "walg", description="walg or pgbackrest: the engine behind `dataops backup pg`"
+    )
+    s3_ca_bundle: Path | None = Field(
+        None, description="CA certificate (PEM) that signs the S3 endpoint's TLS certificate"
+    )
+    pgbackrest_bin: str = "pgbackrest"
+    pgbackrest_stanza: str = Field("main", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    pgbackrest_repo_path: str | None = Field(
+        None, description="repository path inside the bucket (default /DATAOPS_S3_PREFIX)"
+    )
+    pgbackrest_cipher_pass: SecretStr | None = Field(
+        None, description="encrypt the repository with aes-256-cbc using this passphrase"
+    )
+    pgbackrest_process_max: int = Field(2, ge=1, le=64)
+    pgbackrest_ca_bundle: Path | None = Field(
+        None, description="CA file for the S3 TLS certificate (default DATAOPS_S3_CA_BUNDLE)"
+    )
+    pgbackrest_config: Path | None = Field(
+        None, description="pgBackRest config file; default pgbackrest.conf next to PGDATA"
+    )
+    pgbackrest_compress_type: Literal["none", "gz", "lz4", "zst", "bz2"] = "lz4"
+    pgbackrest_timeout: float = Field(3600.0, gt=0, description="seconds for one pgBackRest call")
+    pgbackrest_command_timeout: int = Field(
+        600, gt=0, description="seconds one archive_command/restore_command call may take"
+    )
+    pgbackrest_io_timeout: int = Field(
+        60, ge=1, description="pgBackRest io-timeout: also how long it retries unreachable storage"
+    )
+
     # demo data (dataops demo): Faker pool disk cache directory, or "off"
     demo_pool_cache: str | None = Field(
         None, description="directory for cached Faker pools (default ~/.cache/...), or off"

@@ -88,7 +88,7 @@ def test_parse_target_time_rejects_garbage() -> None:
 
 
 def test_recovery_settings_without_archiving() -> None:
-    values = pg_restore.recovery_settings(Path("/r/x.walg-fetch.sh"), T, None)
+    values = pg_restore.recovery_settings("/r/x.walg-fetch.sh %f %p", T, None)
     assert values == {
         "restore_command": "'/r/x.walg-fetch.sh %f %p'",
         "recovery_target_time": "'2024-05-01T12:00:00+00:00'",
@@ -96,7 +96,7 @@ def test_recovery_settings_without_archiving() -> None:
         "recovery_target_timeline": "'latest'",
         "archive_mode": "off",
     }
-    latest = pg_restore.recovery_settings(Path("/r/w.sh"), None, None)
+    latest = pg_restore.recovery_settings("/r/w.sh %f %p", None, None)
     assert "recovery_target_time" not in latest
 
 
@@ -110,7 +110,7 @@ def test_recovery_settings_keep_archiving_with_the_new_config() -> None:
         archive_timeout=60,
         restore_command="/r/x.walg-fetch.sh %f %p",
     )
-    values = pg_restore.recovery_settings(archive.wrapper_path, None, archive)
+    values = pg_restore.recovery_settings(archive.restore_command, None, archive.archive_command)
     assert values["archive_mode"] == "on"
     assert values["archive_command"] == pg.conf_quote(archive.archive_command)
 

@@ -1,4 +1,4 @@
-"""``backup pg archive-config``: the postgresql.conf lines, optionally the wal-g files too."""
+"""``backup pg archive-config``: the postgresql.conf lines, optionally the engine's files too."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from dataops.backup import pg
+from dataops.backup.engine import ArchiveSetup, open_engine
 from dataops.config.settings import Settings
-from dataops.errors import DependencyError
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class ArchiveConfigResult:
-    archive: pg.ArchiveConfig
+    archive: ArchiveSetup
     owner: str
     written: bool
     warnings: list[str] = field(default_factory=list)
@@ -31,24 +31,15 @@ class ArchiveConfigResult:
 
 
 def archive_config(settings: Settings, write_config: Path | None = None) -> ArchiveConfigResult:
-    """Render the archive settings; with ``write_config`` also write the wal-g config there.
+    """Render the archive settings; with ``write_config`` also write the engine config there.
 
     The config (mode 0600) and the ``restore_command`` wrapper next to it are owned by
-    the OS user running PostgreSQL, who must also be able to run wal-g.
+    the OS user running PostgreSQL, who must also be able to run the engine binary.
     """
+    engine = open_engine(settings)
     path = write_config.absolute() if write_config else None
-    archive = pg.archive_settings(settings, path)
+    archive = engine.archive_setup(path)
     owner = pg.os_user(settings)
-    warnings: list[str] = []
     if write_config is not None:
-        pg.check_runnable_by(archive.walg_bin, owner)
-        pg.write_walg_files(settings, archive, owner)
-    elif Path(archive.walg_bin).exists():
-        try:
-            pg.check_runnable_by(archive.walg_bin, owner)
-        except DependencyError as exc:
-            warnings.append(exc.message)
-            log.warning("backup.walg_not_runnable", extra={"error": exc.message})
-    return ArchiveConfigResult(
-        archive=archive, owner=owner, written=write_config is not None, warnings=warnings
-    )
+        engine.write_config(archive, owner)
+    return ArchiveConfigResult(archive=archive, owner=owner, written=write_config is not None)

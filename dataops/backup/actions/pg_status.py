@@ -1,20 +1,25 @@
-"""Facts the sidecar schedules and exports: last backup, backup count, WAL archiver state."""
+"""Facts the sidecar schedules and exports: last backup, backup count, recoverability window
+start (:func:`facts`), and the WAL archiver state."""
 
 from __future__ import annotations
 
 from dataops.backup import pg
-from dataops.backup.walg import Backup, WalG
+from dataops.backup.engine import BackupInfo, EngineFacts, open_engine
 from dataops.config.settings import Settings
 
 
-def last_backup(settings: Settings) -> Backup | None:
-    """The most recently finished backup (name, finish time, sizes), or None."""
-    backups = WalG.from_settings(settings).backup_list()
-    return max(backups, key=lambda b: (b.finish_time, b.start_time)) if backups else None
+def facts(settings: Settings) -> EngineFacts:
+    """One repository listing: count, last backup, oldest backup and window start."""
+    return open_engine(settings).facts()
+
+
+def last_backup(settings: Settings) -> BackupInfo | None:
+    """The most recently finished backup (name, stop time, sizes), or None."""
+    return facts(settings).last_backup
 
 
 def backup_count(settings: Settings) -> int:
-    return len(WalG.from_settings(settings).backup_list())
+    return facts(settings).backup_count
 
 
 def archiver_state(settings: Settings) -> pg.ArchiverState:

@@ -1,0 +1,1 @@
+"""The implementations of :class:`dataops.backup.engine.PgBackupEngine`: wal-g and pgBackRest."""

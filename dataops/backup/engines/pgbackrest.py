@@ -1,0 +1,757 @@
+"""pgBackRest behind :class:`~dataops.backup.engine.PgBackupEngine`.
+
+Settings -> pgBackRest options in one place (:func:`repo_options`): the same options
+go into the environment of every call dataops makes (``PGBACKREST_*``; secrets never on
+argv) and into the 0600 config file that PostgreSQL's ``archive_command`` and the
+``restore_command`` wrapper name explicitly with ``--config`` (a restored or drill
+server therefore reads the same repository settings).
+
+pgBackRest 2.45 talks to S3 over TLS only: ``DATAOPS_S3_ENDPOINT`` must be ``https://``
+and a private CA is passed as ``repo1-storage-ca-file`` (verification is never turned
+off).  Path-style addressing (``repo1-s3-uri-style=path``) follows
+``DATAOPS_S3_FORCE_PATH_STYLE``.
+
+The stanza is created on first use (``stanza-create`` is idempotent).  Every call runs
+as the PostgreSQL OS user when dataops runs as root, with its own lock directory next to
+the config file.
+
+The restore_command wrapper
+---------------------------
+``pgbackrest archive-get`` exits 1 when the WAL file is not in the archive and with its
+own error code (25 and up) for everything else.  PostgreSQL reads exit codes 1-125 as
+"not found" and would end recovery early; the wrapper maps 1 to 1 and every other
+failure to 255, so the startup process stops with FATAL instead (the same guarantee as
+the wal-g wrapper of :mod:`dataops.backup.pg`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import pwd
+import secrets
+import shlex
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from dataops import db, execute, tools
+from dataops.backup import archcheck, pg, recovery
+from dataops.backup.engine import (
+    ArchiveSetup,
+    BackupInfo,
+    CheckReport,
+    EngineFacts,
+    PushResult,
+    RestoreResult,
+    RetainResult,
+    VerifyResult,
+    WalRange,
+    doomed,
+    facts_from,
+)
+from dataops.backup.objstore import ObjectStore, StorageConfig
+from dataops.backup.walg import segment_name, segment_number
+from dataops.config.settings import Settings
+from dataops.errors import (
+    CommandError,
+    ConfigError,
+    DataopsError,
+    DependencyError,
+    OperationError,
+)
+from dataops.log import redact, register_secret
+from dataops.tools import pgbackrest as pgb
+
+log = logging.getLogger(__name__)
+
+CONFIG_NAME = "pgbackrest.conf"
+WRAPPER_SUFFIX = "-fetch.sh"
+STORAGE_ERROR_EXIT = 255
+MAX_NAMED = 64
+
+# ------------------------------------------------------------------------------ options
+
+
+def repo_path(settings: Settings) -> str:
+    """The repository path inside the bucket: DATAOPS_PGBACKREST_REPO_PATH, else /PREFIX."""
+    raw = settings.pgbackrest_repo_path
+    if raw is None:
+        prefix = settings.s3_prefix.strip("/")
+        raw = f"/{prefix}" if prefix else "/pgbackrest"
+    path = "/" + raw.strip("/")
+    if ".." in path.split("/"):
+        raise ConfigError(f"DATAOPS_PGBACKREST_REPO_PATH={raw!r} must not contain '..'")
+    return path
+
+
+def ca_file(settings: Settings) -> Path | None:
+    return settings.pgbackrest_ca_bundle or settings.s3_ca_bundle
+
+
+def repo_options(settings: Settings) -> dict[str, str]:
+    """pgBackRest's repository, encryption and performance options (with secrets)."""
+    storage = StorageConfig.from_settings(settings)
+    if not storage.endpoint:
+        host, port = f"s3.{storage.region}.amazonaws.com", 443
+    else:
+        parts = urllib.parse.urlsplit(storage.endpoint)
+        if parts.scheme != "https":
+            raise ConfigError(
+                f"DATAOPS_S3_ENDPOINT={storage.endpoint}: pgBackRest 2.45 talks to S3 over TLS "
+                "only; use an https:// endpoint (and DATAOPS_S3_CA_BUNDLE for a private CA)"
+            )
+        if not parts.hostname:
+            raise ConfigError(f"DATAOPS_S3_ENDPOINT={storage.endpoint} has no host")
+        host, port = parts.hostname, parts.port or 443
+    out = {
+        "repo1-type": "s3",
+        "repo1-path": repo_path(settings),
+        "repo1-s3-bucket": storage.bucket,
+        "repo1-s3-endpoint": host,
+        "repo1-storage-port": str(port),
+        "repo1-s3-region": storage.region,
+        "repo1-s3-uri-style": "path" if storage.path_style else "host",
+        "compress-type": settings.pgbackrest_compress_type,
+        "process-max": str(settings.pgbackrest_process_max),
+        "start-fast": "y",
+        "io-timeout": str(settings.pgbackrest_io_timeout),
+        "log-level-console": "off",
+        "log-level-stderr": "warn",
+        "log-level-file": "off",
+    }
+    ca = ca_file(settings)
+    if ca is not None:
+        if not ca.is_file():
+            raise ConfigError(
+                f"DATAOPS_PGBACKREST_CA_BUNDLE / DATAOPS_S3_CA_BUNDLE: {ca} is not a file"
+            )
+        out["repo1-storage-ca-file"] = str(ca.absolute())
+    if storage.access_key:
+        out["repo1-s3-key"] = storage.access_key
+    if storage.secret_key:
+        out["repo1-s3-key-secret"] = storage.secret_key
+    if settings.pgbackrest_cipher_pass:
+        out["repo1-cipher-type"] = "aes-256-cbc"
+        out["repo1-cipher-pass"] = settings.pgbackrest_cipher_pass.get_secret_value()
+    for key in pgb.SECRET_OPTIONS:
+        register_secret(out.get(key))
+    return out
+
+
+def default_config_path(settings: Settings) -> Path:
+    """DATAOPS_PGBACKREST_CONFIG, else ``pgbackrest.conf`` next to (not inside) PGDATA."""
+    if settings.pgbackrest_config:
+        return settings.pgbackrest_config
+    if settings.pg_data:
+        return settings.pg_data.resolve().parent / CONFIG_NAME
+    raise ConfigError(
+        "set DATAOPS_PGBACKREST_CONFIG or DATAOPS_PG_DATA (the pgBackRest config goes next to it)"
+    )
+
+
+def wrapper_path(config: Path) -> Path:
+    return config.with_name(config.stem + WRAPPER_SUFFIX)
+
+
+def lock_path(config: Path) -> Path:
+    """Each config has its own lock directory: two clusters never share a stanza lock."""
+    return config.with_name(config.stem + ".lock")
+
+
+def fetch_wrapper_script(binary: str, config: Path, stanza: str, timeout: int) -> str:
+    """The POSIX sh ``restore_command`` wrapper (see the module docstring)."""
+    argv = pgb.archive_get_argv(binary, config, stanza, "$1", "$2")
+    fetch = " ".join(f'"{a}"' if a in ("$1", "$2") else shlex.quote(a) for a in argv)
+    return f"""#!/bin/sh
+# restore_command wrapper written by `dataops backup pg` (pgBackRest); rewrite it with
+# `dataops backup pg archive-config --write-config FILE` rather than editing it.
+#
+#   restore_command = '{wrapper_path(config)} %f %p'
+#
+# pgbackrest archive-get exits {pgb.ARCHIVE_GET_MISSING} when the file is not in the archive: PostgreSQL
+# reads that as "not found" (normal at the end of the archive).  Any other failure is a
+# storage or configuration problem; PostgreSQL would read exit codes 1-125 as "not found"
+# too and end recovery early, so we exit {STORAGE_ERROR_EXIT} (> 125): the startup process stops
+# with FATAL instead.  Fix storage, start the server again.
+if [ "$#" -ne 2 ]; then
+    echo "usage: $0 WALFILE DESTINATION" >&2
+    exit {STORAGE_ERROR_EXIT}
+fi
+timeout {int(timeout)} {fetch}
+rc=$?
+case "$rc" in
+    0) exit 0 ;;
+    {pgb.ARCHIVE_GET_MISSING}) exit 1 ;;
+esac
+echo "dataops pgbackrest-fetch: pgbackrest archive-get $1 failed with exit code $rc (storage or configuration error, not a missing file); stopping recovery instead of ending it early" >&2
+exit {STORAGE_ERROR_EXIT}
+"""
+
+
+# ------------------------------------------------------------------------------- errors
+
+ARCHIVE_TIMEOUT_ERROR = 82
+_STORAGE_DOWN = (
+    "unable to connect",
+    "Connection refused",
+    "connection refused",
+    "timed out",
+    "Name or service not known",
+    "unable to get address",
+    "TLS",
+    "certificate",
+    "HostConnectError",
+)
+_STORAGE_AUTH = (
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "AccessDenied",
+    "403 (Forbidden)",
+)
+_DATABASE = ("unable to connect to 'dbname", "DbConnectError", "password authentication failed")
+
+
+def classify(exc: CommandError, *, what: str, where: str) -> Exception:
+    """The dataops error for a failed pgBackRest call (exit 3 for unreachable dependencies)."""
+    tail = [redact(line) for line in exc.output_tail]
+    text = "\n".join(tail)
+    code, message = pgb.first_error(tail)
+    detail = [redact(message)] if message else []
+    if exc.timed_out:
+        return DependencyError(
+            f"pgbackrest {what} did not finish in time and was killed (storage {where} or the "
+            "database may be unreachable; DATAOPS_PGBACKREST_TIMEOUT)",
+            details=tail[-5:],
+        )
+    if code == ARCHIVE_TIMEOUT_ERROR:
+        return OperationError(
+            f"pgbackrest {what}: PostgreSQL did not archive the WAL the backup needs "
+            "(archive_command fails or is not set up: see `dataops backup pg check`)",
+            details=detail,
+        )
+    if code == 56 or any(p in text for p in _DATABASE):
+        return DependencyError(
+            f"pgbackrest {what}: cannot connect to PostgreSQL (check DATAOPS_DATABASE_URL)",
+            details=detail,
+        )
+    if "NoSuchBucket" in text:
+        return DependencyError(
+            f"pgbackrest {what}: the bucket of {where} does not exist", details=detail
+        )
+    if any(p in text for p in _STORAGE_AUTH):
+        return DependencyError(
+            f"pgbackrest {what}: object storage {where} rejected the credentials "
+            "(check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)",
+            details=detail,
+        )
+    if any(p in text for p in _STORAGE_DOWN):
+        return DependencyError(
+            f"pgbackrest {what}: object storage {where} is unreachable", details=detail
+        )
+    if code == 95 or "cipher" in text.lower() or "decrypt" in text.lower():
+        return OperationError(
+            f"pgbackrest {what}: the repository cannot be decrypted with this cipher pass "
+            "(DATAOPS_PGBACKREST_CIPHER_PASS)",
+            details=detail,
+        )
+    return OperationError(
+        f"pgbackrest {what} failed (exit code {exc.returncode})", details=detail or tail[-8:]
+    )
+
+
+# ------------------------------------------------------------------------------- engine
+
+
+@dataclass
+class PgBackRestEngine:
+    settings: Settings
+    options: dict[str, str]
+    name: str = "pgbackrest"
+    kinds: tuple[str, ...] = ("full", "diff", "incr")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PgBackRestEngine:
+        return cls(settings, repo_options(settings))
+
+    # basics ----------------------------------------------------------------------
+    @property
+    def stanza(self) -> str:
+        return self.settings.pgbackrest_stanza
+
+    @property
+    def where(self) -> str:
+        storage = StorageConfig.from_settings(self.settings)
+        url = f"s3://{storage.bucket}{self.options['repo1-path']}"
+        return f"{url} ({storage.endpoint})" if storage.endpoint else url
+
+    def binary(self) -> str:
+        """Absolute path (PostgreSQL's PATH is not ours)."""
+        return str(Path(tools.find("pgbackrest", self.settings.pgbackrest_bin)).absolute())
+
+    def owner(self) -> str:
+        return pg.os_user(self.settings)
+
+    def version(self) -> str:
+        return execute.tool_version(pgb.version_argv(self.binary()))
+
+    def _config_arg(self) -> Path:
+        """Our own calls read the written config when there is one (env wins), else none."""
+        try:
+            path = default_config_path(self.settings)
+        except ConfigError:
+            return Path(os.devnull)
+        return path if path.is_file() else Path(os.devnull)
+
+    def _env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        options = dict(self.options)
+        config = self._config_arg()
+        if config != Path(os.devnull):
+            options["lock-path"] = str(lock_path(config))
+        else:
+            options["lock-path"] = str(
+                Path(tempfile.gettempdir()) / f"dataops-pgbackrest-{self.owner()}"
+            )
+        if self.settings.pg_data:
+            options["pg1-path"] = str(self.settings.pg_data)
+        options.update(extra or {})
+        return pgb.option_env(options)
+
+    def _run(
+        self,
+        build: Callable[[str, Path], list[str]],
+        *,
+        what: str,
+        capture: bool = False,
+        extra: dict[str, str] | None = None,
+        env: dict[str, str] | None = None,
+        ok_codes: Sequence[int] = (0,),
+        timeout: float | None = None,
+    ) -> execute.Result:
+        argv = build(self.binary(), self._config_arg())
+        full_env = self._env(extra)
+        full_env.update(env or {})
+        log.info("pgbackrest.start", extra={"command": what})
+        try:
+            result = execute.run(
+                argv,
+                env=full_env,
+                capture=capture,
+                ok_codes=ok_codes,
+                timeout=timeout or self.settings.pgbackrest_timeout,
+                user=recovery.run_as(self.owner()),
+            )
+        except CommandError as exc:
+            raise classify(exc, what=what, where=self.where) from None
+        log.info(
+            "pgbackrest.finished", extra={"command": what, "seconds": round(result.seconds, 3)}
+        )
+        return result
+
+    def _db_options(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(pg1-* options, libpq env) to reach the database pgBackRest backs up."""
+        url = pg.require_url(self.settings)
+        if db.dialect(url) != "postgresql":
+            raise ConfigError("DATAOPS_DATABASE_URL must be a postgresql:// URL for pgBackRest")
+        current = pg.server_settings(url, ["unix_socket_directories", "port", "data_directory"])
+        sockets = [
+            s.strip() for s in current.get("unix_socket_directories", "").split(",") if s.strip()
+        ]
+        parsed = make_url(url)
+        options = {"pg1-port": current.get("port", "5432")}
+        if sockets:
+            options["pg1-socket-path"] = sockets[0]
+        if parsed.username:
+            options["pg1-user"] = parsed.username
+        if parsed.database:
+            options["pg1-database"] = parsed.database
+        pgdata = pg.require_pg_data(self.settings)
+        actual = current.get("data_directory")
+        if actual and Path(actual).resolve() != pgdata.resolve():
+            raise ConfigError(
+                f"DATAOPS_PG_DATA={pgdata} but the server at {db.masked_url(url)} runs in {actual}"
+            )
+        env = {}
+        if parsed.password:
+            env["PGPASSWORD"] = parsed.password
+        return options, env
+
+    # repository --------------------------------------------------------------------
+    def info(self) -> pgb.StanzaInfo:
+        result = self._run(lambda b, c: pgb.info_argv(b, c, self.stanza), what="info", capture=True)
+        try:
+            info = pgb.parse_info(result.stdout or b"", self.stanza)
+        except pgb.ParseError as exc:
+            raise OperationError(f"unexpected output from pgbackrest {exc}") from None
+        for code, message in info.repo_status:
+            if code == pgb.STATUS_OTHER:
+                raise classify(
+                    CommandError("info", argv=[], returncode=0, output_tail=[message]),
+                    what="info",
+                    where=self.where,
+                )
+        if info.status_code == 4 or "cipher" in info.status_message.lower():
+            raise OperationError(
+                f"pgbackrest info: {info.status_message} "
+                "(the repository's encryption does not match DATAOPS_PGBACKREST_CIPHER_PASS)"
+            )
+        return info
+
+    def _to_info(self, info: pgb.StanzaInfo, b: pgb.RepoBackup) -> BackupInfo:
+        return BackupInfo(
+            engine=self.name,
+            name=b.label,
+            kind=b.kind,
+            start_time=b.start,
+            stop_time=b.stop,
+            size_bytes=b.size,
+            stored_bytes=b.repo_delta,
+            wal_start=b.wal_start,
+            wal_stop=b.wal_stop,
+            start_lsn=b.lsn_start,
+            stop_lsn=b.lsn_stop,
+            pg_version=info.pg_version(b.db_id),
+            reference=b.prior,
+            extra={
+                "delta_bytes": b.delta,
+                "repo_size_bytes": b.repo_size,
+                "references": b.reference,
+                "error": b.error,
+            },
+        )
+
+    def list_backups(self) -> list[BackupInfo]:
+        info = self.info()
+        return [self._to_info(info, b) for b in info.backups]
+
+    def ensure_stanza(self) -> None:
+        """``stanza-create`` unless the stanza exists (idempotent either way; needs the DB)."""
+        info = self.info()
+        if info.status_code not in (pgb.STATUS_MISSING_STANZA_PATH, pgb.STATUS_MISSING_STANZA_DATA):
+            return
+        options, env = self._db_options()
+        self._run(
+            lambda b, c: pgb.stanza_create_argv(b, c, self.stanza),
+            what="stanza-create",
+            extra=options,
+            env=env,
+        )
+        log.info("pgbackrest.stanza_created", extra={"stanza": self.stanza})
+
+    def check_storage(self) -> None:
+        """pgBackRest can list the repository; a probe object can be written and deleted."""
+        self._run(lambda b, c: pgb.repo_ls_argv(b, c, None), what="repo-ls", capture=True)
+        storage = StorageConfig.from_settings(self.settings)
+        probe_store = ObjectStore(
+            replace(
+                storage,
+                prefix=self.options["repo1-path"].strip("/"),
+                ca_file=ca_file(self.settings),
+            ),
+            timeout=10,
+        )
+        probe = f".dataops-check-{secrets.token_hex(6)}"
+        probe_store.put(probe, b"dataops check probe\n")
+        probe_store.delete(probe)
+
+    # archiving -----------------------------------------------------------------------
+    def archive_setup(self, config_path: Path | None = None) -> ArchiveSetup:
+        config = config_path or default_config_path(self.settings)
+        binary = self.binary()
+        wrapper = wrapper_path(config)
+        push = pgb.archive_push_argv(binary, config, self.stanza)
+        timeout = self.settings.pgbackrest_command_timeout
+        return ArchiveSetup(
+            engine=self.name,
+            config_path=config,
+            restore_wrapper=wrapper,
+            binary=binary,
+            archive_mode="on",
+            archive_command=f"timeout {timeout} "
+            + " ".join(a if a == "%p" else shlex.quote(a) for a in push),
+            archive_timeout=self.settings.pg_archive_timeout,
+            restore_command=f"{shlex.quote(str(wrapper))} %f %p",
+        )
+
+    def _write_files(self, setup: ArchiveSetup, owner: str, pg_path: Path | None) -> None:
+        try:
+            entry = pwd.getpwnam(owner)
+        except KeyError:
+            raise ConfigError(f"OS user {owner!r} does not exist (DATAOPS_PG_OS_USER)") from None
+        options = dict(self.options)
+        lock = lock_path(setup.config_path)
+        options["lock-path"] = str(lock)
+        path = pg_path or self.settings.pg_data
+        if path is not None:
+            options["pg1-path"] = str(path)
+        lock.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            os.chown(lock, entry.pw_uid, entry.pw_gid)
+        pg.atomic_write(setup.config_path, pgb.config_text(options, self.stanza), 0o600, owner)
+        script = fetch_wrapper_script(
+            setup.binary, setup.config_path, self.stanza, self.settings.pgbackrest_command_timeout
+        )
+        pg.atomic_write(setup.restore_wrapper, script, 0o700, owner)
+        log.info(
+            "backup.pgbackrest_config_written",
+            extra={"config": str(setup.config_path), "wrapper": str(setup.restore_wrapper)},
+        )
+
+    def write_config(self, setup: ArchiveSetup, owner: str) -> None:
+        if self.settings.pg_data is None:
+            raise ConfigError(
+                "DATAOPS_PG_DATA is not set: the pgBackRest config names the data directory "
+                "(pg1-path; archive-push resolves PostgreSQL's relative %p against it)"
+            )
+        pg.check_runnable_by(setup.binary, owner, tool="pgbackrest", version_args=("version",))
+        self._write_files(setup, owner, None)
+        if self.settings.database_url_value and setup.config_path == self._config_arg():
+            # create the stanza now when the server is up, so archive-push works at once;
+            # otherwise the first push does it
+            try:
+                self.ensure_stanza()
+            except DataopsError as exc:
+                log.warning("pgbackrest.stanza_deferred", extra={"error": exc.message})
+
+    # backups ---------------------------------------------------------------------------
+    def push(self, kind: str | None = None) -> PushResult:
+        if kind not in (None, *self.kinds):
+            raise ConfigError(f"pgBackRest takes full, diff or incr backups, not {kind!r}")
+        pgdata = pg.require_pg_data(self.settings)
+        if not (pgdata / "PG_VERSION").is_file():
+            raise ConfigError(f"DATAOPS_PG_DATA={pgdata} is not a PostgreSQL data directory")
+        self.ensure_stanza()
+        before = {b.name for b in self.list_backups()}
+        options, env = self._db_options()
+        started = time.monotonic()
+        self._run(
+            lambda b, c: pgb.backup_argv(b, c, self.stanza, kind or "incr"),
+            what="backup",
+            extra=options,
+            env=env,
+        )
+        seconds = time.monotonic() - started
+        new = [b for b in self.list_backups() if b.name not in before]
+        if not new:
+            raise OperationError("pgbackrest backup finished but no new backup is listed")
+        backup = max(new, key=lambda b: (b.stop_time, b.start_time, b.name))
+        return PushResult(backup=backup, seconds=seconds, kind_requested=kind)
+
+    def retain(self, full: int, *, dry_run: bool = False) -> RetainResult:
+        if full < 1:
+            raise ConfigError("--full must be at least 1 (keeping no backup is not retention)")
+        before = self.list_backups()
+        planned = doomed(before, full)
+        if dry_run:
+            deleted = [b.name for b in planned]
+            return RetainResult(
+                full=full,
+                dry_run=True,
+                deleted=deleted,
+                kept=[b.name for b in before if b.name not in set(deleted)],
+            )
+        self._run(lambda b, c: pgb.expire_argv(b, c, self.stanza, full), what="expire")
+        after = {b.name for b in self.list_backups()}
+        return RetainResult(
+            full=full,
+            dry_run=False,
+            deleted=[b.name for b in before if b.name not in after],
+            kept=[b.name for b in before if b.name in after],
+        )
+
+    def _archive_listing(self, archive_id: str) -> list[str]:
+        result = self._run(
+            lambda b, c: pgb.repo_ls_argv(
+                b, c, f"archive/{self.stanza}/{archive_id}", recurse=True
+            ),
+            what="repo-ls",
+            capture=True,
+        )
+        try:
+            return pgb.wal_segments(pgb.parse_repo_ls(result.stdout or b""))
+        except pgb.ParseError as exc:
+            raise OperationError(f"unexpected output from pgbackrest {exc}") from None
+
+    def verify(self) -> VerifyResult:
+        """``pgbackrest verify`` (checksums of backups and WAL) plus the WAL chain: every
+        segment from the oldest backup's start to the newest archived one must exist."""
+        info = self.info()
+        backups = [self._to_info(info, b) for b in info.backups]
+        problems: list[str] = []
+        missing: list[str] = []
+        ranges: list[WalRange] = []
+        checked = 0
+        archive_id = info.current_archive_id
+        if archive_id is not None and backups:
+            segments = self._archive_listing(archive_id)
+            checked = len(segments)
+            starts = [b.wal_start for b in backups if b.wal_start]
+            ranges, missing = wal_chain(min(starts) if starts else None, segments)
+            for backup in backups:
+                if backup.wal_stop and backup.wal_stop not in segments:
+                    problems.append(
+                        f"backup {backup.name}: WAL {backup.wal_stop} needed for consistency is missing"
+                    )
+                    if backup.wal_stop not in missing:
+                        missing.append(backup.wal_stop)
+        if missing:
+            problems.insert(0, f"the WAL archive has a gap: {len(missing)} segment(s) missing")
+        details: dict[str, object] = {"archive_id": archive_id}
+        if backups:
+            result = self._run(
+                lambda b, c: pgb.verify_argv(b, c, self.stanza), what="verify", capture=True
+            )
+            try:
+                parsed = pgb.parse_verify(result.stdout or b"")
+            except pgb.ParseError as exc:
+                raise OperationError(f"unexpected output from pgbackrest {exc}") from None
+            details["verify"] = {"status": parsed.status, "invalid_files": parsed.invalid}
+            if not parsed.ok:
+                problems.append(
+                    f"pgbackrest verify: status {parsed.status}, {parsed.invalid} invalid or missing file(s)"
+                )
+                problems += [
+                    f"backup {label}: {st}" for label, st in parsed.backups if st != "valid"
+                ]
+        return VerifyResult(
+            engine=self.name,
+            ok=not problems,
+            missing_wal=missing[:MAX_NAMED],
+            problems=problems,
+            ranges=ranges,
+            backups_checked=len(backups),
+            wal_checked=checked,
+            details=details,
+        )
+
+    def restore(
+        self,
+        target_dir: Path,
+        *,
+        backup: str | None = None,
+        target_time: dt.datetime | None = None,
+        start: bool = False,
+        port: int | None = None,
+        archive: bool = False,
+    ) -> RestoreResult:
+        started_at = time.monotonic()
+        target = target_dir.absolute()
+        recovery.check_target(target)
+        owner = self.owner()
+        backups = self.list_backups()
+        # info's times are whole seconds: a backup that stopped within the second of the
+        # target time may have stopped after it
+        widened = [replace(b, stop_time=b.stop_time + dt.timedelta(seconds=1)) for b in backups]
+        picked = recovery.select_backup(widened, backup, target_time, self.where)
+        chosen = next(b for b in backups if b.name == picked.name)
+        log.info(
+            "backup.restore_selected",
+            extra={"backup": chosen.name, "target_time": str(target_time), "target": str(target)},
+        )
+        setup = self.archive_setup(target.parent / f"{target.name}.pgbackrest.conf")
+        pg.check_runnable_by(setup.binary, owner, tool="pgbackrest", version_args=("version",))
+        created = not target.exists()
+        target.mkdir(mode=0o700, parents=True, exist_ok=True)
+        recovery.chown_tree(target, owner)
+        self._write_files(setup, owner, target)
+        try:
+            self._run(
+                lambda b, c: pgb.restore_argv(b, setup.config_path, self.stanza, chosen.name),
+                what="restore",
+                extra={"pg1-path": str(target), "lock-path": str(lock_path(setup.config_path))},
+            )
+        except BaseException:
+            recovery.empty(target, remove=created)
+            raise
+        recovery.complete_config_files(target)
+        (target / "recovery.signal").touch()
+        pg.append_auto_conf(
+            target,
+            recovery.recovery_settings(
+                setup.restore_command, target_time, setup.archive_command if archive else None
+            ),
+            f"added by dataops backup pg restore of {chosen.name} at "
+            f"{dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}",
+        )
+        target.chmod(0o700)
+        recovery.chown_tree(target, owner)
+        result = RestoreResult(
+            backup=chosen,
+            target_dir=target,
+            target_time=target_time,
+            config_path=setup.config_path,
+            owner=owner,
+            engine=self.name,
+        )
+        if start:
+            result = recovery.start(
+                self.settings,
+                result,
+                chosen.pg_version,
+                port or recovery.free_port(),
+                self.settings.pgbackrest_timeout,
+            )
+        return replace(result, seconds=time.monotonic() - started_at)
+
+    def check(self, *, now: dt.datetime | None = None) -> CheckReport:
+        return archcheck.check(self, self.settings, now=now)
+
+    def facts(self) -> EngineFacts:
+        return facts_from(self.name, self.list_backups())
+
+
+def wal_chain(first: str | None, segments: Sequence[str]) -> tuple[list[WalRange], list[str]]:
+    """Ranges of present/missing segments from ``first`` to the newest present one.
+
+    A segment number counts as present when any timeline has it (a timeline switch
+    continues the numbering).  Returns (ranges, missing segment names).
+    """
+    present: dict[int, int] = {}
+    for name in segments:
+        try:
+            tli, number = segment_number(name)
+        except ValueError:
+            continue
+        present[number] = max(tli, present.get(number, 0))
+    if not present:
+        return [], []
+    start = min(present)
+    if first:
+        with contextlib.suppress(ValueError):
+            start = segment_number(first)[1]
+    end = max(present)
+    ranges: list[WalRange] = []
+    missing: list[str] = []
+    tli = present.get(start, 1)
+    run: tuple[int, int, str] | None = None  # (first number, its timeline, status)
+    for number in range(start, end + 1):
+        status = "FOUND" if number in present else "MISSING_LOST"
+        previous_tli, tli = tli, present.get(number, tli)
+        if status != "FOUND" and len(missing) < MAX_NAMED:
+            missing.append(segment_name(tli, number))
+        if run is None:
+            run = (number, tli, status)
+        elif status != run[2]:
+            ranges.append(_range(run, number - 1, previous_tli))
+            run = (number, tli, status)
+    if run is not None:
+        ranges.append(_range(run, end, tli))
+    return ranges, missing
+
+
+def _range(run: tuple[int, int, str], last: int, last_tli: int) -> WalRange:
+    first, first_tli, status = run
+    return WalRange(
+        first_tli,
+        segment_name(first_tli, first),
+        segment_name(last_tli, last),
+        last - first + 1,
+        status,
+    )
