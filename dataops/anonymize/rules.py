@@ -23,6 +23,7 @@ values are read by :mod:`dataops.config.yamlsource` (``${VAR}``, ``${VAR:-defaul
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -375,7 +376,11 @@ def parse_transform(
     known = families()
     by_key = {k: (kn, vn) for k, kn, vn in entries}
     if "transform" not in by_key:
-        reader.problems.add(node, path, "transform: is required")
+        others = ", ".join(repr(k) for k in by_key)
+        close = difflib.get_close_matches("transform", list(by_key), n=1, cutoff=0.6)
+        hint = f"; unknown key {close[0]!r} (did you mean transform?)" if close else ""
+        where = f" (keys given: {others})" if others and not close else ""
+        reader.problems.add(node, path, f"transform: is required{hint}{where}")
         return None
     tnode = by_key["transform"][1]
     name = reader.value(tnode, f"{path}.transform")

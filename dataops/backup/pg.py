@@ -27,7 +27,6 @@ runs once per segment.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import logging
 import os
@@ -35,7 +34,7 @@ import pwd
 import shlex
 import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +43,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dataops import db, tools
 from dataops.backup import walg
+from dataops.backup.engine import ArchiverState as ArchiverState  # re-exported
 from dataops.backup.engine import conf_quote
 from dataops.config.settings import Settings
 from dataops.errors import ConfigError, DependencyError
@@ -281,34 +281,6 @@ def append_auto_conf(data_dir: Path, values: Mapping[str, str], comment: str) ->
 
 
 # ----------------------------------------------------------------------------- SQL side
-
-
-@dataclass(frozen=True)
-class ArchiverState:
-    """``pg_stat_archiver`` plus the segment being written now."""
-
-    archived_count: int
-    last_archived_wal: str | None
-    last_archived_time: dt.datetime | None
-    failed_count: int
-    last_failed_wal: str | None
-    last_failed_time: dt.datetime | None
-    current_wal: str | None = None
-
-    @property
-    def failing(self) -> bool:
-        """The most recent archive attempt failed."""
-        if self.last_failed_time is None:
-            return False
-        return self.last_archived_time is None or self.last_failed_time > self.last_archived_time
-
-    def as_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        for key in ("last_archived_time", "last_failed_time"):
-            value = out[key]
-            out[key] = value.isoformat() if value else None
-        out["failing"] = self.failing
-        return out
 
 
 def _query(url: str, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:

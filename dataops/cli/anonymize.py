@@ -63,6 +63,19 @@ from dataops.cli.output import echo_json, echo_table
     help="Progress on stderr (default: a bar on a terminal, JSON log lines otherwise).",
 )
 @click.option(
+    "--role-passwords",
+    type=click.Choice(["drop", "keep"]),
+    default="drop",
+    show_default=True,
+    help="Plain dumps (pg_dumpall): the PASSWORD clauses of CREATE/ALTER ROLE (hashes).",
+)
+@click.option(
+    "--drop-unreferenced",
+    is_flag=True,
+    help="Leave out (never copy) files of a directory archive, or data blocks of a custom "
+    "one, that its TOC does not reference; without it they are an error.",
+)
+@click.option(
     "--json",
     "as_json",
     is_flag=True,
@@ -80,6 +93,8 @@ def anonymize(
     preview: int | None,
     source: str | None,
     progress: bool | None,
+    role_passwords: str,
+    drop_unreferenced: bool,
     as_json: bool,
 ) -> None:
     """Anonymize a PostgreSQL dump (plain, custom or directory) per YAML rules.
@@ -106,6 +121,8 @@ def anonymize(
             preview=preview,
             source=source,
             progress=progress,
+            role_passwords=role_passwords,
+            drop_unreferenced=drop_unreferenced,
         ),
     )
     to_stdout = output in ("-", "") and preview is None

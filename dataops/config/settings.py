@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 
@@ -40,8 +41,13 @@ class _FileIndirectionError(Exception):
         self.problems = problems
 
 
-def resolve_file_variables(environ: Mapping[str, str]) -> dict[str, str]:
-    """Return ``environ`` with every ``X_FILE`` replaced by ``X`` = the file's content."""
+def resolve_file_variables(
+    environ: Mapping[str, str], *, skip_failed: bool = False
+) -> dict[str, str]:
+    """Return ``environ`` with every ``X_FILE`` replaced by ``X`` = the file's content.
+
+    With ``skip_failed`` a variable that cannot be resolved is left out instead of
+    raising (its problem is reported separately)."""
     result = dict(environ)
     problems: list[str] = []
     for key, path in environ.items():
@@ -59,16 +65,35 @@ def resolve_file_variables(environ: Mapping[str, str]) -> dict[str, str]:
         except OSError as exc:
             problems.append(f"{key}: cannot read {path}: {exc.strerror}")
             continue
+        except UnicodeDecodeError:
+            problems.append(f"{key}: {path} is not UTF-8 text")
+            continue
         result[target] = value
         del result[key]
-    if problems:
+    if problems and not skip_failed:
         raise _FileIndirectionError(problems)
+    if skip_failed:
+        for key in environ:
+            if key.upper().endswith(FILE_SUFFIX) and key in result:
+                del result[key]
     return result
+
+
+_FILE_PROBLEMS: ContextVar[list[str] | None] = ContextVar("dataops_file_problems", default=None)
 
 
 class _EnvWithFiles(EnvSettingsSource):
     def _load_env_vars(self) -> Mapping[str, str | None]:
-        resolved = resolve_file_variables(os.environ)
+        problems = _FILE_PROBLEMS.get()
+        if problems is None:
+            resolved = resolve_file_variables(os.environ)
+        else:
+            try:
+                resolved = resolve_file_variables(os.environ)
+            except _FileIndirectionError as exc:
+                # report them with every other invalid variable: validate the rest
+                problems.extend(exc.problems)
+                resolved = resolve_file_variables(os.environ, skip_failed=True)
         return {
             (k if self.case_sensitive else k.lower()): v
             for k, v in resolved.items()
@@ -138,17 +163,6 @@ class Settings(BaseSettings):
         3600.0, gt=0, description="backup pg check: the last archived WAL may be this old"
     )
 
-    # anonymization (dataops anonymize)
-    anonymize_secret: SecretStr | None = Field(
-        None, description="conventional home of the secret, read by ${...} in rules files"
-    )
-    anonymize_pool_cache: str | None = Field(
-        None, description="directory for cached Faker pools (default ~/.cache/...), or off"
-    )
-    anonymize_pure_python: bool = Field(
-        False, description="1: never use the compiled kernels (compare both paths)"
-    )
-
     # PostgreSQL backup engine (`dataops backup pg`): wal-g or pgBackRest (issue 13)
     pg_backup_engine: Literal["walg", "pgbackrest"] = Field(
         "walg", description="walg or pgbackrest: the engine behind `dataops backup pg`"
@@ -178,6 +192,17 @@ class Settings(BaseSettings):
     )
     pgbackrest_io_timeout: int = Field(
         60, ge=1, description="pgBackRest io-timeout: also how long it retries unreachable storage"
+    )
+
+    # anonymization (dataops anonymize)
+    anonymize_secret: SecretStr | None = Field(
+        None, description="conventional home of the secret, read by ${...} in rules files"
+    )
+    anonymize_pool_cache: str | None = Field(
+        None, description="directory for cached Faker pools (default ~/.cache/...), or off"
+    )
+    anonymize_pure_python: bool = Field(
+        False, description="1: never use the compiled kernels (compare both paths)"
     )
 
     # demo data (dataops demo): Faker pool disk cache directory, or "off"
@@ -235,7 +260,7 @@ class Settings(BaseSettings):
 
     def register_secrets(self) -> None:
         """Register every secret value with the log redactor."""
-        from sqlalchemy.engine import make_url
+        from dataops.db import endpoint_secret, make_url
 
         for name, field in type(self).model_fields.items():
             value = getattr(self, name)
@@ -245,6 +270,8 @@ class Settings(BaseSettings):
         if self.database_url:
             with contextlib.suppress(Exception):  # an unparsable URL was rejected earlier
                 register_secret(make_url(self.database_url.get_secret_value()).password)
+        if self.s3_endpoint:
+            register_secret(endpoint_secret(self.s3_endpoint))
 
     def public_dict(self) -> dict[str, Any]:
         """The effective configuration keyed by variable name, secrets as ``***``."""
@@ -255,6 +282,10 @@ class Settings(BaseSettings):
                 from dataops.db import masked_url
 
                 shown: Any = masked_url(value.get_secret_value())
+            elif name == "s3_endpoint" and value is not None:
+                from dataops.db import masked_endpoint
+
+                shown = masked_endpoint(value)
             elif isinstance(value, SecretStr):
                 shown = "***"
             elif isinstance(value, Path):
@@ -296,12 +327,17 @@ def load_settings(**overrides: Any) -> Settings:
         f"{key}: unknown variable, not a dataops setting (a typo would fall back to a default)"
         for key in unknown_variables(os.environ)
     ]
+    file_problems: list[str] = []
+    token = _FILE_PROBLEMS.set(file_problems)
     try:
         settings = Settings(**overrides)
     except _FileIndirectionError as exc:
         problems += exc.problems
     except ValidationError as exc:
         problems += _describe_errors(exc)
+    finally:
+        _FILE_PROBLEMS.reset(token)
+    problems = file_problems + problems
     if problems:
         raise ConfigError("invalid configuration", details=problems) from None
     settings.register_secrets()

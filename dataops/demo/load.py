@@ -15,6 +15,7 @@ Any failure rolls everything back: no half-loaded database.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -223,8 +224,8 @@ def execute_plan(plan: Plan, conn: Connection, reset: bool) -> LoadReport:
 
 def load(settings: Settings, options: LoadOptions) -> LoadReport:
     """Fill the spec's tables; everything in one transaction."""
-    if options.scale <= 0:
-        raise ConfigError("--scale must be greater than 0")
+    if not math.isfinite(options.scale) or options.scale <= 0:
+        raise ConfigError("--scale must be a finite number greater than 0")
     url = database_url(settings, options.database_url)
     spec = load_spec(options.config)
     if options.seed is not None:

@@ -7,27 +7,14 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "dataops"
 
-# Known cycles, each with its way out.  The anonymize engine contract (issue #12, part 2)
-# is not untied yet: two cycles, and the transforms registry importing its own families.
-# Any other cycle, or a larger one, fails.
+# Known cycles.  The anonymize engine contract (issue #12, part 2) is not untied yet: two
+# cycles, and the transforms registry importing its own families.  Any other cycle, or a
+# larger one, fails.
 TRANSFORMS = ("base", "fake", "hashing", "jsonpath", "numeric", "template", "temporal", "text")
 KNOWN_CYCLES = [
     {"dataops.anonymize.ddl", "dataops.anonymize.engine_api"},
     {"dataops.anonymize.plain", "dataops.anonymize.run"},
     {"dataops.anonymize.transforms", *(f"dataops.anonymize.transforms.{m}" for m in TRANSFORMS)},
-    # The backup engine contract (engine.py) holds open_engine(), which imports the
-    # engines that import the contract's records; engine.py also types ArchiverState
-    # from pg.py.  open_engine belongs in backup/engines/__init__.py (as
-    # migrate.actions.open_migrator sits beside, not inside, migrate/api.py) -- a change
-    # to the shared backup contract, left to its owners.
-    {
-        "dataops.backup.archcheck",
-        "dataops.backup.engine",
-        "dataops.backup.engines.pgbackrest",
-        "dataops.backup.engines.walg",
-        "dataops.backup.pg",
-        "dataops.backup.recovery",
-    },
 ]
 
 
