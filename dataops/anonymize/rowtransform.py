@@ -205,13 +205,12 @@ class RowTransformer:
             for i, fns in self._choices:
                 try:
                     fns.raw(fields[i])
-                except (OperationError, ValueError, ArithmeticError) as err:
-                    why = err.message if isinstance(err, OperationError) else str(err)
+                except (OperationError, ValueError, ArithmeticError):
                     row = self.row_offset + rows_before + n + 1
                     return ConfigError(  # bad input (exit 2), named without its value
                         f"{self.table.qualified}, column {self.columns[i]}, row {row}"
                         + (f" (COPY at {self.table.location})" if self.table.location else "")
-                        + f": {why}"
+                        + f": {message}"
                     )
         return exc if isinstance(exc, OperationError) else OperationError(message)
 

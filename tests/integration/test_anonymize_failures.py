@@ -324,7 +324,13 @@ def test_passwords_with_at_signs_are_never_printed(work: Path, run_cli: RunCli) 
     assert shown.returncode == 0, shown.stderr
     assert "postgresql+psycopg://app:***@127.0.0.1:1/app" in shown.stdout
     assert "http://***@127.0.0.1:1" in shown.stdout
-    for cmd in (["config", "show"], ["doctor"], ["migrate", "version"], ["doctor", "--json"]):
+    for cmd in (
+        ["config", "show"],
+        ["doctor"],
+        ["doctor", "--json"],
+        ["migrate", "version"],
+        ["demo", "load", "-c", "examples/demo/spec.yaml"],
+    ):
         result = run_cli(*cmd, env=env, timeout=120)
         text = result.stdout + result.stderr
         for part in ("p@ss", "ss:w", "w/rd", "rd@x", "s3cr", "t/key"):
@@ -335,3 +341,19 @@ def test_passwords_with_at_signs_are_never_printed(work: Path, run_cli: RunCli) 
     assert result.returncode in (1, 3)
     for part in ("p@ss", "ss:w", "w/rd", "rd@x"):
         assert part not in result.stdout + result.stderr
+
+
+def test_role_password_hashes_are_dropped_unless_kept(work: Path, run_cli: RunCli) -> None:
+    dumpall = (
+        b"CREATE ROLE app;\n"
+        b"ALTER ROLE app WITH LOGIN PASSWORD 'SCRAM-SHA-256$4096:c2FsdA==$a2V5:c2VydmVy';\n"
+    )
+    (work / "all.sql").write_bytes(dumpall + DUMP)
+    args = ["anonymize", "-c", str(work / "rules.yaml"), str(work / "all.sql"), "-o"]
+    result = run_cli(*args, str(work / "dropped.sql"))
+    assert result.returncode == 0, result.stderr
+    assert b"SCRAM-SHA-256" not in (work / "dropped.sql").read_bytes()
+    assert b"ALTER ROLE app WITH LOGIN;\n" in (work / "dropped.sql").read_bytes()
+    result = run_cli(*args, str(work / "kept.sql"), "--role-passwords", "keep")
+    assert result.returncode == 0, result.stderr
+    assert b"SCRAM-SHA-256$4096" in (work / "kept.sql").read_bytes()
