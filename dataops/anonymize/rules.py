@@ -424,7 +424,8 @@ def parse_transform(
                 params[key] = nested
             continue
         value = reader.value(vnode, kpath)
-        if float in spec.types and isinstance(value, int) and not isinstance(value, bool):
+        # a number parameter (ratio: 1) reads as a float; a constant's value keeps its type
+        if float in spec.types and str not in spec.types and type(value) is int:
             value = float(value)
         if not isinstance(value, spec.types) or (
             isinstance(value, bool) and bool not in spec.types

@@ -69,6 +69,7 @@ class AnonymizeOptions:
     progress: bool | None = None  # None: bar on a TTY, JSON log lines otherwise
     role_passwords: str = "drop"  # plain: PASSWORD clauses of CREATE/ALTER ROLE (drop|keep)
     drop_unreferenced: bool = False  # directory: drop files the TOC does not reference
+    verify_restore: str | None = None  # postgresql:// URL: restore the output into a scratch db
 
 
 @dataclass
@@ -128,6 +129,12 @@ def anonymize(settings: Settings, options: AnonymizeOptions) -> Report:
     poolcache.configure(settings.anonymize_pool_cache)
     if options.role_passwords not in ("drop", "keep"):
         raise ConfigError("--role-passwords must be drop or keep")
+    if options.verify_restore:
+        from dataops.anonymize.verify import check_url
+
+        check_url(options.verify_restore)
+        if options.output in ("-", "") or options.preview is not None:
+            raise ConfigError("--verify-restore needs an output file or directory (-o)")
     check_paths(options)
     rules = load_rules(options.config)
     plan = Plan(rules)
@@ -145,6 +152,8 @@ def anonymize(settings: Settings, options: AnonymizeOptions) -> Report:
     commit.finish(report)
     if options.report is not None and not commit.written:
         stage_bytes(options.report, report_bytes(report)).commit()
+    if options.verify_restore:
+        _verify_restore(settings, options, plan, report)
     log.info(
         "anonymize.done",
         extra={
@@ -156,6 +165,30 @@ def anonymize(settings: Settings, options: AnonymizeOptions) -> Report:
         },
     )
     return report
+
+
+def _verify_restore(
+    settings: Settings, options: AnonymizeOptions, plan: Plan, report: Report
+) -> None:
+    """--verify-restore after the output is in place; a failure removes output and report."""
+    from dataops.anonymize.verify import verify_restore
+
+    assert options.verify_restore is not None
+    try:
+        verified = verify_restore(
+            settings,
+            options.verify_restore,
+            Path(options.output),
+            report.format,
+            plan.catalog.encoding,
+        )
+    except BaseException:
+        if options.report is not None:
+            Path(options.report).unlink(missing_ok=True)
+        raise
+    report.verify_restore = {"server": verified.server, "seconds": round(verified.seconds, 3)}
+    if options.report is not None:
+        stage_bytes(options.report, report_bytes(report)).commit()
 
 
 def report_bytes(report: Report) -> bytes:

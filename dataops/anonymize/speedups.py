@@ -122,6 +122,18 @@ class DateShift(FieldKernel):
         return result
 
 
+class IntPermute(FieldKernel):
+    """tokenize on smallint / integer / bigint: ``fpe.Permutation`` of the type's whole range
+    (``bits`` 16, 32 or 64) from its 10 round prefixes; declines non-integers."""
+
+    def __init__(self, prefixes: Sequence[bytes], bits: int) -> None:
+        self.prefixes, self.bits = list(prefixes), bits
+
+    def __call__(self, fields: Fields) -> list[bytes] | None:
+        result: list[bytes] | None = _mod().int_permute(self.prefixes, self.bits, fields)
+        return result
+
+
 def digest(prefix: bytes, value: bytes, size: int) -> bytes:
     """``hashlib.blake2b(prefix + value, digest_size=size).digest()`` (for tests)."""
     result: bytes = _mod().digest(prefix, value, size)

@@ -284,3 +284,12 @@ def check_cmd(ctx: click.Context, as_json: bool) -> None:
         )
     if not report.ok:
         raise DependencyError("backup pg check failed", details=report.problems)
+
+
+def _add_files_group() -> None:
+    from dataops.cli.backup_files import files_group
+
+    backup.add_command(files_group)
+
+
+_add_files_group()

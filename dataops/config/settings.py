@@ -14,13 +14,14 @@ import os
 from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
@@ -32,6 +33,10 @@ from dataops.log import LOG_LEVELS, register_secret
 log = logging.getLogger(__name__)
 
 PREFIX = "DATAOPS_"
+# borg --compression values dataops accepts (auto, and a level where the algorithm has one)
+_BORG_COMPRESSION = (
+    r"^(auto,)?(none|lz4|zstd(,([1-9]|1[0-9]|2[0-2]))?|zlib(,[0-9])?|lzma(,[0-9])?)$"
+)
 FILE_SUFFIX = "_FILE"
 
 
@@ -205,6 +210,45 @@ class Settings(BaseSettings):
         False, description="1: never use the compiled kernels (compare both paths)"
     )
 
+    # restore drills (dataops drill): scratch folder, seconds for restore + recovery
+    drill_scratch_dir: Path | None = Field(
+        None, description="folder for drill scratch copies (default: the system temp folder)"
+    )
+    drill_timeout: float = Field(
+        3600.0, gt=0, description="seconds a drill's restore and recovery may take"
+    )
+
+    # file backups (dataops backup files): Borg 1.4 repository + rclone off-site copy
+    borg_repo: Path | None = Field(None, description="local Borg repository (a directory)")
+    files_paths: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list, description="paths to back up: JSON array or comma-separated"
+    )
+    files_excludes: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="borg --exclude patterns: JSON array or comma-separated"
+    )
+    borg_compression: str = Field("zstd,3", description="borg --compression")
+    borg_passphrase: SecretStr | None = Field(None, description="repokey-blake2 passphrase")
+    borg_keep_daily: int = Field(7, ge=0)
+    borg_keep_weekly: int = Field(4, ge=0)
+    borg_keep_monthly: int = Field(6, ge=0)
+    borg_compact_interval_days: float = Field(
+        7.0, ge=0, description="days between borg compact runs (0: after every push)"
+    )
+    borg_base_dir: Path | None = Field(None, description="BORG_BASE_DIR (cache, security, keys)")
+    borg_cache_dir: Path | None = None
+    borg_security_dir: Path | None = None
+    borg_host_id: str = Field("dataops-files", min_length=1, description="pinned BORG_HOST_ID")
+    borg_segment_size_mib: int = Field(64, ge=1, le=1024, description="repository segment size")
+    borg_lock_wait: int = Field(300, ge=0, description="seconds to wait for the Borg lock")
+    borg_timeout: float = Field(21600.0, gt=0, description="seconds for one borg/rclone call")
+    borg_offsite_path: str = Field(
+        "borg", description="where the copy lives under DATAOPS_S3_PREFIX in DATAOPS_S3_BUCKET"
+    )
+    borg_bin: str = "borg"
+    rclone_bin: str = "rclone"
+    rclone_retries: int = Field(3, ge=1, description="rclone --retries")
+    rclone_bwlimit: str | None = Field(None, description="rclone --bwlimit, e.g. 10M")
+
     # demo data (dataops demo): Faker pool disk cache directory, or "off"
     demo_pool_cache: str | None = Field(
         None, description="directory for cached Faker pools (default ~/.cache/...), or off"
@@ -223,6 +267,38 @@ class Settings(BaseSettings):
             return None
         raw = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
         return normalize_url(raw)
+
+    @field_validator("files_paths", "files_excludes", mode="before")
+    @classmethod
+    def _split_list(cls, value: Any) -> Any:
+        """A JSON array, or a comma-separated list (entries stripped, empty ones dropped)."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            import json
+
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"not a JSON array ({exc.msg})") from None
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+    @field_validator("borg_compression")
+    @classmethod
+    def _check_compression(cls, value: str) -> str:
+        import re
+
+        if not re.match(_BORG_COMPRESSION, value):
+            raise ValueError("expected none, lz4, zstd[,1-22], zlib[,0-9] or lzma[,0-9] (auto,…)")
+        return value
+
+    @field_validator("borg_repo")
+    @classmethod
+    def _local_repo(cls, value: Path | None) -> Path | None:
+        if value is not None and (":" in str(value).split("/", 1)[0] or "://" in str(value)):
+            raise ValueError("must be a local directory (the off-site copy goes to S3 via rclone)")
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -123,7 +123,7 @@ def test_nothing_is_written_when_the_rules_do_not_fit() -> None:
 
 
 def test_post_data_constraints_still_checked_on_a_stream() -> None:
-    lossy = RULES.replace("      id: keep\n", "      id: {transform: mask}\n")
+    lossy = RULES.replace("      id: keep\n", "      id: {transform: choice, values: [1, 2]}\n")
     with pytest.raises(ConfigError) as info:
         run(DUMP, lossy, prescan=False)
     assert any("PRIMARY KEY person_pkey" in d for d in info.value.details)

@@ -7,11 +7,22 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "dataops"
 
-# Known cycles.  The anonymize engine contract (issue #12, part 2) is not untied yet: two
-# cycles, and the transforms registry importing its own families.  Any other cycle, or a
-# larger one, fails.
-TRANSFORMS = ("base", "fake", "hashing", "jsonpath", "numeric", "template", "temporal", "text")
-KNOWN_CYCLES = [
+# The anonymize engine contract (issue #12, part 2) is not untied yet: these two cycles
+# (and the transforms registry importing its own families) are known.  Any other
+# cycle, or a larger one, fails.
+TRANSFORMS = (
+    "base",
+    "fake",
+    "hashing",
+    "jsonpath",
+    "network",
+    "numeric",
+    "template",
+    "temporal",
+    "text",
+    "tokenize",
+)
+KNOWN_ANONYMIZE_CYCLES = [
     {"dataops.anonymize.ddl", "dataops.anonymize.engine_api"},
     {"dataops.anonymize.plain", "dataops.anonymize.run"},
     {"dataops.anonymize.transforms", *(f"dataops.anonymize.transforms.{m}" for m in TRANSFORMS)},
@@ -113,7 +124,7 @@ def test_the_checker_finds_a_cycle() -> None:
 def test_no_import_cycles_in_dataops() -> None:
     graph = import_graph()
     assert "dataops.migrate.golang.apply" in graph["dataops.migrate.golang.migrator"]
-    unexpected = [sorted(c) for c in cycles(graph) if c not in KNOWN_CYCLES]
+    unexpected = [sorted(c) for c in cycles(graph) if c not in KNOWN_ANONYMIZE_CYCLES]
     assert unexpected == []
 
 
