@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -34,7 +34,7 @@ from dataops.anonymize.atomic import (
     stdout_stream,
     termination_as_exception,
 )
-from dataops.anonymize.engine_api import TableData, TableStats
+from dataops.anonymize.engine_api import EngineFn, EngineJob, TableStats
 from dataops.anonymize.plan import Plan
 from dataops.anonymize.preview import PreviewCollector, PreviewPlan
 from dataops.anonymize.progress import ProgressReporter
@@ -50,7 +50,7 @@ FORMATS = ("auto", "plain", "custom", "directory")
 CUSTOM_MAGIC = b"PGDMP"
 
 ENGINES: dict[str, str] = {
-    "plain": "dataops.anonymize.plain:engine",
+    "plain": "dataops.anonymize.engines.plain:engine",
     "custom": "dataops.anonymize.engines.custom:engine",
     "directory": "dataops.anonymize.engines.directory:engine",
 }
@@ -70,28 +70,6 @@ class AnonymizeOptions:
     role_passwords: str = "drop"  # plain: PASSWORD clauses of CREATE/ALTER ROLE (drop|keep)
     drop_unreferenced: bool = False  # directory: drop files the TOC does not reference
     verify_restore: str | None = None  # postgresql:// URL: restore the output into a scratch db
-
-
-@dataclass
-class EngineJob:
-    """What an engine gets: the checked-on-demand plan, where to read and write, knobs."""
-
-    plan: Any  # a DumpPlan (Plan, or PreviewPlan in preview mode)
-    format: str
-    input_path: Path | None  # None when reading a stream
-    stream: BinaryIO | None  # the (decompressed) input stream; None for directories
-    output: BinaryIO | None  # the (compressing) output stream; None for directories
-    output_path: Path | None  # a directory archive's target (it writes atomically itself)
-    jobs: int | None
-    progress: Callable[..., None] | None
-    preview_rows: int | None = None
-    prescan: Any = None  # plain: a plain.Scan of the whole input, when it was possible
-    # preview: (table, rows in, rows out) as COPY text, for engines that preview natively
-    row_hook: Callable[[TableData, bytes, bytes], None] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-EngineFn = Callable[[EngineJob], list[TableStats]]
 
 
 def get_engine(fmt: str) -> EngineFn:
@@ -326,7 +304,7 @@ class _NullSink(io.RawIOBase):
 
 def _prescan(input_path: Path | None) -> Any:
     """Read a regular input file once, quickly, for its whole catalog (None for streams)."""
-    from dataops.anonymize import plain
+    from dataops.anonymize.engines import plain
 
     if input_path is None or not input_path.is_file():
         return None
@@ -368,7 +346,6 @@ def _run_stream(
         with _open_output(options, before_commit) as out:
             job = EngineJob(
                 plan=job_plan,
-                format=fmt,
                 input_path=input_path,
                 stream=stream,
                 output=out,
@@ -378,10 +355,8 @@ def _run_stream(
                 preview_rows=options.preview,
                 prescan=prescan,
                 row_hook=collector.record if collector is not None else None,
-                extra={
-                    "role_passwords": options.role_passwords,
-                    "drop_unreferenced": options.drop_unreferenced,
-                },
+                role_passwords=options.role_passwords,
+                drop_unreferenced=options.drop_unreferenced,
             )
             report.tables = engine(job)
     finally:
@@ -433,7 +408,6 @@ def _run_directory(
     try:
         job = EngineJob(
             plan=plan,
-            format="directory",
             input_path=input_path,
             stream=None,
             output=None,
@@ -442,10 +416,8 @@ def _run_directory(
             progress=progress,
             preview_rows=options.preview,
             row_hook=collector.record if collector is not None else None,
-            extra={
-                "before_commit": before_commit,
-                "drop_unreferenced": options.drop_unreferenced,
-            },
+            before_commit=before_commit,
+            drop_unreferenced=options.drop_unreferenced,
         )
         report.tables = engine(job)
         if received_signal() is not None and collector is None and output_path is not None:
@@ -468,8 +440,8 @@ def _run_directory(
 def _from_source(
     settings: Settings, options: AnonymizeOptions, plan: Plan, commit: _ReportCommit
 ) -> Report:
-    from dataops.anonymize import plain
     from dataops.anonymize.ddl import Catalog
+    from dataops.anonymize.engines import plain
 
     fmt = "plain" if options.format == "auto" else options.format
     if fmt == "directory":

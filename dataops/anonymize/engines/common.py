@@ -7,9 +7,10 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from dataops.anonymize.engine_api import (
+    CatalogLike,
     DumpPlan,
     TableAction,
     TableData,
@@ -70,10 +71,6 @@ def preview(
     if row_hook is not None:
         row_hook(table, head, out)
     return transformer.rows
-
-
-class CatalogLike(Protocol):
-    def add_sql(self, sql: str, location: str = "") -> None: ...
 
 
 def new_catalog() -> Catalog:
@@ -138,9 +135,9 @@ def plan_archive(archive: Archive, plan: DumpPlan, catalog: CatalogLike | None =
     tables = {e.dump_id: table_of(e) for e in archive.entries if is_table_data(e)}
     check_unambiguous(tables.values())
     if "has_large_objects" in inspect.signature(plan.check).parameters:
-        plan.check(cat, list(tables.values()), has_large_objects=has_large_objects(archive))  # type: ignore[arg-type, call-arg]
+        plan.check(cat, list(tables.values()), has_large_objects=has_large_objects(archive))  # type: ignore[call-arg]
     else:
-        plan.check(cat, list(tables.values()))  # type: ignore[arg-type]
+        plan.check(cat, list(tables.values()))
     actions = {dump_id: plan.action(t) for dump_id, t in tables.items()}
     planned = Planned(tables, actions, lo_policy=large_object_policy(plan))
     for dump_id, table in tables.items():

@@ -29,11 +29,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from dataops.anonymize.atomic import Staged, write_error
-from dataops.anonymize.engine_api import DumpPlan, TableAction, TableData, TableStats
+from dataops.anonymize.engine_api import CatalogLike, DumpPlan, TableAction, TableData, TableStats
 from dataops.anonymize.engines.common import (
     END_MARKER,
     LARGE_OBJECT_DESCS,
-    CatalogLike,
     Planned,
     Progress,
     RowHook,
@@ -66,7 +65,7 @@ from dataops.anonymize.pgarchive import (
 from dataops.errors import ConfigError, OperationError
 
 if TYPE_CHECKING:
-    from dataops.anonymize.run import EngineJob
+    from dataops.anonymize.engine_api import EngineJob
 
 log = logging.getLogger(__name__)
 
@@ -446,6 +445,6 @@ def engine(job: EngineJob) -> list[TableStats]:
         progress=job.progress,
         row_hook=job.row_hook,
         preview_rows=job.preview_rows,
-        drop_unreferenced=bool(job.extra.get("drop_unreferenced", False)),
-        before_commit=job.extra.get("before_commit"),
+        drop_unreferenced=job.drop_unreferenced,
+        before_commit=job.before_commit,
     )

@@ -31,7 +31,7 @@ from dataops.anonymize.engine_api import TableAction, TableData, TableStats, che
 from dataops.anonymize.plan import Plan
 
 if TYPE_CHECKING:
-    from dataops.anonymize.run import EngineJob
+    from dataops.anonymize.engine_api import EngineJob
 from dataops.anonymize.sqlscan import (
     CopyFormError,
     CopyStatement,
@@ -546,7 +546,7 @@ def engine(job: EngineJob) -> list[TableStats]:
         prescan=job.prescan,
         progress=job.progress,
         jobs=job.jobs,
-        role_passwords=str(job.extra.get("role_passwords", "drop")),
+        role_passwords=job.role_passwords,
     )
 
 
