@@ -82,6 +82,8 @@ class CatalogLike(Protocol):
 
     def add_sql(self, sql: str, location: str = "") -> None: ...
 
+    def data_tables(self) -> list[TableData]: ...
+
 
 class DumpPlan(Protocol):
     def check(self, catalog: Any, tables: Sequence[TableData]) -> None:
@@ -132,7 +134,9 @@ class EngineJob:
     jobs: int | None
     progress: Callable[..., None] | None
     preview_rows: int | None = None
-    prescan: Any = None  # plain: a plain.Scan of the whole input, when it was possible
+    # the dump's DDL when it is known before the data (``--source`` reads the schema
+    # first); otherwise the engine collects it (plain: a pre-scan of a regular file)
+    catalog: CatalogLike | None = None
     # preview: (table, rows in, rows out) as COPY text, for engines that preview natively
     row_hook: Callable[[TableData, bytes, bytes], None] | None = None
     role_passwords: str = "drop"  # plain: ALTER ROLE ... PASSWORD lines (drop | keep)

@@ -34,7 +34,7 @@ from dataops.anonymize.atomic import (
     stdout_stream,
     termination_as_exception,
 )
-from dataops.anonymize.engine_api import EngineFn, EngineJob, TableStats
+from dataops.anonymize.engine_api import CatalogLike, EngineFn, EngineJob, TableStats
 from dataops.anonymize.plan import Plan
 from dataops.anonymize.preview import PreviewCollector, PreviewPlan
 from dataops.anonymize.progress import ProgressReporter
@@ -302,16 +302,6 @@ class _NullSink(io.RawIOBase):
         return len(data)
 
 
-def _prescan(input_path: Path | None) -> Any:
-    """Read a regular input file once, quickly, for its whole catalog (None for streams)."""
-    from dataops.anonymize.engines import plain
-
-    if input_path is None or not input_path.is_file():
-        return None
-    with _open_input(input_path) as (stream, _):
-        return plain.scan(stream)
-
-
 def _run_stream(
     options: AnonymizeOptions,
     plan: Plan,
@@ -319,14 +309,12 @@ def _run_stream(
     input_path: Path | None,
     stream: BinaryIO,
     total: int | None,
-    prescan: Any = None,
+    catalog: CatalogLike | None = None,
     commit: _ReportCommit | None = None,
 ) -> Report:
     engine = get_engine(fmt)
     if fmt == "directory":
         raise ConfigError("the directory format cannot be read from a stream")
-    if fmt == "plain" and prescan is None:
-        prescan = _prescan(input_path)
     collector = PreviewCollector(options.preview) if options.preview is not None else None
     job_plan: Any = plan
     if collector is not None:
@@ -353,7 +341,7 @@ def _run_stream(
                 jobs=1 if collector is not None else options.jobs,
                 progress=progress,
                 preview_rows=options.preview,
-                prescan=prescan,
+                catalog=catalog,
                 row_hook=collector.record if collector is not None else None,
                 role_passwords=options.role_passwords,
                 drop_unreferenced=options.drop_unreferenced,
@@ -441,7 +429,6 @@ def _from_source(
     settings: Settings, options: AnonymizeOptions, plan: Plan, commit: _ReportCommit
 ) -> Report:
     from dataops.anonymize.ddl import Catalog
-    from dataops.anonymize.engines import plain
 
     fmt = "plain" if options.format == "auto" else options.format
     if fmt == "directory":
@@ -454,7 +441,7 @@ def _from_source(
         raise ConfigError("--source must be a postgresql:// URL")
     pg_dump = tools.find("pg_dump", pg_bin_dir=settings.pg_bin_dir)
     commit.input_name = db.masked_url(options.source or "")
-    prescan = None
+    catalog: Catalog | None = None
     if fmt == "plain":
         # the schema first (small): all constraints are known before any data is read
         try:
@@ -467,13 +454,12 @@ def _from_source(
             ) from None
         catalog = Catalog()
         catalog.add_sql((schema.stdout or b"").decode("utf-8", "surrogateescape"))
-        prescan = plain.Scan(catalog, catalog.data_tables())
     argv = pg_argv.pg_dump_argv(pg_dump, fmt=fmt)
     try:
         with execute.stream(argv, env=env) as proc:
             stream = compression.reader(proc.stdout, "pg_dump's output")
             report = _run_stream(
-                options, plan, fmt, None, stream, None, prescan=prescan, commit=commit
+                options, plan, fmt, None, stream, None, catalog=catalog, commit=commit
             )
     except CommandError as exc:
         raise OperationError(f"pg_dump failed: {exc.message}", details=exc.details) from None

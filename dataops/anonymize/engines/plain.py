@@ -24,6 +24,7 @@ import re
 import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dataops.anonymize.ddl import Catalog
@@ -443,6 +444,18 @@ def _what_magic(data: bytes) -> str | None:
     return None
 
 
+def scan_file(path: Path) -> Scan:
+    """:func:`scan` of a (possibly compressed) dump file."""
+    from dataops.anonymize import compression
+
+    try:
+        raw = path.open("rb", buffering=0)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    with raw:
+        return scan(compression.reader(raw, str(path)))
+
+
 def scan(source: BinaryIO) -> Scan:
     """First pass: the whole catalog and every data section, skipping rows quickly."""
     src = _Input(source)
@@ -537,13 +550,23 @@ def _default_jobs() -> int:
 
 
 def engine(job: EngineJob) -> list[TableStats]:
-    """The ``plain`` entry of :data:`dataops.anonymize.run.ENGINES`."""
+    """The ``plain`` entry of :data:`dataops.anonymize.run.ENGINES`.
+
+    Its own first step is the pre-scan: the whole catalog before any data is read --
+    handed over (``job.catalog``, e.g. ``--source`` dumped the schema first), or read
+    from a regular input file in a quick pass; a stream is checked table by table.
+    """
     assert job.stream is not None and job.output is not None
+    prescan: Scan | None = None
+    if isinstance(job.catalog, Catalog):
+        prescan = Scan(job.catalog, job.catalog.data_tables())
+    elif job.input_path is not None and job.input_path.is_file():
+        prescan = scan_file(job.input_path)
     return anonymize_plain(
         job.plan,
         job.stream,
         job.output,
-        prescan=job.prescan,
+        prescan=prescan,
         progress=job.progress,
         jobs=job.jobs,
         role_passwords=job.role_passwords,
