@@ -3,7 +3,7 @@
 An engine (plain SQL stream, custom archive, directory archive, ...) knows the
 dump's layout; the plan knows what to do with each table.  The engine:
 
-1. collects the dump's DDL into a :class:`dataops.anonymize.ddl.Catalog`
+1. collects the dump's DDL into a :class:`dataops.anonymize.formats.ddl.Catalog`
    (``catalog.add_sql(statement)`` for every CREATE/ALTER statement it meets,
    e.g. the ``defn`` of custom-archive TOC entries) and the list of
    :class:`TableData` sections (schema, table, COPY column list);
@@ -78,7 +78,7 @@ class CopyTransformer(Protocol):
 
 
 class CatalogLike(Protocol):
-    """The dump's DDL as engines collect it (:class:`dataops.anonymize.ddl.Catalog`)."""
+    """The dump's DDL as engines collect it (:class:`dataops.anonymize.formats.ddl.Catalog`)."""
 
     def add_sql(self, sql: str, location: str = "") -> None: ...
 
@@ -87,7 +87,7 @@ class CatalogLike(Protocol):
 
 class DumpPlan(Protocol):
     def check(self, catalog: Any, tables: Sequence[TableData]) -> None:
-        """``catalog`` is the :class:`~dataops.anonymize.ddl.Catalog` the engine filled."""
+        """``catalog`` is the :class:`~dataops.anonymize.formats.ddl.Catalog` the engine filled."""
         """Raise ConfigError listing every uncovered/unknown table or column and constraint problem."""
         ...
 

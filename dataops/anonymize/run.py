@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from dataops import db, execute, tools
-from dataops.anonymize import compression, poolcache, speedups
+from dataops.anonymize import poolcache, speedups
 from dataops.anonymize.atomic import (
     Staged,
     atomic_file,
@@ -35,10 +35,11 @@ from dataops.anonymize.atomic import (
     termination_as_exception,
 )
 from dataops.anonymize.engine_api import CatalogLike, EngineFn, EngineJob, TableStats
+from dataops.anonymize.formats import compression
+from dataops.anonymize.output.preview import PreviewCollector, PreviewPlan
+from dataops.anonymize.output.progress import ProgressReporter
+from dataops.anonymize.output.report import Report
 from dataops.anonymize.plan import Plan
-from dataops.anonymize.preview import PreviewCollector, PreviewPlan
-from dataops.anonymize.progress import ProgressReporter
-from dataops.anonymize.report import Report
 from dataops.anonymize.rules import load_rules
 from dataops.config.settings import Settings
 from dataops.errors import CommandError, ConfigError, DependencyError, OperationError
@@ -428,7 +429,7 @@ def _run_directory(
 def _from_source(
     settings: Settings, options: AnonymizeOptions, plan: Plan, commit: _ReportCommit
 ) -> Report:
-    from dataops.anonymize.ddl import Catalog
+    from dataops.anonymize.formats.ddl import Catalog
 
     fmt = "plain" if options.format == "auto" else options.format
     if fmt == "directory":

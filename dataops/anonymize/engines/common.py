@@ -17,11 +17,11 @@ from dataops.anonymize.engine_api import (
     TableStats,
     check_unambiguous,
 )
-from dataops.anonymize.pgarchive import Archive, ArchiveError, TocEntry, parse_copy_stmt
+from dataops.anonymize.formats.pgarchive import Archive, ArchiveError, TocEntry, parse_copy_stmt
 from dataops.errors import OperationError
 
 if TYPE_CHECKING:
-    from dataops.anonymize.ddl import Catalog
+    from dataops.anonymize.formats.ddl import Catalog
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def preview(
 
 
 def new_catalog() -> Catalog:
-    from dataops.anonymize.ddl import Catalog
+    from dataops.anonymize.formats.ddl import Catalog
 
     return Catalog()
 

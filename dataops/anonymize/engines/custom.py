@@ -43,7 +43,7 @@ from dataops.anonymize.engines.pieces import (
     transform_piece,
     zlib_header,
 )
-from dataops.anonymize.pgarchive import (
+from dataops.anonymize.formats.pgarchive import (
     BLK_BLOBS,
     DEFAULT_LEVELS,
     ArchiveError,

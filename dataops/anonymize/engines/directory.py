@@ -51,7 +51,7 @@ from dataops.anonymize.engines.pieces import (
     row_pieces,
     transform_piece,
 )
-from dataops.anonymize.pgarchive import (
+from dataops.anonymize.formats.pgarchive import (
     CHUNK_SIZE,
     DEFAULT_LEVELS,
     Archive,

@@ -3,7 +3,7 @@
 The dump is read in 1 MB blocks.  Outside COPY blocks it is cut into lines and
 statements (quotes, ``$$`` bodies and comments tracked across lines, so a function
 body that contains ``COPY ... FROM stdin;`` or ``\\.`` is never taken for data);
-CREATE/ALTER statements go to the :class:`~dataops.anonymize.ddl.Catalog`.  The
+CREATE/ALTER statements go to the :class:`~dataops.anonymize.formats.ddl.Catalog`.  The
 first COPY header triggers the plan's check -- by then all pre-data DDL has been
 seen -- and only then is anything written.  A COPY block of a kept table is copied
 through in big slices without looking at its rows; a transformed one streams
@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from dataops.anonymize.ddl import Catalog
 from dataops.anonymize.engine_api import TableAction, TableData, TableStats, check_unambiguous
+from dataops.anonymize.formats.ddl import Catalog
 from dataops.anonymize.plan import Plan
 
 if TYPE_CHECKING:
     from dataops.anonymize.engine_api import EngineJob
-from dataops.anonymize.sqlscan import (
+from dataops.anonymize.formats.sqlscan import (
     CopyFormError,
     CopyStatement,
     MetaCommandInStatement,
@@ -446,7 +446,7 @@ def _what_magic(data: bytes) -> str | None:
 
 def scan_file(path: Path) -> Scan:
     """:func:`scan` of a (possibly compressed) dump file."""
-    from dataops.anonymize import compression
+    from dataops.anonymize.formats import compression
 
     try:
         raw = path.open("rb", buffering=0)
