@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import io
 import os
+import shutil
 import signal
 import tempfile
 import threading
@@ -44,6 +46,40 @@ TERMINATING_SIGNALS = tuple(
     )
     if hasattr(signal, name)
 )
+
+
+#: Sent to the main thread by a helper thread that has bad news (a worker died while the
+#: main thread is blocked, e.g. reading a slow pipe); its handler runs the callbacks in
+#: :data:`_WAKE_CALLBACKS`, which may raise.  Its default action is to do nothing.
+WAKE_SIGNAL = signal.SIGURG
+_WAKE_CALLBACKS: list[Callable[[], None]] = []
+_WAKE_INSTALLED: list[bool] = []
+
+
+def wake_handlers_installed() -> bool:
+    return bool(_WAKE_INSTALLED)
+
+
+def add_wake_callback(callback: Callable[[], None]) -> None:
+    _WAKE_CALLBACKS.append(callback)
+
+
+def remove_wake_callback(callback: Callable[[], None]) -> None:
+    with contextlib.suppress(ValueError):
+        _WAKE_CALLBACKS.remove(callback)
+
+
+def wake_main_thread() -> None:
+    """Interrupt the main thread (even inside a blocking read) to run the wake callbacks."""
+    ident = threading.main_thread().ident
+    if ident is not None:
+        with contextlib.suppress(OSError, ValueError):
+            signal.pthread_kill(ident, WAKE_SIGNAL)
+
+
+def _on_wake(signum: int, frame: FrameType | None) -> None:
+    for callback in list(_WAKE_CALLBACKS):
+        callback()
 
 
 def received_signal() -> int | None:
@@ -167,13 +203,50 @@ def _temp_beside(target: Path) -> tuple[int, Path]:
     parent = target.parent if str(target.parent) else Path()
     if not parent.is_dir():
         raise ConfigError(f"output directory {parent} does not exist")
+    remove_stale_partials(parent, target.name)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=parent)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=partial_prefix(target.name), suffix=".partial", dir=parent
+        )
     except OSError as exc:
         raise OperationError(
             f"cannot write {target}: cannot create a file in {parent}: {exc.strerror}"
         ) from None
     return fd, Path(tmp_name)
+
+
+def partial_prefix(name: str) -> str:
+    """Temp names carry the writer's pid: ``.NAME.PID.xxxx.partial``."""
+    return f".{name}.{os.getpid()}."
+
+
+def remove_stale_partials(parent: Path, name: str) -> None:
+    """Remove ``.NAME.PID.*.partial`` files or directories whose process is gone (a run
+    killed by SIGKILL, which nothing can catch): the next run cleans up after it."""
+    try:
+        candidates = list(parent.glob(f".{glob.escape(name)}.*.partial"))
+    except OSError:
+        return
+    for path in candidates:
+        rest = path.name[len(name) + 2 :]
+        pid_text = rest.split(".", 1)[0]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def stage_bytes(path: str | Path, data: bytes) -> Staged:
@@ -264,7 +337,8 @@ def termination_as_exception() -> Iterator[None]:
         raise Interrupted(signum)
 
     _RECEIVED.clear()
-    previous = {}
+    previous = {WAKE_SIGNAL: signal.signal(WAKE_SIGNAL, _on_wake)}
+    _WAKE_INSTALLED.append(True)
     for sig in TERMINATING_SIGNALS:
         if signal.getsignal(sig) == signal.SIG_IGN and sig != signal.SIGINT:
             continue  # e.g. nohup: an ignored SIGHUP stays ignored
@@ -273,5 +347,6 @@ def termination_as_exception() -> Iterator[None]:
         yield
         check_interrupted()
     finally:
+        _WAKE_INSTALLED.clear()
         for sig, old in previous.items():
             signal.signal(sig, old)

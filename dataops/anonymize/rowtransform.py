@@ -206,12 +206,14 @@ class RowTransformer:
             for i, fns in self._choices:
                 try:
                     fns.raw(fields[i])
-                except (OperationError, ValueError, ArithmeticError):
+                except (OperationError, ValueError, ArithmeticError) as err:
+                    # this value's own message, so the column and the reason agree
+                    why = err.message if isinstance(err, OperationError) else str(err)
                     row = self.row_offset + rows_before + n + 1
                     return ConfigError(  # bad input (exit 2), named without its value
                         f"{self.table.qualified}, column {self.columns[i]}, row {row}"
                         + (f" (COPY at {self.table.location})" if self.table.location else "")
-                        + f": {message}"
+                        + f": {why}"
                     )
         return exc if isinstance(exc, OperationError) else OperationError(message)
 

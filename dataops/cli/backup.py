@@ -13,7 +13,7 @@ from dataops.errors import DependencyError, OperationError
 
 @click.group()
 def backup() -> None:
-    """Backups: PostgreSQL base backups and WAL archiving through wal-g or pgBackRest."""
+    """Backups: PostgreSQL (wal-g or pgBackRest) and files (Borg, copied off-site by rclone)."""
 
 
 @backup.group("pg")

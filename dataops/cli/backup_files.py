@@ -43,10 +43,20 @@ def files_group() -> None:
     default=None,
     help="Force or skip borg compact (default: every DATAOPS_BORG_COMPACT_INTERVAL_DAYS).",
 )
+@click.option(
+    "--accept-older-copy",
+    is_flag=True,
+    help="Continue with a repository older than this machine last saw (pulled back after "
+    "a loss while the last copy had failed): the archives newer than the copy are lost.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
 def push_cmd(
-    ctx: click.Context, paths: tuple[Path, ...], compact: bool | None, as_json: bool
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    compact: bool | None,
+    accept_older_copy: bool,
+    as_json: bool,
 ) -> None:
     """Archive the paths, prune, compact when due, then copy the repository off-site.
 
@@ -55,7 +65,12 @@ def push_cmd(
     """
     from dataops.backup.files.push import push
 
-    result = push(app(ctx).settings(), list(paths) or None, compact=compact)
+    result = push(
+        app(ctx).settings(),
+        list(paths) or None,
+        compact=compact,
+        accept_older=accept_older_copy,
+    )
     if as_json:
         echo_json(result.as_dict())
     else:

@@ -31,6 +31,8 @@ from dataops.errors import DataopsError
 from dataops.execute import run
 from tests.harness.postgres import PgServer
 
+pytestmark = pytest.mark.integration
+
 MARKER = "zq7-hostile-secret-9xk"  # in every original value of the transformed column
 ALPHABET = st.sampled_from(
     ["\n", "\r", "\t", '"', "'", "\\", ".", " ", ";", "(", ")", ",", "-", "$", "a", "B", "é", "\\."]
@@ -88,8 +90,11 @@ def plaintext(path: Path) -> bytes:
     return b"".join(parts)
 
 
-def check_run(workdir: Path, rules: str, src: Path, out: Path, jobs: int) -> str:
-    """Anonymize ``src``; assert the property; return "ok" or the error."""
+def check_run(
+    workdir: Path, rules: str, src: Path | None, out: Path, jobs: int, source: str | None = None
+) -> str:
+    """Anonymize ``src`` (or run pg_dump on ``source``); assert the property; return "ok"
+    or the error."""
     config = workdir / "rules.yaml"
     config.write_text(rules)
     before = set(workdir.iterdir())
@@ -97,7 +102,12 @@ def check_run(workdir: Path, rules: str, src: Path, out: Path, jobs: int) -> str
         anonymize(
             Settings(),
             AnonymizeOptions(
-                config=config, input=str(src), output=str(out), jobs=jobs, progress=False
+                config=config,
+                input=str(src) if src is not None else "-",
+                output=str(out),
+                jobs=jobs,
+                progress=False,
+                source=source,
             ),
         )
     except DataopsError as exc:
@@ -182,7 +192,12 @@ def test_real_pg_dump_of_hostile_names_never_leaks(
         out_dir.mkdir()
         outcomes[fmt] = check_run(out_dir, rules, src, out_dir / f"anon-{name}", jobs)
         shutil.rmtree(out_dir)
-    # the three formats of one database agree: all succeed (the rules fit) or all fail
+    out_dir = workdir / "out-source"  # --source: pg_dump piped in, never on disk
+    out_dir.mkdir()
+    outcomes["source"] = check_run(
+        out_dir, rules, None, out_dir / "anon.sql", jobs, source=pg.url(dbname)
+    )
+    # every format of one database agrees: all succeed (the rules fit) or all fail
     assert len({o == "ok" for o in outcomes.values()}) == 1, outcomes
 
 

@@ -129,6 +129,19 @@ def test_a_killed_worker_fails_the_run_naming_it(started: Run) -> None:
     assert _wait(lambda: not any(_alive(w) for w in workers), 10), "orphaned worker"
 
 
+def test_a_killed_worker_fails_the_run_while_input_waits(started: Run) -> None:
+    # the parent is blocked reading stdin (held open, nothing more comes): it must not
+    # wait for input to notice that a worker is gone
+    workers = _children(started.proc.pid)
+    os.kill(workers[1], signal.SIGKILL)
+    code, err = started.finish(timeout=30)
+    assert code == 1, err
+    assert f"worker process {workers[1]} died (killed by SIGKILL" in err
+    assert "Traceback" not in err
+    assert not started.out.exists() and not started.partials()
+    assert _wait(lambda: not any(_alive(w) for w in workers), 10), "orphaned worker"
+
+
 def test_sigterm_to_the_process_group_does_not_hang(started: Run) -> None:
     workers = _children(started.proc.pid)
     os.killpg(started.proc.pid, signal.SIGTERM)  # systemd KillMode=control-group
@@ -154,6 +167,18 @@ def test_workers_die_with_their_parent(started: Run) -> None:
     started.proc.kill()  # SIGKILL: nothing can run in the parent
     started.proc.communicate(timeout=30)
     assert _wait(lambda: not any(_alive(w) for w in workers), 10), "orphaned worker"
+    # the temp file SIGKILL left behind is removed by the next run for that output
+    assert started.partials()
+    rules = started.workdir / "rules.yaml"
+    done = subprocess.run(
+        [sys.executable, "-m", "dataops", "anonymize", "-c", str(rules), "-o", str(started.out)],
+        input=HEAD + ROWS + TAIL,
+        capture_output=True,
+        env=_clean_env(),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not started.partials()
 
 
 def test_a_complete_run_with_two_workers_masks_everything(started: Run) -> None:

@@ -4,7 +4,10 @@ references is ever written; anything else is an error, or left out on request.""
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ import pytest
 from dataops.anonymize.engines.custom import anonymize_custom
 from dataops.anonymize.engines.directory import anonymize_directory
 from dataops.anonymize.formats import pgarchive as pa
-from dataops.errors import ConfigError
+from dataops.errors import ConfigError, OperationError
 from tests.unit.archive_fakes import (
     BLOBS,
     FakeCatalog,
@@ -185,3 +188,27 @@ def test_a_transformed_table_with_rows_left_untransformed_fails(
         anonymize_custom(
             _LazyPlan(RULES), io.BytesIO(data), io.BytesIO(), jobs=jobs, catalog=FakeCatalog()
         )
+
+
+def _dies_on_three(i: int) -> int:
+    if i == 3:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer would
+    return i
+
+
+def test_a_worker_killed_mid_task_fails_the_pool_at_once() -> None:
+    from dataops.anonymize.engines import pieces
+
+    got: list[int] = []
+    started = time.monotonic()
+    with (
+        pytest.raises(OperationError, match=r"worker process \d+ died \(killed by SIGKILL"),
+        pieces.OrderedPool(2, FakePlan({})) as pool,  # type: ignore[arg-type]
+    ):
+        procs = [w.process for w in pool.workers]
+        for i in range(10):
+            pool.submit(_dies_on_three, (i,), got.append)
+    assert time.monotonic() - started < 30
+    assert got == [0, 1, 2]  # in order, up to the lost item
+    assert pool.workers == []
+    assert all(p.exitcode is not None for p in procs)  # none left running

@@ -28,7 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from dataops.anonymize.atomic import Staged, write_error
+from dataops.anonymize.atomic import (
+    Staged,
+    partial_prefix,
+    remove_stale_partials,
+    write_error,
+)
 from dataops.anonymize.engine_api import CatalogLike, DumpPlan, TableAction, TableData, TableStats
 from dataops.anonymize.engines.common import (
     END_MARKER,
@@ -282,7 +287,10 @@ def anonymize_directory(
     _prepare_target(dst)
     jobs = default_jobs() if jobs is None else jobs
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{dst.name}.", suffix=".partial", dir=dst.parent))
+        remove_stale_partials(dst.parent, dst.name)
+        tmp = Path(
+            tempfile.mkdtemp(prefix=partial_prefix(dst.name), suffix=".partial", dir=dst.parent)
+        )
     except OSError as exc:
         raise OperationError(
             f"cannot write {dst}: cannot create a directory in {dst.parent}: {exc.strerror}"

@@ -27,12 +27,15 @@ import multiprocessing
 import os
 import pickle
 import signal
+import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.connection import wait as mp_wait
 from typing import Any
 
+from dataops.anonymize import atomic
 from dataops.anonymize.atomic import TERMINATING_SIGNALS
 from dataops.anonymize.engine_api import DumpPlan, TableData
 from dataops.anonymize.formats.pgarchive import Compression
@@ -180,6 +183,8 @@ def _worker_main(conn: Connection, parent: int, siblings: list[Connection]) -> N
         for sig in TERMINATING_SIGNALS:
             if sig != signal.SIGINT:
                 signal.signal(sig, signal.SIG_DFL)
+        # signals were blocked across the fork (see OrderedPool): now they kill us outright
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, TERMINATING_SIGNALS)
         _die_with_parent()
         if os.getppid() != parent:  # the parent died before prctl
             os._exit(1)
@@ -245,17 +250,69 @@ class OrderedPool:
         self.jobs = max(1, jobs)
         self.workers: list[_Worker] = []
         self.next = 0
+        self._closing = False
+        self._dead: _Worker | None = None
+        self._watch: threading.Thread | None = None
+        self._stop: tuple[int, int] | None = None
         self.pending: collections.deque[tuple[_Worker | None, Callable[[Any], None]]] = (
             collections.deque()
         )
         if self.jobs > 1:
             ctx = multiprocessing.get_context("fork")
+            # no signal may reach a child before it has its own handlers (it would run
+            # the parent's, in the parent's code): block them across the forks
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, TERMINATING_SIGNALS)
             try:
                 for _ in range(self.jobs):
                     self.workers.append(_Worker(ctx, [w.conn for w in self.workers]))
             except BaseException:
                 self.terminate()
                 raise
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            self._start_watch()
+
+    # a watcher thread: a worker that dies while the main thread waits elsewhere (a slow
+    # input pipe, a long kept table) still fails the run at once
+    def _start_watch(self) -> None:
+        if not atomic.wake_handlers_installed():
+            return  # not under termination_as_exception: found at the next submit/drain
+        self._stop = os.pipe()
+        sentinels = {w.process.sentinel: w for w in self.workers}
+        self._watch = threading.Thread(
+            target=self._watcher, args=(sentinels,), name="dataops-pool-watch", daemon=True
+        )
+        atomic.add_wake_callback(self._on_wake)
+        self._watch.start()
+
+    def _watcher(self, sentinels: dict[int, _Worker]) -> None:
+        assert self._stop is not None
+        ready = mp_wait([*sentinels, self._stop[0]])
+        if self._closing or self._stop[0] in ready:
+            return
+        self._dead = sentinels[next(s for s in ready if s in sentinels)]
+        atomic.wake_main_thread()
+
+    def _on_wake(self) -> None:
+        dead, self._dead = self._dead, None
+        # a terminating signal (e.g. SIGTERM to the process group, which killed the worker
+        # too) is the better explanation: its own handler reports it
+        if dead is not None and not self._closing and atomic.received_signal() is None:
+            raise self._died(dead)
+
+    def _stop_watch(self) -> None:
+        self._closing = True
+        atomic.remove_wake_callback(self._on_wake)
+        if self._stop is not None:
+            stop, self._stop = self._stop, None
+            with contextlib.suppress(OSError):
+                os.write(stop[1], b"x")
+            if self._watch is not None:
+                self._watch.join(timeout=5)
+            for fd in stop:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self._watch = None
 
     def submit(
         self, fn: Callable[..., Any], args: tuple[Any, ...], callback: Callable[[Any], None]
@@ -298,6 +355,7 @@ class OrderedPool:
         callback(value)
 
     def _died(self, worker: _Worker) -> OperationError:
+        self._closing = True  # the watcher's news, if any, is this same news
         worker.process.join(timeout=2)
         code = worker.process.exitcode
         if code is not None and code < 0:
@@ -322,6 +380,7 @@ class OrderedPool:
         except BaseException:
             self.terminate()
             raise
+        self._stop_watch()
         workers, self.workers = self.workers, []
         for worker in workers:
             worker.conn.close()  # EOF: the worker exits
@@ -335,6 +394,7 @@ class OrderedPool:
             raise self._died(failed[0])
 
     def terminate(self) -> None:
+        self._stop_watch()
         self.pending.clear()
         workers, self.workers = self.workers, []
         for worker in workers:

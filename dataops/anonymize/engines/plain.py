@@ -9,6 +9,15 @@ seen -- and only then is anything written.  A COPY block of a kept table is copi
 through in big slices without looking at its rows; a transformed one streams
 through the plan's transformer; a truncated one keeps its header and terminator.
 
+Fail closed on the dump itself: :class:`_Lexer` reads the SQL as psql would, so a
+data block starts exactly where psql would start one (``COPY ... FROM stdin`` in any
+case, spacing, quoting or number of lines; ``\\copy ... from stdin``), and whatever
+could start one or run hidden SQL without being positively identified -- COPY
+options, unknown psql meta-commands, a backslash outside quotes, a stray ``\\.``
+line, a CRLF end-of-data line, an input ending inside a statement -- is an error
+naming the line.  ``PASSWORD '...'`` clauses of role statements (pg_dumpall) are
+dropped unless ``role_passwords="keep"``.
+
 When the input is a regular file, a quick first pass (which skips COPY data with
 ``bytes.find``) collects the whole catalog, post-data constraints included, so the
 check sees PRIMARY KEY / UNIQUE / FOREIGN KEY constraints before any output.  On a

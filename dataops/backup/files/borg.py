@@ -183,7 +183,8 @@ def extract_argv(
 ) -> list[str]:
     """``borg extract`` into the working directory; ``paths`` as stored (no leading ``/``)."""
     argv = [binary, *_COMMON, "--lock-wait", str(lock_wait), "extract", f"{repo}::{archive}"]
-    argv += [archive_path(p) for p in paths]
+    if paths:
+        argv += ["--", *(archive_path(p) for p in paths)]  # a path is never an option
     return argv
 
 
@@ -449,7 +450,12 @@ def classify(exc: CommandError, *, what: str, repo: Path | str) -> DataopsError:
         return OperationError(
             f"borg {what}: the repository at {repo} is older than what this machine last saw "
             "(a stale copy, or two repositories sharing one id)",
-            details=details,
+            details=[
+                *details,
+                "if the local repository was lost after a failed off-site copy, the archives "
+                "made since the last good copy are gone; `dataops backup files push "
+                "--accept-older-copy` continues with the copy",
+            ],
         )
     if exc.returncode is not None and exc.returncode < 0:
         return OperationError(f"borg {what} was killed by signal {-exc.returncode}")
@@ -588,7 +594,12 @@ class Borg:
         only Borg's own failures (lock, passphrase) raise.
         """
         argv = with_lock_argv(self.binary, self.repo, command, lock_wait=self.lock_wait)
-        env = {**self.env, **extra_env}
+        # with-lock opens the repository without its key: the command never sees the passphrase
+        env = {
+            k: v
+            for k, v in {**self.env, **extra_env}.items()
+            if k not in ("BORG_PASSPHRASE", "BORG_NEW_PASSPHRASE")
+        }
         log.info("borg.start", extra={"command": "with-lock", "repository": str(self.repo)})
         try:
             return execute.run(

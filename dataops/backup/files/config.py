@@ -118,7 +118,9 @@ def open_rclone(settings: Settings, *, retries: int | None = None) -> rclonemod.
         remote=target.remote,
         where=target.where,
         flags=rclonemod.Flags(
-            retries=retries or settings.rclone_retries, bwlimit=settings.rclone_bwlimit
+            retries=retries or settings.rclone_retries,
+            bwlimit=settings.rclone_bwlimit,
+            ca_cert=str(target.storage.ca_file) if target.storage.ca_file else None,
         ),
         timeout=settings.borg_timeout,
     )

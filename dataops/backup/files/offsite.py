@@ -35,6 +35,7 @@ from dataops.backup.files import rclone as rclonemod
 from dataops.backup.files.config import open_rclone, state_dir
 from dataops.config.settings import Settings
 from dataops.errors import EXIT_DEPENDENCY, EXIT_FAILED, DataopsError, OperationError
+from dataops.fsutil import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ class OffsiteResult:
     started: dt.datetime
     finished: dt.datetime
     remote: str
-    stage: str  # where it stopped: guard, lock, copy, sync, check, done
+    stage: str  # where it stopped: probe, copy, sync, check, done
     report: rclonemod.CheckReport | None = None
     error: str | None = None
     details: list[str] = field(default_factory=list)
@@ -64,7 +65,7 @@ class OffsiteResult:
         if self.ok:
             return None
         err = DataopsError(
-            f"off-site copy failed at {self.stage}: {self.error}", details=self.details
+            f"off-site copy failed ({self.stage}): {self.error}", details=self.details
         )
         err.exit_code = self.exit_code or EXIT_FAILED
         return err
@@ -200,10 +201,12 @@ def run_under_lock(settings: Settings, borg: borgmod.Borg, mode: str) -> Offsite
     """
     started = _now()
     rc = open_rclone(settings)
-    stage = "guard"
+    stage = "probe"
     try:
         if mode == "copy":
             guard_same_repository(rc, borg.repo)
+        elif "config" not in rc.probe():  # fails fast (exit 3) when storage is unreachable
+            raise OperationError(f"there is no repository copy at {rc.where} yet")
         spec = Spec(
             mode=mode,
             repo=str(borg.repo),
@@ -215,7 +218,7 @@ def run_under_lock(settings: Settings, borg: borgmod.Borg, mode: str) -> Offsite
         )
         child = [sys.executable, "-m", "dataops.backup.files.offsite", spec.dump()]
         extra = {**rc.env, "DATAOPS_LOG_LEVEL": settings.log_level}
-        stage = "lock"
+        stage = mode  # the lock is held for the whole copy / check
         result = borg.with_lock(child, extra_env=extra)
     except DataopsError as exc:
         outcome = OffsiteResult(
@@ -236,7 +239,7 @@ def run_under_lock(settings: Settings, borg: borgmod.Borg, mode: str) -> Offsite
             started=started,
             finished=_now(),
             remote=rc.where,
-            stage="lock",
+            stage=mode,
             error=f"borg with-lock ended with exit code {result.returncode} and no result",
             details=result.stderr_tail[-5:],
             exit_code=EXIT_FAILED,
@@ -262,11 +265,17 @@ def run_under_lock(settings: Settings, borg: borgmod.Borg, mode: str) -> Offsite
 
 
 def guard_same_repository(rc: rclonemod.Rclone, repo: Path) -> None:
-    """Refuse to overwrite a copy of a *different* repository (another id) at the remote."""
-    remote_config = rc.cat("config")
-    if remote_config is None:
-        return
-    remote_id = borgmod.parse_repository_config(remote_config.decode("utf-8", "replace"))
+    """Refuse to overwrite a copy of a *different* repository (another id), a copy that is
+    ahead of the local repository, or a copy another machine has taken over; then claim
+    the copy for this repository."""
+    names = rc.probe()  # fails fast (exit 3) when storage is unreachable
+    exists = "config" in names
+    remote_config = rc.cat("config") if exists else None
+    remote_id = (
+        borgmod.parse_repository_config(remote_config.decode("utf-8", "replace"))
+        if remote_config
+        else None
+    )
     local_id = borgmod.read_repository_id(repo)
     if remote_id and local_id and remote_id != local_id:
         raise OperationError(
@@ -277,6 +286,61 @@ def guard_same_repository(rc: rclonemod.Rclone, repo: Path) -> None:
                 " never let two repositories share one location or id"
             ],
         )
+    claim_copy(rc, repo, copy_exists=exists)
+    remote_tx = rclonemod.copy_transaction(names)
+    local_tx = rclonemod.copy_transaction([p.name for p in repo.iterdir()])
+    if remote_tx is not None and local_tx is not None and remote_tx > local_tx:
+        raise OperationError(
+            f"{rc.where} holds a newer state of this repository (transaction {remote_tx}) "
+            f"than {repo} (transaction {local_tx}); refusing to overwrite it",
+            details=[
+                "another machine writes to the same copy, or the local repository is an old"
+                " copy; one repository, one writer"
+            ],
+        )
+
+
+def claim_copy(rc: rclonemod.Rclone, repo: Path, *, copy_exists: bool) -> None:
+    """One writer per copy.  A machine that pulled the repository back (a new pod with an
+    empty volume) takes the copy over at its first copy; the machine it replaced is
+    refused from then on, instead of the two overwriting each other's copy."""
+    local, takeover = read_local_writer(repo)
+    remote = rc.read_writer()
+    if remote == local and not takeover:
+        return
+    if remote is not None and remote != local and copy_exists and not takeover:
+        raise OperationError(
+            f"another machine has taken over the off-site copy at {rc.where} "
+            f"(writer {remote[:8]}…, this repository {local[:8]}…); refusing to overwrite it",
+            details=[
+                "it pulled the repository back and writes to it now; retire this one (one "
+                "repository, one writer), or point DATAOPS_BORG_OFFSITE_PATH elsewhere"
+            ],
+        )
+    rc.claim(local)
+    write_local_writer(repo, local, takeover=False)
+    if takeover:
+        log.warning("files.offsite.taken_over", extra={"remote": rc.where, "writer": local[:8]})
+
+
+def read_local_writer(repo: Path) -> tuple[str, bool]:
+    """(this repository's writer id, whether it is to take the copy over); made on first use."""
+    path = repo / rclonemod.WRITER_FILE
+    try:
+        words = path.read_text("utf-8").split()
+    except FileNotFoundError:
+        words = []
+    if not words:
+        return write_local_writer(repo, None, takeover=False), False
+    return words[0], "takeover" in words[1:]
+
+
+def write_local_writer(repo: Path, writer: str | None, *, takeover: bool) -> str:
+    import uuid
+
+    writer = writer or uuid.uuid4().hex
+    atomic_write(repo / rclonemod.WRITER_FILE, writer + (" takeover" if takeover else "") + "\n")
+    return writer
 
 
 # --------------------------------------------------------------------------------- state
@@ -324,32 +388,12 @@ def read_state(settings: Settings) -> OffsiteState:
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, json.dumps(data), mode=0o600)
 
 
 def write_private_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` with mode 0600 (temp file beside it, then rename)."""
-    path = path.absolute()
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        Path(tmp).chmod(0o600)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path.absolute(), data, mode=0o600)
 
 
 def _record(settings: Settings, mode: str, outcome: OffsiteResult) -> OffsiteResult:

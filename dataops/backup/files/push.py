@@ -13,7 +13,12 @@ from typing import Any
 from dataops.backup.files import borg as borgmod
 from dataops.backup.files.config import offsite_configured, open_borg
 from dataops.backup.files.offsite import OffsiteResult, run_under_lock
-from dataops.backup.files.repository import compact_due, ensure_repository, mark_compacted
+from dataops.backup.files.repository import (
+    accept_older_copy,
+    compact_due,
+    ensure_repository,
+    mark_compacted,
+)
 from dataops.config.settings import Settings
 from dataops.errors import ConfigError
 
@@ -51,13 +56,19 @@ class PushResult:
         }
 
 
-def _paths(settings: Settings, paths: Sequence[Path] | None) -> list[Path]:
+def _preflight(settings: Settings, paths: Sequence[Path] | None) -> list[Path]:
+    """The paths to back up; every configuration problem reported at once (exit 2)."""
+    problems: list[str] = []
+    if settings.borg_repo is None:
+        problems.append("DATAOPS_BORG_REPO is not set (the local Borg repository directory)")
+    if settings.borg_passphrase is None or not settings.borg_passphrase.get_secret_value():
+        problems.append("DATAOPS_BORG_PASSPHRASE (or DATAOPS_BORG_PASSPHRASE_FILE) is not set")
     chosen = [Path(p).absolute() for p in (paths or settings.files_paths)]
     if not chosen:
-        raise ConfigError("nothing to back up: set DATAOPS_FILES_PATHS or pass --path")
-    missing = [str(p) for p in chosen if not p.exists() and not p.is_symlink()]
-    if missing:
-        raise ConfigError("paths to back up do not exist", details=missing)
+        problems.append("nothing to back up: set DATAOPS_FILES_PATHS or pass --path")
+    problems += [f"{p}: does not exist" for p in chosen if not p.exists() and not p.is_symlink()]
+    if problems:
+        raise ConfigError("backup files push: invalid configuration", details=problems)
     return chosen
 
 
@@ -66,14 +77,21 @@ def push(
     paths: Sequence[Path] | None = None,
     *,
     compact: bool | None = None,
+    accept_older: bool = False,
     now: dt.datetime | None = None,
 ) -> PushResult:
     """One backup run.  The archive is made even when object storage is down; the
-    off-site result then says so (the CLI exits 3 for it)."""
+    off-site result then says so (the CLI exits 3 for it).
+
+    ``accept_older``: continue with a repository older than this machine last saw (the
+    local repository was lost after a failed copy; see :func:`accept_older_copy`).
+    """
     started = time.monotonic()
-    chosen = _paths(settings, paths)
+    chosen = _preflight(settings, paths)
     borg = open_borg(settings)
     origin = ensure_repository(settings, borg)
+    if accept_older:
+        accept_older_copy(settings, borg.repo)
     when = now or dt.datetime.now(dt.UTC)
     name = borgmod.archive_name(when)
     stats, created = borg.create(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,10 @@ _ENV = "RCLONE_CONFIG_" + REMOTE.upper() + "_"
 LOCK_EXCLUDES = ("/lock.exclusive/**", "/lock.roster")
 #: dataops's own marker of a pull into an empty directory that has not finished
 PULL_MARKER = ".dataops-pull-incomplete"
-EXCLUDES = (*LOCK_EXCLUDES, "/" + PULL_MARKER)
+#: which machine writes the copy: a random id kept in the repository directory and, once
+#: claimed, in the object ``<remote>.writer`` beside the copy (never synced)
+WRITER_FILE = ".dataops-writer"
+EXCLUDES = (*LOCK_EXCLUDES, "/" + PULL_MARKER, "/" + WRITER_FILE)
 
 
 def rclone_env(storage: StorageConfig) -> dict[str, str]:
@@ -77,6 +80,7 @@ class Flags:
     io_timeout: str = "5m"
     bwlimit: str | None = None
     transfers: int = 4
+    ca_cert: str | None = None  # a private CA for the endpoint's TLS (DATAOPS_S3_CA_BUNDLE)
 
     def argv(self) -> list[str]:
         out = [
@@ -98,7 +102,15 @@ class Flags:
         ]
         if self.bwlimit:
             out += ["--bwlimit", self.bwlimit]
+        if self.ca_cert:
+            out += ["--ca-cert", self.ca_cert]
         return out
+
+    def quick(self) -> Flags:
+        """For a small probe: fail fast when storage does not answer."""
+        return replace(
+            self, retries=1, low_level_retries=1, contimeout="10s", io_timeout="30s", bwlimit=None
+        )
 
 
 def _excludes(patterns: Sequence[str]) -> list[str]:
@@ -109,8 +121,20 @@ def _excludes(patterns: Sequence[str]) -> list[str]:
 
 
 def copy_segments_argv(binary: str, repo: Path, remote: str, flags: Flags) -> list[str]:
-    """Step 1: new segment files (``data/``) before anything that refers to them."""
-    return [binary, "copy", "--checksum", *flags.argv(), str(repo / "data"), remote + "/data"]
+    """Step 1: new segment files (``data/``) before anything that refers to them.
+
+    Borg never changes a segment once written and an S3 PUT is atomic, so segments that
+    exist in the copy are skipped without reading them; step 2 (``--checksum``) replaces
+    any that differ, step 3 proves the result.
+    """
+    return [
+        binary,
+        "copy",
+        "--ignore-existing",
+        *flags.argv(),
+        str(repo / "data"),
+        remote + "/data",
+    ]
 
 
 def sync_argv(binary: str, repo: Path, remote: str, flags: Flags) -> list[str]:
@@ -167,6 +191,10 @@ def lsf_argv(binary: str, remote: str, flags: Flags) -> list[str]:
 
 def cat_argv(binary: str, remote_file: str, flags: Flags) -> list[str]:
     return [binary, "cat", *flags.argv(), remote_file]
+
+
+def rcat_argv(binary: str, remote_file: str, flags: Flags) -> list[str]:
+    return [binary, "rcat", *flags.argv(), remote_file]
 
 
 # ------------------------------------------------------------------------------ reports
@@ -310,6 +338,12 @@ def classify(exc: CommandError, *, what: str, where: str) -> DataopsError:
         )
     if "NoSuchBucket" in text or "bucket does not exist" in text.lower():
         return DependencyError(f"rclone {what}: the bucket of {where} does not exist", details=last)
+    if "x509:" in text or "certificate signed by unknown authority" in text:
+        return DependencyError(
+            f"rclone {what}: the TLS certificate of {where} is not trusted "
+            "(DATAOPS_S3_CA_BUNDLE names the CA of a private endpoint)",
+            details=last,
+        )
     if any(p in text for p in _AUTH):
         return DependencyError(
             f"rclone {what}: object storage {where} rejected the credentials "
@@ -365,7 +399,7 @@ class Rclone:
 
     def probe(self, flags: Flags | None = None) -> list[str]:
         """Names at the top of the copy (``[]`` if there is none); exit 3 if unreachable."""
-        quick = flags or Flags(retries=1, low_level_retries=1, contimeout="10s", io_timeout="30s")
+        quick = flags or self.flags.quick()
         try:
             result = execute.run(
                 lsf_argv(self.binary, self.remote, quick),
@@ -390,6 +424,23 @@ class Rclone:
         if result.returncode != 0:
             return None
         return result.stdout or b""
+
+    def read_writer(self) -> str | None:
+        """The id of the machine that claimed the copy (None: nobody yet)."""
+        argv = cat_argv(self.binary, self.remote + ".writer", self.flags)
+        try:
+            result = execute.run(argv, env=self.env, capture=True, timeout=300)
+        except CommandError as exc:
+            raise classify(exc, what="cat", where=self.where) from None
+        text = (result.stdout or b"").decode("utf-8", "replace").strip()
+        return text or None
+
+    def claim(self, writer: str) -> None:
+        argv = rcat_argv(self.binary, self.remote + ".writer", self.flags)
+        try:
+            execute.run(argv, env=self.env, input=writer.encode() + b"\n", timeout=300)
+        except CommandError as exc:
+            raise classify(exc, what="rcat", where=self.where) from None
 
     def copy_segments(self, repo: Path) -> None:
         self.run(copy_segments_argv(self.binary, repo, self.remote, self.flags), what="copy")

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 import time
 from pathlib import Path
 
 from dataops.backup.files import borg as borgmod
-from dataops.backup.files.config import offsite_configured, open_rclone, state_dir
+from dataops.backup.files.config import base_dir, offsite_configured, open_rclone, state_dir
+from dataops.backup.files.offsite import write_local_writer
 from dataops.backup.files.rclone import PULL_MARKER
 from dataops.config.settings import Settings
 from dataops.errors import ConfigError, OperationError
+from dataops.fsutil import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +45,7 @@ def ensure_repository(settings: Settings, borg: borgmod.Borg) -> str:
     if repo.is_dir() and any(repo.iterdir()) and not marker.exists():
         raise ConfigError(
             f"DATAOPS_BORG_REPO={repo} is not empty and holds no Borg repository; "
-            "refusing to use it"
+            "refusing to use it (point it at a subdirectory of the volume, e.g. …/borg/repo)"
         )
     if offsite_configured(settings):
         rc = open_rclone(settings)
@@ -79,6 +82,7 @@ def pull_repository(settings: Settings, borg: borgmod.Borg) -> None:
     if not is_repository(repo):
         raise OperationError(f"the copy at {rc.where} is not a complete Borg repository")
     borg.check()
+    write_local_writer(repo, None, takeover=True)  # a new writer: it takes the copy over
     marker.unlink()
     log.warning(
         "files.repository.pulled",
@@ -96,6 +100,28 @@ def apply_segment_size(settings: Settings, borg: borgmod.Borg) -> None:
     want = str(settings.borg_segment_size_mib * MIB)
     if borg.get_config("max_segment_size") != want:
         borg.set_config("max_segment_size", want)
+
+
+def accept_older_copy(settings: Settings, repo: Path) -> None:
+    """Let Borg continue with a repository older than this machine last saw.
+
+    After the local repository was lost while its last copy had failed, the pulled copy
+    lacks the newest archives and Borg refuses it (a "replay").  Forgetting the newer
+    state means deleting this repository's cache and the ``manifest-timestamp`` of its
+    security directory; the ``nonce`` stays, so no encryption counter is ever reused.
+    """
+    repo_id = borgmod.read_repository_id(repo)
+    if not repo_id:
+        raise OperationError(f"no Borg repository at {repo}")
+    base = base_dir(settings)
+    security = Path(settings.borg_security_dir or base / ".config" / "borg" / "security")
+    cache = Path(settings.borg_cache_dir or base / ".cache" / "borg")
+    (security / repo_id / "manifest-timestamp").unlink(missing_ok=True)
+    shutil.rmtree(cache / repo_id, ignore_errors=True)
+    log.warning(
+        "files.repository.older_copy_accepted",
+        extra={"repository": str(repo), "note": "archives newer than the copy are lost"},
+    )
 
 
 # ----------------------------------------------------------------------------- compact
@@ -118,6 +144,4 @@ def compact_due(settings: Settings, repo: Path, now: dt.datetime) -> bool:
 def mark_compacted(settings: Settings, repo: Path, now: dt.datetime) -> None:
     stamp = _compact_stamp(settings, repo)
     stamp.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = stamp.with_name(stamp.name + ".tmp")
-    tmp.write_text(now.isoformat() + "\n")
-    tmp.replace(stamp)
+    atomic_write(stamp, now.isoformat() + "\n")
