@@ -82,16 +82,56 @@ def _kill_group(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> Non
         os.killpg(proc.pid, sig)
 
 
-def _terminate(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the group, SIGKILL it after the grace period."""
+def _descendant_groups(pid: int) -> set[int]:
+    """Process groups of ``pid``'s descendants (Linux ``/proc``), e.g. tools that a child
+    started in their own sessions; never our own group."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    groups: set[int] = set()
+    todo = list(parents.get(pid, []))
+    while todo:
+        child = todo.pop()
+        with contextlib.suppress(OSError):
+            groups.add(os.getpgid(child))
+        todo.extend(parents.get(child, []))
+    groups.discard(os.getpgrp())
+    groups.discard(pid)
+    return groups
+
+
+def _terminate(proc: subprocess.Popen[bytes], grace: float = KILL_GRACE_SECONDS) -> None:
+    """SIGTERM the group, SIGKILL it after the grace period (with the groups of any
+    descendants that started their own, so nothing outlives a timeout)."""
+    groups: set[int] = set()
+    with contextlib.suppress(OSError):
+        groups = _descendant_groups(proc.pid)
     _kill_group(proc, signal.SIGTERM)
     try:
-        proc.wait(KILL_GRACE_SECONDS)
+        proc.wait(grace)
     except subprocess.TimeoutExpired:
+        with contextlib.suppress(OSError):
+            groups |= _descendant_groups(proc.pid)
         _kill_group(proc, signal.SIGKILL)
         proc.wait()
     # children that outlived the leader
     _kill_group(proc, signal.SIGKILL)
+    for group in groups:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(group, signal.SIGKILL)
+
+
+def terminate(proc: subprocess.Popen[bytes], grace: float = KILL_GRACE_SECONDS) -> None:
+    """End a running program started here: its group (and its descendants' groups)."""
+    if proc.poll() is None:
+        _terminate(proc, grace)
 
 
 class _StderrPump(threading.Thread):
@@ -189,6 +229,7 @@ def _popen(
     stdin: int | IO[bytes] | None,
     stdout: int | IO[bytes] | None,
     user: str | None,
+    stderr: int | None = subprocess.PIPE,
 ) -> subprocess.Popen[bytes]:
     argv = [str(a) for a in argv]
     uid, gid, groups = _drop_to(user)
@@ -199,7 +240,7 @@ def _popen(
             cwd=cwd,
             stdin=stdin,
             stdout=stdout,
-            stderr=subprocess.PIPE,
+            stderr=stderr,
             start_new_session=True,
             close_fds=True,
             user=uid,
@@ -314,7 +355,9 @@ def run(
 class Stream:
     """A running program whose stdout is read by the caller (see :func:`stream`)."""
 
-    def __init__(self, proc: subprocess.Popen[bytes], pump: _StderrPump, argv: list[str]) -> None:
+    def __init__(
+        self, proc: subprocess.Popen[bytes], pump: _StderrPump | None, argv: list[str]
+    ) -> None:
         self.proc = proc
         self.pump = pump
         self.argv = argv
@@ -337,11 +380,16 @@ def stream(
     user: str | None = None,
     stderr_level: int = logging.INFO,
     on_timeout: Callable[[], None] | None = None,
+    pass_stderr: bool = False,
+    input: bytes | None = None,
 ) -> Iterator[Stream]:
     """Start a program and yield it with its stdout as a pipe (e.g. ``pg_dump`` into a filter).
 
     On leaving the block the program must have exited with an ok code; if the
     block raised, the program's group is terminated.  A watchdog enforces ``timeout``.
+    ``pass_stderr``: the program writes to our stderr directly (a dataops child process
+    whose lines are already JSON log records), not through the logging pump.  ``input``
+    is written to the program's stdin (which is then closed).
     """
     args = [str(a) for a in argv]
     tool = _describe(args)
@@ -350,13 +398,20 @@ def stream(
         env=env,
         inherit_env=inherit_env,
         cwd=cwd,
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         user=user,
+        stderr=None if pass_stderr else subprocess.PIPE,
     )
-    assert proc.stderr is not None
-    pump = _StderrPump(proc.stderr, tool, stderr_level)
-    pump.start()
+    if input is not None:
+        assert proc.stdin is not None
+        with contextlib.suppress(BrokenPipeError):
+            proc.stdin.write(input)
+        proc.stdin.close()
+    pump: _StderrPump | None = None
+    if proc.stderr is not None:
+        pump = _StderrPump(proc.stderr, tool, stderr_level)
+        pump.start()
     expired = threading.Event()
 
     def _expire() -> None:
@@ -385,10 +440,10 @@ def stream(
             timer.cancel()
         if proc.poll() is None:
             _terminate(proc)
-        pump.join(timeout=5)
-    _check_outcome(
-        args, proc.returncode, list(pump.tail), ok_codes, fwd.signum, expired.is_set(), timeout
-    )
+        if pump is not None:
+            pump.join(timeout=5)
+    tail = list(pump.tail) if pump is not None else []
+    _check_outcome(args, proc.returncode, tail, ok_codes, fwd.signum, expired.is_set(), timeout)
 
 
 def tool_version(argv: Sequence[str], timeout: float = 10.0) -> str:

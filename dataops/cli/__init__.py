@@ -30,6 +30,8 @@ COMMANDS: dict[str, str] = {
     "migrate": "dataops.cli.migrate:migrate",
     "demo": "dataops.cli.demo:demo",
     "backup": "dataops.cli.backup:backup",
+    "serve": "dataops.cli.serve:serve",
+    "jobs": "dataops.cli.jobs:jobs",
     "drill": "dataops.cli.drill:drill",
 }
 

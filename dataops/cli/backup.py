@@ -9,6 +9,7 @@ import click
 from dataops.cli.context import app
 from dataops.cli.output import echo_json, echo_table
 from dataops.errors import DependencyError, OperationError
+from dataops.locks import command_lock
 
 
 @click.group()
@@ -93,7 +94,9 @@ def push_cmd(ctx: click.Context, full: bool, kind: str | None, as_json: bool) ->
     """
     from dataops.backup.actions.pg_push import push
 
-    result = push(app(ctx).settings(), full=full, kind=kind)
+    settings = app(ctx).settings()
+    with command_lock(settings, "pg", heavy=True, what="backup pg push"):
+        result = push(settings, full=full, kind=kind)
     if as_json:
         echo_json(result.as_dict())
         return
@@ -146,7 +149,9 @@ def retain_cmd(ctx: click.Context, full: int, dry_run: bool, as_json: bool) -> N
     """Keep the newest N full backups (their deltas and the WAL they need); delete the rest."""
     from dataops.backup.actions.pg_retain import retain
 
-    result = retain(app(ctx).settings(), full=full, dry_run=dry_run)
+    settings = app(ctx).settings()
+    with command_lock(settings, "pg", what="backup pg retain"):
+        result = retain(settings, full=full, dry_run=dry_run)
     if as_json:
         echo_json(result.as_dict())
         return
@@ -171,7 +176,9 @@ def verify_cmd(ctx: click.Context, as_json: bool) -> None:
     """
     from dataops.backup.actions.pg_verify import verify
 
-    report = verify(app(ctx).settings())
+    settings = app(ctx).settings()
+    with command_lock(settings, "pg", what="backup pg verify"):
+        report = verify(settings)
     if as_json:
         echo_json(report.as_dict())
     else:

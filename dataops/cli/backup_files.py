@@ -8,6 +8,7 @@ import click
 
 from dataops.cli.context import app
 from dataops.cli.output import echo_json, echo_table
+from dataops.locks import command_lock
 
 
 def _size(n: int) -> str:
@@ -65,12 +66,11 @@ def push_cmd(
     """
     from dataops.backup.files.push import push
 
-    result = push(
-        app(ctx).settings(),
-        list(paths) or None,
-        compact=compact,
-        accept_older=accept_older_copy,
-    )
+    settings = app(ctx).settings()
+    with command_lock(settings, "files", heavy=True, what="backup files push"):
+        result = push(
+            settings, list(paths) or None, compact=compact, accept_older=accept_older_copy
+        )
     if as_json:
         echo_json(result.as_dict())
     else:
@@ -173,7 +173,9 @@ def check_cmd(ctx: click.Context, verify_data: bool, as_json: bool) -> None:
     """
     from dataops.backup.files.check import check
 
-    result = check(app(ctx).settings(), verify_data=verify_data)
+    settings = app(ctx).settings()
+    with command_lock(settings, "files", what="backup files check"):
+        result = check(settings, verify_data=verify_data)
     if as_json:
         echo_json(result.as_dict())
     else:

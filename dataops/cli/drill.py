@@ -11,6 +11,7 @@ import click
 
 from dataops.cli.context import app
 from dataops.errors import ConfigError
+from dataops.locks import command_lock
 
 _STATUS = {"passed": "ok", "failed": "FAILED", "skipped": "-"}
 
@@ -163,7 +164,9 @@ def pg_cmd(
         rpo_objective=parse_duration(rpo_objective, "--rpo-objective"),
         timeout=parse_duration(timeout, "--timeout"),
     )
-    report = drill_pg(app(ctx).settings(), options)
+    settings = app(ctx).settings()
+    with command_lock(settings, "pg", heavy=True, what="drill pg"):
+        report = drill_pg(settings, options)
     _emit(report, json_path, junit_path)
     ctx.exit(report.exit_code)
 
@@ -216,6 +219,8 @@ def files_cmd(
         rto_objective=parse_duration(rto_objective, "--rto-objective"),
         rpo_objective=parse_duration(rpo_objective, "--rpo-objective"),
     )
-    report = drill_files(app(ctx).settings(), options)
+    settings = app(ctx).settings()
+    with command_lock(settings, "files", heavy=True, what="drill files"):
+        report = drill_files(settings, options)
     _emit(report, json_path, junit_path)
     ctx.exit(report.exit_code)

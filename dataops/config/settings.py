@@ -254,6 +254,15 @@ class Settings(BaseSettings):
         None, description="directory for cached Faker pools (default ~/.cache/...), or off"
     )
 
+    # sidecar (dataops serve): jobs file, HTTP address, state, admin token, shutdown grace,
+    # and the host-wide lock directory shared with manual `dataops backup` commands
+    sidecar_config: Path | None = Field(None, description="sidecar.yaml of dataops serve")
+    http_addr: str = Field("0.0.0.0:9187", description="HOST:PORT of the sidecar's HTTP server")
+    state_dir: Path = Field(Path("/var/lib/dataops"), description="sidecar state (a volume)")
+    admin_token: SecretStr | None = Field(None, description="bearer token of POST /jobs/N/run")
+    shutdown_grace: float = Field(60.0, ge=0, description="seconds a job may finish on SIGTERM")
+    lock_dir: Path | None = Field(None, description="host-wide lock files (default $TMPDIR)")
+
     # error reporting
     sentry_dsn: SecretStr | None = Field(
         None, validation_alias=AliasChoices("SENTRY_DSN", "DATAOPS_SENTRY_DSN")
@@ -420,7 +429,9 @@ def load_settings(**overrides: Any) -> Settings:
     return settings
 
 
-RESERVED_PREFIXES = ("DATAOPS_TEST_",)  # the test harness's own variables
+# the test harness's own variables; the sidecar's per-job overrides (DATAOPS_JOB_<JOB>_<KEY>,
+# validated fail-closed by dataops/sidecar/config.py against the job registry)
+RESERVED_PREFIXES = ("DATAOPS_TEST_", "DATAOPS_JOB_")
 # read by scripts/bootstrap (the tool installer), never by dataops itself
 BOOTSTRAP_VARIABLES = frozenset(
     {"DATAOPS_TOOLS_CACHE", "DATAOPS_TOOLS_BIN", "DATAOPS_WALG_NO_BUILD"}
