@@ -627,6 +627,8 @@ def test_encrypted_backup_restores_with_key_only(
         env=wrong,
     )  # fmt: skip
     assert failed.returncode != 0
+    if engine.name == "pgbackrest":
+        assert failed.returncode == 1 and "cipher pass" in failed.stderr, failed.stderr
     assert not (workdir / "restore-wrong" / "PG_VERSION").exists()
     text = failed.stdout + failed.stderr
     assert key not in text and wrong[engine.key_vars[0]] not in text

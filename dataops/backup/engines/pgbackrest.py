@@ -198,6 +198,14 @@ exit {STORAGE_ERROR_EXIT}
 
 # ------------------------------------------------------------------------------- errors
 
+
+def printable(text: str) -> str:
+    """``text`` with control and undecodable characters (garbage from a bad decrypt) as ``?``."""
+    return "".join(c if c.isprintable() or c in "\n\t" else "?" for c in text).replace(
+        "\ufffd", "?"
+    )
+
+
 ARCHIVE_TIMEOUT_ERROR = 82
 _STORAGE_DOWN = (
     "unable to connect",
@@ -221,7 +229,7 @@ _DATABASE = ("unable to connect to 'dbname", "DbConnectError", "password authent
 
 def classify(exc: CommandError, *, what: str, where: str) -> Exception:
     """The dataops error for a failed pgBackRest call (exit 3 for unreachable dependencies)."""
-    tail = [redact(line) for line in exc.output_tail]
+    tail = [redact(printable(line)) for line in exc.output_tail]
     text = "\n".join(tail)
     code, message = pgb.first_error(tail)
     detail = [redact(message)] if message else []
@@ -390,7 +398,17 @@ class PgBackRestEngine:
             info = pgb.parse_info(result.stdout or b"", self.stanza)
         except pgb.ParseError as exc:
             raise OperationError(f"unexpected output from pgbackrest {exc}") from None
-        for code, message in info.repo_status:
+        for code, raw in info.repo_status:
+            message = printable(raw)
+            if code == pgb.STATUS_OTHER and "FormatError" in message and "info file" in message:
+                # pgBackRest decrypts with no authentication: a wrong pass yields garbage
+                raise OperationError(
+                    "pgbackrest info: the repository's info files cannot be read: the "
+                    "repository cannot be decrypted with this cipher pass "
+                    "(DATAOPS_PGBACKREST_CIPHER_PASS), or encryption differs from when the "
+                    "stanza was created, or the files are damaged",
+                    details=[message.splitlines()[0]],
+                )
             if code == pgb.STATUS_OTHER:
                 raise classify(
                     CommandError("info", argv=[], returncode=0, output_tail=[message]),
