@@ -20,7 +20,8 @@ import psycopg
 import pytest
 
 from dataops import tools
-from dataops.backup.actions import pg_status
+from dataops.backup import recovery
+from dataops.backup.actions import pg_restore, pg_status
 from dataops.config.settings import load_settings
 from dataops.execute import run
 from tests.harness.common import free_port, service_dir, walg_binary
@@ -338,6 +339,14 @@ def test_push_list_point_in_time_and_latest(
         assert checksum(conn) == latest
     owner = (workdir / "restore-latest").stat().st_uid
     assert owner == pwd.getpwnam(OS_USER).pw_uid
+
+    # the typed action the drills call in-process, and their teardown
+    restored = pg_restore.restore(settings, workdir / "restore-inproc", start=True)
+    assert restored.engine == engine.name and restored.started and restored.url
+    with restored_conn(server, restored.url) as conn:
+        assert checksum(conn) == latest
+    recovery.stop(settings, restored)
+    assert not (workdir / "restore-inproc" / "postmaster.pid").exists()
 
 
 def test_incremental_retention_verify_and_wal_gap(
