@@ -302,7 +302,10 @@ def test_push_list_point_in_time_and_latest(
 
     check = run_cli("backup", "pg", "check", "--json", env=env)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert json.loads(check.stdout)["ok"] is True
+    checked = json.loads(check.stdout)
+    assert checked["ok"] is True
+    if engine.name == "pgbackrest":
+        assert any(i["name"] == "end to end" and i["ok"] for i in checked["checks"])
 
     verify = run_cli("backup", "pg", "verify", "--json", env=env)
     assert verify.returncode == 0, verify.stdout + verify.stderr

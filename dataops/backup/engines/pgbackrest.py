@@ -237,11 +237,13 @@ class PgBackRestEngine:
         info = self.info()
         return [self._to_info(info, b) for b in info.backups]
 
-    def ensure_stanza(self) -> None:
-        """``stanza-create`` unless the stanza exists (idempotent either way; needs the DB)."""
+    def ensure_stanza(self) -> pgb.StanzaInfo:
+        """``stanza-create`` unless the stanza exists (idempotent either way; needs the DB).
+
+        Returns the stanza's info (read before creating it)."""
         info = self.info()
         if info.status_code not in (pgb.STATUS_MISSING_STANZA_PATH, pgb.STATUS_MISSING_STANZA_DATA):
-            return
+            return info
         options, env = self._db_options()
         self._run(
             lambda b, c: pgb.stanza_create_argv(b, c, self.stanza),
@@ -250,6 +252,7 @@ class PgBackRestEngine:
             env=env,
         )
         log.info("pgbackrest.stanza_created", extra={"stanza": self.stanza})
+        return info
 
     def check_storage(self) -> None:
         """pgBackRest can list the repository; a probe object can be written and deleted."""
@@ -333,8 +336,7 @@ class PgBackRestEngine:
         pgdata = pg.require_pg_data(self.settings)
         if not (pgdata / "PG_VERSION").is_file():
             raise ConfigError(f"DATAOPS_PG_DATA={pgdata} is not a PostgreSQL data directory")
-        self.ensure_stanza()
-        before = {b.name for b in self.list_backups()}
+        before = {b.label for b in self.ensure_stanza().backups}
         options, env = self._db_options()
         started = time.monotonic()
         self._run(
@@ -507,7 +509,26 @@ class PgBackRestEngine:
         return replace(result, seconds=time.monotonic() - started_at)
 
     def check(self, *, now: dt.datetime | None = None) -> CheckReport:
-        return archcheck.check(self, self.settings, now=now)
+        """The common checks, then (when they pass) ``pgbackrest check``: PostgreSQL
+        switches to a new WAL segment and pgBackRest waits until it is in the archive."""
+        report = archcheck.check(self, self.settings, now=now)
+        if not report.ok:
+            return report
+        try:
+            options, env = self._db_options()
+            self._run(
+                lambda b, c: pgb.check_argv(b, c, self.stanza),
+                what="check",
+                extra=options,
+                env=env,
+            )
+        except DataopsError as exc:
+            report.add("end to end", False, archcheck.error_text(exc))
+        else:
+            report.add(
+                "end to end", True, "pgbackrest check: a new WAL segment reached the archive"
+            )
+        return report
 
     def facts(self) -> EngineFacts:
         return facts_from(self.name, self.list_backups())
