@@ -23,6 +23,7 @@ This module is additive-only API: sibling features (sidecar, drills) build on it
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -454,17 +455,20 @@ def engine_name(settings: Settings) -> EngineName:
     return value
 
 
+#: engine name -> (module, class); imported by name so this module depends on no engine
+IMPLEMENTATIONS: dict[str, tuple[str, str]] = {
+    "walg": ("dataops.backup.engines.walg", "WalGEngine"),
+    "pgbackrest": ("dataops.backup.engines.pgbackrest", "PgBackRestEngine"),
+}
+
+
 def open_engine(settings: Settings) -> PgBackupEngine:
     """The engine ``DATAOPS_PG_BACKUP_ENGINE`` selects, bound to ``settings``.
 
     Opening checks the configuration only (ConfigError, exit 2); nothing is contacted
     yet.  The database (``DATAOPS_DATABASE_URL``) is used by the calls that need it.
     """
-    name = engine_name(settings)
-    if name == "pgbackrest":
-        from dataops.backup.engines.pgbackrest import PgBackRestEngine
-
-        return PgBackRestEngine.from_settings(settings)
-    from dataops.backup.engines.walg import WalGEngine
-
-    return WalGEngine.from_settings(settings)
+    module, cls = IMPLEMENTATIONS[engine_name(settings)]
+    factory = getattr(importlib.import_module(module), cls)
+    engine: PgBackupEngine = factory.from_settings(settings)
+    return engine
