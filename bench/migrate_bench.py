@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dataops.migrate.runner import Migrator
+from dataops.migrate.golang import GolangMigrator
 from dataops.migrate.splitter import split
 
 
@@ -59,7 +59,7 @@ def main() -> None:
         folder = Path(tmp) / "migrations"
         folder.mkdir()
         (folder / "1_seed.up.sql").write_text(sqlite_file(args.statements))
-        migrator = Migrator(f"sqlite:///{tmp}/bench.db", folder)
+        migrator = GolangMigrator(f"sqlite:///{tmp}/bench.db", folder)
         started = time.perf_counter()
         result = migrator.up()
         seconds = time.perf_counter() - started

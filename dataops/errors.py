@@ -6,6 +6,7 @@ a message on stderr and the documented exit code, never a traceback.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Sequence
 
 EXIT_OK = 0
@@ -67,3 +68,60 @@ class CommandError(OperationError):
 
 class ToolNotFoundError(DependencyError):
     """An external program is not installed or not executable."""
+
+
+class Interrupted(OperationError):
+    """Stopped by SIGINT/SIGTERM; exit code 128 + signal number.
+
+    The one signal error: :mod:`dataops.execute` raises it when a forwarded signal
+    stopped a child, migrations when a signal cancelled a statement, the anonymizer's
+    atomic output when a signal arrived while writing.
+    """
+
+    def __init__(
+        self, signum: int, message: str | None = None, details: Sequence[str] = ()
+    ) -> None:
+        name = signal.Signals(signum).name
+        super().__init__(
+            f"interrupted by {name}" if message is None else f"{message} ({name})",
+            details=details,
+        )
+        self.signum = signum
+        self.exit_code = 128 + signum
+
+
+class LockTimeoutError(OperationError):
+    """A lock (the migration lock) was not acquired within its timeout."""
+
+    def __init__(self, what: str, timeout: float) -> None:
+        super().__init__(
+            f"timeout: can't acquire database lock ({what}) within {timeout:g} s",
+            details=[
+                "another `dataops migrate` or `migrate` process holds it; "
+                "raise --lock-timeout or check for a stuck migration"
+            ],
+        )
+
+
+class DirtyError(OperationError):
+    """golang-migrate's dirty flag is set: a migration failed half-way."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(f"Dirty database version {version}. Fix and force version.")
+        self.version = version
+
+
+class MigrationError(OperationError):
+    """A migration file (or an Alembic revision) failed."""
+
+
+class VerificationError(OperationError):
+    """Checksums changed, files out of order or missing."""
+
+
+class NoDatabaseError(ConfigError):
+    """The one "no database URL" error (exit 2)."""
+
+    def __init__(self, alternatives: str = "") -> None:
+        extra = f" {alternatives}" if alternatives else ""
+        super().__init__(f"no database: set DATAOPS_DATABASE_URL or pass --db{extra}")

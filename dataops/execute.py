@@ -17,7 +17,6 @@ import contextlib
 import logging
 import os
 import pwd
-import shutil
 import signal
 import subprocess
 import threading
@@ -26,9 +25,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import IO
+from typing import IO, Any
 
-from dataops.errors import CommandError, OperationError, ToolNotFoundError
+from dataops.errors import CommandError, Interrupted, ToolNotFoundError
 from dataops.log import SECRET_NAMES, SECRET_WORDS, redact, register_secret
 
 log = logging.getLogger(__name__)
@@ -47,15 +46,6 @@ def _is_secret_var(key: str) -> bool:
     return upper in _SECRET_VARS or any(w in upper for w in _SECRET_VAR_WORDS)
 
 
-class Interrupted(OperationError):
-    """The run was stopped by SIGINT/SIGTERM; exit code 128 + signal number."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(f"interrupted by {signal.Signals(signum).name}")
-        self.exit_code = 128 + signum
-        self.signum = signum
-
-
 @dataclass
 class Result:
     argv: list[str]
@@ -63,20 +53,6 @@ class Result:
     stdout: bytes | None
     stderr_tail: list[str] = field(default_factory=list)
     seconds: float = 0.0
-
-
-def which(tool: str, override: str | None = None) -> str:
-    """Absolute path of ``tool`` (or of ``override``); ToolNotFoundError if absent."""
-    candidate = override or tool
-    if os.sep in candidate:
-        path = Path(candidate)
-        if path.is_file() and os.access(path, os.X_OK):
-            return str(path)
-        raise ToolNotFoundError(f"{tool}: {candidate} is not an executable file")
-    found = shutil.which(candidate)
-    if not found:
-        raise ToolNotFoundError(f"{tool}: not found on PATH")
-    return found
 
 
 def build_env(env: Mapping[str, str] | None, inherit: bool) -> dict[str, str]:
@@ -138,21 +114,44 @@ class _StderrPump(threading.Thread):
         self.stream.close()
 
 
-class _SignalForwarder:
-    """While active, SIGINT/SIGTERM go to the child's process group (main thread only)."""
+class SignalGuard:
+    """The one signal guard: while active, SIGINT and SIGTERM are caught, not fatal.
+
+    The first signal is remembered (:attr:`signum`) and :attr:`event` is set; then
+    ``on_signal(signum)`` runs (e.g. forward the signal to a child's process group),
+    and with ``raise_interrupted`` the handler raises :class:`~dataops.errors.Interrupted`
+    so that ``finally`` blocks clean up.  The previous handlers come back on exit.
+    Python allows handlers only in the main thread: elsewhere nothing is installed
+    (the event can still be set by :meth:`trigger`).
+    """
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
-    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
-        self.proc = proc
-        self.received: int | None = None
-        self._previous: dict[int, object] = {}
+    def __init__(
+        self,
+        on_signal: Callable[[int], None] | None = None,
+        *,
+        raise_interrupted: bool = False,
+    ) -> None:
+        self._on_signal = on_signal
+        self._raise = raise_interrupted
+        self.event = threading.Event()
+        self.signum: int | None = None
+        self._previous: dict[int, Any] = {}
+
+    def trigger(self, signum: int) -> None:
+        if self.signum is None:
+            self.signum = signum
+        self.event.set()
+        if self._on_signal is not None:
+            self._on_signal(signum)
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
-        self.received = signum
-        _kill_group(self.proc, signum)
+        self.trigger(signum)
+        if self._raise:
+            raise Interrupted(signum)
 
-    def __enter__(self) -> _SignalForwarder:
+    def __enter__(self) -> SignalGuard:
         if threading.current_thread() is threading.main_thread():
             for sig in self.SIGNALS:
                 self._previous[sig] = signal.signal(sig, self._handle)
@@ -160,7 +159,21 @@ class _SignalForwarder:
 
     def __exit__(self, *exc: object) -> None:
         for sig, handler in self._previous.items():
-            signal.signal(sig, handler)  # type: ignore[arg-type]
+            signal.signal(sig, handler)
+        self._previous.clear()
+
+    @property
+    def triggered(self) -> bool:
+        return self.event.is_set()
+
+    @property
+    def signal_name(self) -> str:
+        return signal.Signals(self.signum).name if self.signum else ""
+
+    def interrupted(self, message: str, details: Sequence[str] = ()) -> Interrupted:
+        """The error to raise once the work stopped: ``message (SIGTERM)``, exit 128 + n."""
+        assert self.signum is not None
+        return Interrupted(self.signum, message, details)
 
 
 def _describe(argv: Sequence[str]) -> str:
@@ -275,7 +288,7 @@ def run(
         reader = threading.Thread(target=_read, daemon=True)
         reader.start()
     timed_out = False
-    with _SignalForwarder(proc) as fwd:
+    with SignalGuard(lambda signum: _kill_group(proc, signum)) as fwd:
         if input is not None:
             assert proc.stdin is not None
             with contextlib.suppress(BrokenPipeError):
@@ -291,7 +304,7 @@ def run(
     pump.join(timeout=5)
     seconds = time.monotonic() - started
     tail = list(pump.tail)
-    _check_outcome(args, proc.returncode, tail, ok_codes, fwd.received, timed_out, timeout)
+    _check_outcome(args, proc.returncode, tail, ok_codes, fwd.signum, timed_out, timeout)
     log.debug(
         "subprocess.finished", extra={"tool": tool, "rc": proc.returncode, "seconds": seconds}
     )
@@ -357,7 +370,7 @@ def stream(
         timer.daemon = True
         timer.start()
     try:
-        with _SignalForwarder(proc) as fwd:
+        with SignalGuard(lambda signum: _kill_group(proc, signum)) as fwd:
             try:
                 yield Stream(proc, pump, args)
             except BaseException:
@@ -374,7 +387,7 @@ def stream(
             _terminate(proc)
         pump.join(timeout=5)
     _check_outcome(
-        args, proc.returncode, list(pump.tail), ok_codes, fwd.received, expired.is_set(), timeout
+        args, proc.returncode, list(pump.tail), ok_codes, fwd.signum, expired.is_set(), timeout
     )
 
 

@@ -30,7 +30,15 @@ WALG_SKIP_REASON = (
 )
 
 
+SERVICE_FIXTURES = frozenset(
+    {"pg", "pg_db", "pg_factory", "mariadb", "mariadb_db", "minio", "bucket"}
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:  # a test that starts a service is an integration test, marked or not
+        if SERVICE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
     if walg_binary() is not None:
         return
     skip = pytest.mark.skip(reason=WALG_SKIP_REASON)
@@ -135,12 +143,28 @@ def tls_bucket(minio_tls: MinioServer) -> str:
     return minio_tls.create_bucket("b-" + uuid.uuid4().hex[:12])
 
 
-def _clean_env() -> dict[str, str]:
-    return {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DATAOPS_", "AWS_", "SENTRY_", "PG")) or k == "DATAOPS_TEST_TOOLS_BIN"
-    }
+CONFIG_PREFIXES = ("DATAOPS_", "AWS_", "SENTRY_", "PG")  # what configures dataops or libpq
+
+
+def _is_config(key: str) -> bool:
+    return key.startswith(CONFIG_PREFIXES) and not key.startswith("DATAOPS_TEST_")
+
+
+def clean_env() -> dict[str, str]:
+    """The process environment without dataops/AWS/Sentry/libpq settings (the harness's
+    ``DATAOPS_TEST_*`` stay): the base of every CLI process a test starts."""
+    return {k: v for k, v in os.environ.items() if not _is_config(k)}
+
+
+_clean_env = clean_env  # the old name
+
+
+@pytest.fixture
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same cleaning for in-process tests: settings come only from what the test sets."""
+    for key in list(os.environ):
+        if _is_config(key):
+            monkeypatch.delenv(key)
 
 
 @pytest.fixture
@@ -154,7 +178,7 @@ def run_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
         timeout: float = 300,
         cwd: Path | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        full_env = _clean_env()
+        full_env = clean_env()
         full_env.update(env or {})
         return subprocess.run(
             [sys.executable, "-m", "dataops", *args],

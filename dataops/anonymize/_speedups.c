@@ -557,6 +557,123 @@ done:
 
 /* ------------------------------------------------------------ split / join */
 
+/* int_permute(prefixes, bits, fields) -> [permuted integer] (tokenize on int2/4/8).
+ *
+ * The Feistel permutation of fpe.Permutation for n = 2**bits (bits 16, 32 or 64: the
+ * whole range of smallint / integer / bigint, so halves of bits/2 and no cycle-walking):
+ * x - lo as an unsigned value, 10 rounds ``a, b = b, a ^ (int(blake2b(prefix_i + b)) &
+ * mask)`` with b as bits/16 big-endian bytes, then + lo.  A field that is not a canonical
+ * decimal integer of the type declines the block (the Python path reports it).
+ */
+static int parse_int64(const char *s, Py_ssize_t n, int64_t *out) {
+    Py_ssize_t i = 0;
+    int neg = 0;
+    uint64_t acc = 0, limit;
+    if (n < 1 || n > 20) return -1;
+    if (s[0] == '-') {
+        neg = 1;
+        i = 1;
+    }
+    if (i >= n) return -1;
+    limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    for (; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        if (acc > (limit - (uint64_t)(s[i] - '0')) / 10) return -1;
+        acc = acc * 10 + (uint64_t)(s[i] - '0');
+    }
+    if (neg && acc == 0) return -1; /* "-0": not how PostgreSQL writes it */
+    *out = neg ? (int64_t)(0 - acc) : (int64_t)acc;
+    return 0;
+}
+
+static PyObject *int_permute(PyObject *self, PyObject *args) {
+    PyObject *prefixes, *values, *pseq = NULL, *seq = NULL, *result = NULL;
+    Py_ssize_t bits, i, n, r;
+    const uint8_t *pre[10];
+    size_t plen[10];
+    if (!PyArg_ParseTuple(args, "OnO:int_permute", &prefixes, &bits, &values)) return NULL;
+    if (bits != 16 && bits != 32 && bits != 64) {
+        PyErr_SetString(PyExc_ValueError, "bits must be 16, 32 or 64");
+        return NULL;
+    }
+    pseq = PySequence_Fast(prefixes, "prefixes");
+    if (pseq == NULL) return NULL;
+    if (PySequence_Fast_GET_SIZE(pseq) != 10) {
+        PyErr_SetString(PyExc_ValueError, "10 round prefixes expected");
+        goto done;
+    }
+    for (r = 0; r < 10; r++) {
+        PyObject *o = PySequence_Fast_GET_ITEM(pseq, r);
+        if (!PyBytes_Check(o)) {
+            PyErr_SetString(PyExc_TypeError, "prefixes must be bytes");
+            goto done;
+        }
+        pre[r] = (const uint8_t *)PyBytes_AS_STRING(o);
+        plen[r] = (size_t)PyBytes_GET_SIZE(o);
+    }
+    seq = fast_bytes_seq(values, "int_permute");
+    if (seq == NULL) goto done;
+    n = PySequence_Fast_GET_SIZE(seq);
+    result = PyList_New(n);
+    if (result == NULL) goto done;
+    {
+        const unsigned half = (unsigned)bits / 2, nbytes = (unsigned)bits / 16;
+        const uint64_t hmask = (half == 32) ? 0xFFFFFFFFULL : ((1ULL << half) - 1);
+        const uint64_t offset = 1ULL << (bits - 1); /* -lo */
+        const int64_t lo = (bits == 64) ? INT64_MIN : -(int64_t)offset;
+        const int64_t hi = (bits == 64) ? INT64_MAX : (int64_t)offset - 1;
+        for (i = 0; i < n; i++) {
+            PyObject *v = PySequence_Fast_GET_ITEM(seq, i), *o;
+            const char *s = PyBytes_AS_STRING(v);
+            Py_ssize_t len = PyBytes_GET_SIZE(v);
+            int kind = field_kind(s, len);
+            int64_t x;
+            if (kind == 1) {
+                PyList_SET_ITEM(result, i, Py_NewRef(v));
+                continue;
+            }
+            if (kind < 0 || parse_int64(s, len, &x) < 0 || x < lo || x > hi) {
+                Py_CLEAR(result);
+                result = Py_NewRef(Py_None);
+                goto done;
+            }
+            {
+                uint64_t ux = (uint64_t)x + offset; /* mod 2**64: x - lo */
+                uint64_t a, b, t, y;
+                uint8_t in[4], d[4];
+                char text[24];
+                unsigned k;
+                if (bits < 64) ux &= (offset << 1) - 1;
+                a = ux >> half;
+                b = ux & hmask;
+                for (r = 0; r < 10; r++) {
+                    for (k = 0; k < nbytes; k++) in[k] = (uint8_t)(b >> (8 * (nbytes - 1 - k)));
+                    b2b_prefixed(pre[r], plen[r], in, nbytes, nbytes, d);
+                    t = b;
+                    b = a ^ (be_uint(d, nbytes) & hmask);
+                    a = t;
+                }
+                y = (a << half) | b;
+                if (bits == 64)
+                    x = (int64_t)(y - offset); /* + lo, modulo 2**64 (two's complement) */
+                else
+                    x = (int64_t)y - (int64_t)offset;
+                len = (Py_ssize_t)snprintf(text, sizeof text, "%lld", (long long)x);
+                o = PyBytes_FromStringAndSize(text, len);
+                if (o == NULL) {
+                    Py_CLEAR(result);
+                    goto done;
+                }
+                PyList_SET_ITEM(result, i, o);
+            }
+        }
+    }
+done:
+    Py_XDECREF(seq);
+    Py_XDECREF(pseq);
+    return result;
+}
+
 /* split_columns(block, wanted, maxsplit, ncols) -> (columns, spans, rows) or None
  *
  * ``block``: complete rows separated by \n, without the final newline.  ``wanted``:
@@ -722,6 +839,7 @@ static PyMethodDef methods[] = {
     {"email", email, METH_VARARGS, "email(prefix, names, tag_bytes, at_domain, fields)"},
     {"mask", mask, METH_VARARGS, "mask(keep_first, keep_last, char, fields)"},
     {"date_shift", date_shift, METH_VARARGS, "date_shift(prefix, max_days, fields)"},
+    {"int_permute", int_permute, METH_VARARGS, "int_permute(prefixes, bits, fields)"},
     {"split_columns", split_columns, METH_VARARGS,
      "split_columns(block, wanted, maxsplit, ncols) -> (columns, spans, rows) | None"},
     {"join_columns", join_columns, METH_VARARGS, "join_columns(block, spans, columns) -> bytes"},

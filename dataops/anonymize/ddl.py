@@ -11,8 +11,9 @@ schema-qualified names, one statement per object, constraints in ``ALTER TABLE``
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from dataops.anonymize.coltypes import UNKNOWN, Check, ColType, TypeResolver
 from dataops.anonymize.engine_api import TableData
 from dataops.anonymize.sqlscan import Token, split_statements, tokenize
 
@@ -87,6 +88,7 @@ class ForeignKey:
 class DomainInfo:
     base: str
     not_null: bool = False
+    checks: list[str] = field(default_factory=list)  # CHECK expressions (without CHECK)
 
 
 class _Cursor:
@@ -194,12 +196,37 @@ def _type_text(tokens: Sequence[Token]) -> str:
     return out
 
 
+def _expression_text(tokens: Sequence[Token]) -> str:
+    """A CHECK expression's source text, tokens re-joined (strings keep their quotes)."""
+    out = ""
+    previous: Token | None = None
+    for tok in tokens:
+        text = tok.raw
+        call = (
+            text == "("
+            and previous is not None
+            and previous.kind in ("ident", "qident")
+            and previous.text not in _NOT_FUNCTIONS
+        )
+        if not out or out.endswith(("(", "::", "[")) or text in (")", ",", "::", "]", "[") or call:
+            out += text
+        else:
+            out += " " + text
+        previous = tok
+    return out
+
+
+_NOT_FUNCTIONS = frozenset({"and", "or", "not", "in", "any", "all", "some", "check", "is"})
+
+
 class Catalog:
     """Tables, columns and constraints collected from a dump's DDL."""
 
     def __init__(self) -> None:
         self.tables: dict[QName, TableInfo] = {}
         self.domains: dict[QName, DomainInfo] = {}
+        self.enums: dict[QName, tuple[str, ...]] = {}
+        self.table_checks: list[tuple[QName, str, str]] = []  # (table, constraint, expression)
         self.unique_keys: list[UniqueKey] = []
         self.foreign_keys: list[ForeignKey] = []
         self.large_objects = 0
@@ -228,8 +255,14 @@ class Catalog:
                 self._create_index(cur)
             elif cur.kw("domain"):
                 self._create_domain(cur)
+            elif cur.kw("type"):
+                self._create_type(cur)
         elif cur.kw("alter", "table"):
             self._alter_table(cur)
+        elif cur.kw("alter", "domain"):
+            self._alter_domain(cur)
+        elif cur.kw("alter", "type"):
+            self._alter_type(cur)
         elif cur.kw("set", "client_encoding"):
             cur.op("=") or cur.kw("to")
             tok = cur.next()
@@ -294,8 +327,14 @@ class Catalog:
             type_end += 1
         column.type = _type_text(tokens[1:type_end])
         cur = _Cursor(tokens[type_end:])
+        constraint = ""
         while cur.peek() is not None:
-            if cur.kw("not", "null"):
+            if cur.kw("constraint"):
+                constraint = cur.name() or ""
+            elif cur.kw("check"):
+                name = constraint or f"{info.name}_{column.name}_check"
+                self.table_checks.append((info.qname, name, _expression_text(cur.group())))
+            elif cur.kw("not", "null"):
                 column.not_null = True
             elif cur.kw("primary", "key"):
                 column.not_null = True
@@ -361,6 +400,8 @@ class Catalog:
                 ref_cols = cur.names_list() if cur.peek() is not None else ()
                 if cols and ref is not None:
                     self.foreign_keys.append(ForeignKey(table, name, cols, ref, ref_cols or cols))
+        elif cur.kw("check"):
+            self.table_checks.append((table, name, _expression_text(cur.group())))
         elif cur.kw("not", "null"):
             nn_col = cur.name()
             if nn_col is not None:
@@ -433,9 +474,45 @@ class Catalog:
         while cur.peek() is not None:
             if cur.kw("not", "null"):
                 info.not_null = True
+            elif cur.kw("check"):
+                info.checks.append(_expression_text(cur.group()))
             else:
                 cur.next()
         self.domains[name] = info
+
+    def _alter_domain(self, cur: _Cursor) -> None:
+        name = cur.qname()
+        info = self.domains.get(name) if name is not None else None
+        if info is None:
+            return
+        if cur.kw("add"):
+            if cur.kw("constraint"):
+                cur.name()
+            if cur.kw("check"):
+                info.checks.append(_expression_text(cur.group()))
+        elif cur.kw("set", "not", "null"):
+            info.not_null = True
+
+    def _create_type(self, cur: _Cursor) -> None:
+        name = cur.qname()
+        if name is None or not cur.kw("as", "enum"):
+            return
+        labels = [t.text for t in cur.group() if t.kind == "str"]
+        self.enums[name] = tuple(labels)
+
+    def _alter_type(self, cur: _Cursor) -> None:
+        name = cur.qname()
+        if name is None or name not in self.enums or not cur.kw("add", "value"):
+            return
+        cur.kw("if", "not", "exists")
+        tok = cur.next()
+        if tok is None or tok.kind != "str":
+            return
+        labels = list(self.enums[name])
+        if cur.kw("before") or cur.kw("after"):
+            pass  # the order does not matter for the labels' set
+        labels.append(tok.text)
+        self.enums[name] = tuple(labels)
 
     # ---------------------------------------------------------------- queries
     def table(self, schema: str, name: str) -> TableInfo | None:
@@ -467,7 +544,75 @@ class Catalog:
         for col in self.all_columns(qname):
             if col.name == column:
                 return col
+        for ancestor in self.partition_ancestors(qname):  # PARTITION OF: the parent's columns
+            for col in self.all_columns(ancestor):
+                if col.name == column:
+                    return col
         return None
+
+    def column_type(self, qname: QName, column: str) -> ColType:
+        """The resolved type of a column (``coltypes.UNKNOWN`` without DDL for it)."""
+        col = self.column(qname, column)
+        if col is None or not col.type:
+            for ancestor in self.partition_ancestors(qname):
+                parent = self.column(ancestor, column)
+                if parent is not None and parent.type:
+                    col = parent
+                    break
+        if col is None or not col.type:
+            return UNKNOWN
+        resolver = TypeResolver(
+            self.enums, {k: (d.base, tuple(d.checks)) for k, d in self.domains.items()}
+        )
+        parsed = resolver.parse(col.type)
+        checks = self._column_checks(qname, column, parsed.is_array)
+        return replace(parsed, checks=parsed.checks + checks) if checks else parsed
+
+    def _lineage(self, qname: QName) -> list[QName]:
+        """The table, its partition ancestors and inheritance parents (their CHECKs apply)."""
+        out: list[QName] = []
+        todo = [qname]
+        while todo:
+            name = todo.pop()
+            if name in out:
+                continue
+            out.append(name)
+            info = self.tables.get(name)
+            if info is not None:
+                todo.extend(info.inherits)
+                if info.partition_of is not None:
+                    todo.append(info.partition_of)
+        return out
+
+    def _column_checks(self, qname: QName, column: str, is_array: bool) -> tuple[Check, ...]:
+        """Table CHECK constraints that read this column only, as CHECKs on ``VALUE``."""
+        if not self.table_checks:
+            return ()
+        lineage = self._lineage(qname)
+        names = {c.name for t in lineage for c in self.all_columns(t)}
+        out = []
+        for table, constraint, expression in self.table_checks:
+            if table not in lineage:
+                continue
+            toks = tokenize(expression)
+            refs = {t.text for t in toks if t.kind in ("ident", "qident") and t.text in names}
+            if refs != {column}:
+                continue  # several columns (or none): not checked before the output
+            rewritten = [
+                Token("ident", "value", "VALUE")
+                if t.kind in ("ident", "qident") and t.text == column
+                else t
+                for t in toks
+            ]
+            out.append(
+                Check(
+                    f"constraint {constraint} of {table[0]}.{table[1]}",
+                    _expression_text(rewritten),
+                    whole_array=is_array,
+                    strict=False,
+                )
+            )
+        return tuple(out)
 
     def is_not_null(self, qname: QName, column: str) -> bool:
         col = self.column(qname, column)

@@ -22,9 +22,11 @@ fields on ``\\t``, values unescaped before and re-escaped after transforming.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
+
+from dataops.errors import ConfigError
 
 if TYPE_CHECKING:
     from dataops.anonymize.ddl import Catalog
@@ -87,3 +89,23 @@ class DumpPlan(Protocol):
     def transformer(self, table: TableData) -> CopyTransformer: ...
 
     def transformed_columns(self, table: TableData) -> list[str]: ...
+
+
+def check_unambiguous(tables: Iterable[TableData]) -> None:
+    """Refuse two different tables whose ``schema.table`` names read the same (a dot
+    inside a quoted name: ``"a.b".c`` and ``a."b.c"``): a rule for one would apply to
+    both."""
+    seen: dict[str, tuple[str, str]] = {}
+    for t in tables:
+        key = (t.schema, t.table)
+        other = seen.setdefault(t.qualified, key)
+        if other != key:
+            raise ConfigError(
+                f"two tables are both named {t.qualified!r} once quoted names are joined "
+                f"({_quoted(*other)} and {_quoted(*key)}, {t.location}); rename one: rules "
+                "could not tell them apart"
+            )
+
+
+def _quoted(schema: str, table: str) -> str:
+    return ".".join('"' + part.replace('"', '""') + '"' for part in (schema, table))

@@ -33,7 +33,6 @@ import enum
 import io
 import itertools
 import os
-import re
 import struct
 import tempfile
 import zlib
@@ -694,33 +693,22 @@ def read_toc_file(path: str | os.PathLike[str]) -> Archive:
 
 # --------------------------------------------------------------------------- COPY statements
 
-_IDENT = r'(?:"(?:[^"]|"")*"|[^\s".(),]+)'
-_COPY_RE = re.compile(
-    rf"^\s*COPY\s+(?P<name>{_IDENT}(?:\s*\.\s*{_IDENT})?)\s*(?:\((?P<cols>.*?)\))?\s+FROM\s+stdin",
-    re.IGNORECASE | re.DOTALL,
-)
-
-
-def _unquote(ident: str) -> str:
-    ident = ident.strip()
-    if ident.startswith('"') and ident.endswith('"') and len(ident) >= 2:
-        return ident[1:-1].replace('""', '"')
-    return ident
-
-
-def _split_idents(text: str) -> list[str]:
-    return [_unquote(m.group(0)) for m in re.finditer(_IDENT, text)]
-
 
 def parse_copy_stmt(stmt: str) -> tuple[str | None, str, tuple[str, ...]]:
-    """``COPY schema.table (a, "B") FROM stdin;`` -> (schema, table, columns)."""
-    m = _COPY_RE.match(stmt)
-    if not m:
-        raise ArchiveError(f"cannot parse COPY statement: {stmt.strip()[:200]}")
-    names = _split_idents(m.group("name"))
-    schema, table = (names[0], names[1]) if len(names) == 2 else (None, names[0])
-    cols = tuple(_split_idents(m.group("cols"))) if m.group("cols") else ()
-    return schema, table, cols
+    """``COPY schema.table (a, "B") FROM stdin;`` -> (schema, table, columns).
+
+    The statement is lexed like SQL (quoted identifiers may hold newlines, quotes,
+    parentheses or ``FROM stdin``); any other form is an error, never a guess.
+    """
+    from dataops.anonymize.sqlscan import CopyFormError, copy_from_stdin
+
+    try:
+        parsed = copy_from_stdin(stmt)
+    except CopyFormError as exc:
+        raise ArchiveError(f"{exc}: {stmt.strip()[:200]!r}") from None
+    if parsed is None:
+        raise ArchiveError(f"cannot parse COPY statement: {stmt.strip()[:200]!r}")
+    return parsed.schema, parsed.table, parsed.columns
 
 
 # --------------------------------------------------------------------------- custom-format data

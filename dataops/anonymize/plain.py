@@ -20,24 +20,37 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from dataops.anonymize.ddl import Catalog, parse_copy_header
-from dataops.anonymize.engine_api import TableAction, TableData, TableStats
+from dataops.anonymize.ddl import Catalog
+from dataops.anonymize.engine_api import TableAction, TableData, TableStats, check_unambiguous
 from dataops.anonymize.plan import Plan
 
 if TYPE_CHECKING:
     from dataops.anonymize.run import EngineJob
-from dataops.anonymize.sqlscan import StatementSplitter
-from dataops.errors import OperationError
+from dataops.anonymize.sqlscan import (
+    CopyFormError,
+    CopyStatement,
+    MetaCommandInStatement,
+    StatementSplitter,
+    conforming_strings,
+    copy_from_stdin,
+    is_role_statement_start,
+    starts_with_word,
+    strip_role_passwords,
+    tokenize,
+)
+from dataops.errors import ConfigError, OperationError
 
 log = logging.getLogger(__name__)
 
 BLOCK = 1 << 20
 TERMINATOR = b"\\.\n"
+CR_TERMINATOR = b"\\.\r\n"
 Progress = Callable[..., None]  # (current table, input bytes consumed, rows so far)
 
 
@@ -93,6 +106,8 @@ class _Input:
         """
         while True:
             buf, pos = self.buf, self.pos
+            if buf.startswith(CR_TERMINATOR, pos):
+                raise _CrTerminator()
             if buf.startswith(TERMINATOR, pos):
                 self.pos = pos + len(TERMINATOR)
                 self.consumed += len(TERMINATOR)
@@ -150,6 +165,8 @@ class _Input:
         """
         while True:
             buf, pos = self.buf, self.pos
+            if buf.startswith(CR_TERMINATOR, pos):
+                raise _CrTerminator()
             if buf.startswith(TERMINATOR, pos):
                 self.pos = pos + len(TERMINATOR)
                 self.consumed += len(TERMINATOR)
@@ -186,6 +203,8 @@ class _Input:
             self.lineno += 1
             if line == TERMINATOR:
                 return
+            if line == CR_TERMINATOR:
+                raise _CrTerminator()
             yield line
 
     def skip_copy_data(self) -> None:
@@ -196,21 +215,33 @@ class _Input:
 
 def _find_terminator(buf: bytes, pos: int) -> int:
     """``buf.find(b"\\n\\\\.\\n", pos)``, faster: backslashes are rare in most data, and
-    ``find`` of a single byte is a ``memchr``."""
+    ``find`` of a single byte is a ``memchr``.  Raises _CrTerminator at a ``\\.`` line
+    ending in CR LF (psql's other end-of-data line)."""
     i = buf.find(b"\\", pos + 1)
     tries = 0
     while i >= 0:
-        if buf[i - 1] == 0x0A and buf.startswith(b".\n", i + 1):
-            return i - 1
+        if buf[i - 1] == 0x0A:
+            if buf.startswith(b".\n", i + 1):
+                return i - 1
+            if buf.startswith(b".\r\n", i + 1):
+                raise _CrTerminator()
         tries += 1
         if tries > 32:  # data full of backslashes: let find() do it
-            return buf.find(b"\n\\.\n", i - 1)
+            end = buf.find(b"\n\\.\n", i - 1)
+            cr = buf.find(b"\n\\.\r\n", i - 1)
+            if cr >= 0 and (end < 0 or cr < end):
+                raise _CrTerminator()
+            return end
         i = buf.find(b"\\", i + 1)
     return -1
 
 
 class _Truncated(Exception):
     pass
+
+
+class _CrTerminator(Exception):
+    """A ``\\.`` line ending in CR LF: psql ends the data there, so must we (we refuse)."""
 
 
 @dataclass
@@ -225,48 +256,243 @@ def _decode(line: bytes) -> str:
     return line.decode("utf-8", "surrogateescape")
 
 
-def _is_meta(line: bytes) -> bool:
-    """psql meta-commands pg_dump writes: ``\\connect``, ``\\restrict``, ``\\unrestrict``."""
-    return line.startswith(b"\\")
+#: psql meta-commands that may stand on their own line in a dump: pg_dump writes
+#: ``\\connect``, ``\\restrict`` and ``\\unrestrict``; the others only print.  Any other
+#: meta-command (``\\g`` re-runs the last query, ``\\set`` + ``:var`` can run a COPY,
+#: ``\\i`` includes a file...) is refused: the reader could not tell what it does.
+SAFE_META = frozenset(
+    {"connect", "c", "restrict", "unrestrict", "encoding", "echo", "qecho", "warn"}
+)
+_META_NAME = re.compile(rb"\\([A-Za-z]+|.?)")
+_OTHER_MAGIC = {
+    b"BZh": "bzip2",
+    b"\xfd7zXZ\x00": "xz",
+    b"\x04\x22\x4d\x18": "lz4",
+    b"PK\x03\x04": "zip",
+    b"\x28\xb5\x2f\xfd": "zstd",
+    b"\x1f\x8b": "gzip",
+}
 
 
-def _copy_header(line: bytes, splitter: StatementSplitter, lineno: int) -> TableData | None:
-    if not line.startswith(b"COPY ") or not splitter.at_statement_start:
-        return None
-    parsed = parse_copy_header(_decode(line))
-    if parsed is None:
-        if line.rstrip().endswith(b"FROM stdin;"):
-            raise OperationError(f"line {lineno}: cannot parse the COPY header")
-        return None
-    schema, table, columns = parsed
-    return TableData(schema, table, columns, f"line {lineno}")
+def _bad(message: str) -> ConfigError:
+    return ConfigError(message)
+
+
+class _Lexer:
+    """Follows the SQL a plain dump passes through, line by line, as psql would read it.
+
+    :meth:`line` classifies each line outside data blocks: psql meta-command, SQL (with
+    the statements it completes) or the end of a ``COPY ... FROM stdin`` statement --
+    in any case, spacing, quoting or number of lines -- after which a data block
+    starts.  Anything that could start a data block or run hidden SQL and is not
+    positively identified is an error naming the line.
+    """
+
+    def __init__(self) -> None:
+        self.splitter = StatementSplitter(psql=True)
+        self.statement_line = 0  # where the pending statement started
+        self.search_path: str | None = "public"  # first schema of search_path
+        self.statements = 0
+
+    @property
+    def at_boundary(self) -> bool:
+        return self.splitter.at_statement_start
+
+    def line(self, line: bytes, lineno: int) -> tuple[str, Any]:
+        """``("meta", None)``, ``("sql", statements)`` or ``("copy", TableData)``."""
+        splitter = self.splitter
+        if lineno == 1 and _what_magic(line):
+            raise _bad(
+                f"line 1: {_what_magic(line)}-compressed data; the input is not a PostgreSQL "
+                "dump (only gzip and zstd inputs are decompressed, by their magic bytes)"
+            )
+        if b"\x00" in line:
+            raise _bad(
+                f"line {lineno}: binary data; the input is not a PostgreSQL dump (plain SQL, "
+                "custom or directory archive)"
+                + (f"; it looks like {_what_magic(line)} data" if _what_magic(line) else "")
+            )
+        if splitter.at_statement_start:
+            self.statement_line = lineno
+            stripped = line.lstrip(b" \t")
+            if stripped.startswith(b"\\"):
+                return self._meta(stripped, lineno)
+        text = _decode(line)
+        try:
+            statements = list(splitter.feed(text))
+        except MetaCommandInStatement as exc:
+            splitter.reset()
+            raise _bad(
+                f"line {lineno}: a backslash outside quotes (psql meta-command "
+                f"{text[exc.args[0] : exc.args[0] + 3].strip()!r} inside SQL) is not supported: "
+                "it could run a statement or start a data block"
+            ) from None
+        table: TableData | None = None
+        for i, stmt in enumerate(statements):
+            self.statements += 1
+            start = self.statement_line if i == 0 else lineno
+            if starts_with_word(stmt, "set") or "set_config" in stmt:
+                self._settings(stmt)
+            if not starts_with_word(stmt, "copy"):
+                continue
+            try:
+                parsed = copy_from_stdin(stmt)
+            except CopyFormError as exc:
+                raise _bad(f"line {start}: {exc}") from None
+            if parsed is None:
+                continue
+            if i != len(statements) - 1 or not splitter.at_statement_start:
+                raise _bad(
+                    f"line {lineno}: text after COPY ... FROM stdin; on the same line is not "
+                    "supported (the data block starts on the next line)"
+                )
+            table = self._table(parsed, start)
+        if splitter.at_statement_start:
+            self.statement_line = lineno + 1
+        if table is not None:
+            return "copy", table
+        return "sql", statements
+
+    def _meta(self, stripped: bytes, lineno: int) -> tuple[str, Any]:
+        m = _META_NAME.match(stripped)
+        name = m.group(1).decode("ascii", "replace") if m else ""
+        if name == ".":
+            raise _bad(
+                f"line {lineno}: an end-of-data line (\\.) outside a data block: a COPY header "
+                "before it was not recognised; the dump is damaged or not from pg_dump"
+            )
+        if name == "copy":
+            return self._psql_copy(stripped, lineno)
+        if name not in SAFE_META:
+            allowed = ", ".join("\\" + n for n in sorted(SAFE_META))
+            raise _bad(
+                f"line {lineno}: psql meta-command \\{name} is not supported in a dump "
+                f"(allowed: {allowed})"
+            )
+        if b"\\" in stripped[1:]:
+            raise _bad(
+                f"line {lineno}: a second backslash on a meta-command line (\\\\ starts SQL "
+                "after it) is not supported"
+            )
+        return "meta", None
+
+    def _psql_copy(self, stripped: bytes, lineno: int) -> tuple[str, Any]:
+        args = _decode(stripped[len(b"\\copy") :])
+        try:
+            parsed = copy_from_stdin("COPY " + args, sources=("stdin", "pstdin"))
+        except CopyFormError as exc:
+            raise _bad(f"line {lineno}: \\copy: {exc}") from None
+        if parsed is None:
+            if re.search(r"(?i)\bfrom\b", args) and not re.search(r"(?i)\bto\b", args):
+                raise _bad(f"line {lineno}: \\copy ... FROM a file is not supported in a dump")
+            return "meta", None
+        self.statement_line = lineno + 1
+        return "copy", self._table(parsed, lineno)
+
+    def _table(self, parsed: CopyStatement, start: int) -> TableData:
+        schema = parsed.schema
+        if schema is None:
+            if not self.search_path:
+                raise _bad(
+                    f"line {start}: COPY of an unqualified table ({parsed.table}) with an empty "
+                    "or unknown search_path: its schema is unknown"
+                )
+            schema = self.search_path
+        return TableData(schema, parsed.table, parsed.columns, f"line {start}")
+
+    def _settings(self, stmt: str) -> None:
+        conforming = conforming_strings(stmt)
+        if conforming is not None:
+            self.splitter.backslash_quotes = not conforming
+        path = _search_path(stmt)
+        if path is not False:
+            self.search_path = path  # type: ignore[assignment]
+
+
+def _search_path(stmt: str) -> str | bool | None:
+    """First schema of a ``SET search_path`` / ``set_config('search_path', ...)``,
+    None when empty or not understood, False when ``stmt`` does not set it."""
+    toks = [t for t in tokenize(stmt) if not t.is_op(";")]
+    words = [t.text for t in toks]
+    low = [w.lower() for w in words]
+    if len(low) >= 3 and low[0] == "set":
+        i = 2 if low[1] in ("session", "local") else 1
+        if i < len(low) and low[i] == "search_path":
+            values = [
+                w for w, t in zip(words[i + 2 :], toks[i + 2 :], strict=True) if t.kind != "op"
+            ]
+            first = values[0] if values else None
+            return None if first in (None, "", "default") else first
+        return False
+    if "set_config" in low and "search_path" in low:
+        i = low.index("search_path")
+        value = words[i + 2] if i + 2 < len(words) and toks[i + 2].kind == "str" else None
+        if value is None:
+            return None
+        first = value.split(",")[0].strip()
+        if first.startswith('"') and first.endswith('"'):
+            return first[1:-1]
+        return first.lower() or None
+    return False
+
+
+def _what_magic(data: bytes) -> str | None:
+    for magic, name in _OTHER_MAGIC.items():
+        if data.startswith(magic):
+            return name
+    return None
 
 
 def scan(source: BinaryIO) -> Scan:
     """First pass: the whole catalog and every data section, skipping rows quickly."""
     src = _Input(source)
     result = Scan(Catalog())
-    splitter = StatementSplitter()
+    lexer = _Lexer()
     while True:
         line = src.readline()
         if not line:
             break
-        table = _copy_header(line, splitter, src.lineno)
-        if table is not None:
+        kind, value = lexer.line(line, src.lineno)
+        if kind == "copy":
+            table = value
             result.tables.append(table)
             try:
                 src.skip_copy_data()
             except _Truncated:
-                raise OperationError(
-                    f"the dump ends inside the data of {table.qualified} (COPY at {table.location}); "
-                    "it is truncated"
-                ) from None
+                raise _truncated(table, None) from None
+            except _CrTerminator:
+                raise _cr_terminator(table) from None
             continue
-        if splitter.at_statement_start and _is_meta(line):
-            continue
-        for stmt in splitter.feed(_decode(line)):
-            result.catalog.add_sql(stmt, f"line {src.lineno}")
+        if kind == "sql":
+            for stmt in value:
+                result.catalog.add_sql(stmt, f"line {src.lineno}")
+    _check_end(lexer)
+    check_unambiguous(result.tables)
     return result
+
+
+def _truncated(table: TableData, lineno: int | None) -> ConfigError:
+    where = f", input line {lineno}" if lineno is not None else ""
+    return ConfigError(
+        f"the dump ends inside the data of {table.qualified} (COPY at {table.location}{where}); "
+        "it is truncated"
+    )
+
+
+def _cr_terminator(table: TableData) -> ConfigError:
+    return ConfigError(
+        f"the data of {table.qualified} (COPY at {table.location}) ends with a \\. line in "
+        "CRLF line endings: psql accepts it but it cannot be anonymized safely; convert the "
+        "dump's line endings"
+    )
+
+
+def _check_end(lexer: _Lexer) -> None:
+    if not lexer.at_boundary:
+        raise ConfigError(
+            f"the dump ends inside a statement that starts at line {lexer.statement_line}; "
+            "it is truncated (or not a PostgreSQL dump)"
+        )
 
 
 def anonymize_plain(
@@ -277,17 +503,26 @@ def anonymize_plain(
     prescan: Scan | None = None,
     progress: Progress | None = None,
     jobs: int | None = 1,
+    role_passwords: str = "drop",
 ) -> list[TableStats]:
     """Stream ``source`` (a plain dump) to ``out``; return per-table statistics.
 
     Nothing is written to ``out`` before the plan has accepted the dump.  With
     ``jobs`` > 1 (None: one per CPU) the rows of transformed tables are transformed
     in that many worker processes, in slices, and written back in order.
+    ``role_passwords="drop"`` removes the ``PASSWORD '...'`` clauses of the
+    ``CREATE/ALTER ROLE`` statements pg_dumpall writes (``keep``: pass them through).
     """
-    engine = _PlainEngine(plan, source, out, prescan, progress)
+    engine = _PlainEngine(plan, source, out, prescan, progress, role_passwords)
     engine.jobs = _default_jobs() if jobs is None else max(1, jobs)
     try:
-        return engine.run()
+        stats = engine.run()
+        if engine.role_passwords_dropped:
+            log.info(
+                "anonymize.role_passwords_dropped",
+                extra={"count": engine.role_passwords_dropped},
+            )
+        return stats
     except BaseException:
         engine.close_pool(ok=False)
         raise
@@ -305,7 +540,13 @@ def engine(job: EngineJob) -> list[TableStats]:
     """The ``plain`` entry of :data:`dataops.anonymize.run.ENGINES`."""
     assert job.stream is not None and job.output is not None
     return anonymize_plain(
-        job.plan, job.stream, job.output, prescan=job.prescan, progress=job.progress, jobs=job.jobs
+        job.plan,
+        job.stream,
+        job.output,
+        prescan=job.prescan,
+        progress=job.progress,
+        jobs=job.jobs,
+        role_passwords=str(job.extra.get("role_passwords", "drop")),
     )
 
 
@@ -317,6 +558,7 @@ class _PlainEngine:
         out: BinaryIO,
         prescan: Scan | None,
         progress: Progress | None,
+        role_passwords: str = "drop",
     ) -> None:
         self.plan = plan
         self.src = _Input(source)
@@ -330,8 +572,12 @@ class _PlainEngine:
         self.pending: list[bytes] | None = []  # output held back until the plan is checked
         self.stats: list[TableStats] = []
         self.tables_seen: list[TableData] = []
-        self.splitter = StatementSplitter()
+        self.names: dict[str, TableData] = {}  # qualified name -> the first table so named
+        self.lexer = _Lexer()
         self.lo_empty = plan.large_objects == "empty"
+        self.drop_passwords = role_passwords == "drop"
+        self.held: list[bytes] | None = None  # a role statement, until it is complete
+        self.role_passwords_dropped = 0
         self._last_progress = 0.0
 
     def _get_pool(self) -> Any:
@@ -353,7 +599,9 @@ class _PlainEngine:
                 pool.terminate()
 
     def write(self, data: bytes | memoryview) -> None:
-        if self.pending is not None:
+        if self.held is not None:
+            self.held.append(bytes(data))
+        elif self.pending is not None:
             self.pending.append(bytes(data))
         else:
             self.out.write(data)
@@ -375,27 +623,32 @@ class _PlainEngine:
 
     def run(self) -> list[TableStats]:
         src = self.src
+        lexer = self.lexer
         feed_catalog = self.prescan is None
         while True:
             line = src.readline()
             if not line:
                 break
-            table = _copy_header(line, self.splitter, src.lineno)
-            if table is not None:
+            at_start = lexer.at_boundary
+            if at_start and self.lo_empty and line.startswith(b"SELECT pg_catalog.lowrite("):
+                continue  # large object contents dropped; lo_create/lo_open/lo_close stay
+            if at_start and self.drop_passwords and is_role_statement_start(_decode(line)):
+                self.held = []
+            kind, value = lexer.line(line, src.lineno)
+            self.write(line)
+            if kind == "sql":
+                for stmt in value:
+                    if feed_catalog or starts_with_word(stmt, "insert"):
+                        self.catalog.add_sql(stmt, f"line {src.lineno}")
+            if self.held is not None and lexer.at_boundary:
+                self._release_held()
+            if kind == "copy":
                 if self.pending is not None:
                     self._check()
-                self._copy_block(line, table)
-                continue
-            if self.splitter.at_statement_start:
-                if _is_meta(line):
-                    self.write(line)
-                    continue
-                if self.lo_empty and line.startswith(b"SELECT pg_catalog.lowrite("):
-                    continue  # large object contents dropped; lo_create/lo_open/lo_close stay
-            for stmt in self.splitter.feed(_decode(line)):
-                if feed_catalog or stmt.lstrip().upper().startswith("INSERT INTO"):
-                    self.catalog.add_sql(stmt, f"line {src.lineno}")
-            self.write(line)
+                self._copy_block(value)
+        _check_end(lexer)
+        if self.held is not None:
+            self._release_held()
         if self.pending is not None:
             self._check()
         elif self.prescan is None:
@@ -405,14 +658,33 @@ class _PlainEngine:
             self.progress("", src.consumed)
         return self.stats
 
-    def _copy_block(self, header: bytes, table: TableData) -> None:
+    def _release_held(self) -> None:
+        """Write a held role statement without its password clauses."""
+        held, self.held = self.held, None
+        assert held is not None
+        text = _decode(b"".join(held))
+        splitter = StatementSplitter()
+        statements = list(splitter.feed(text))
+        done = sum(len(stmt) for stmt in statements)
+        out = []
+        for stmt in statements:
+            stripped, count = strip_role_passwords(stmt)
+            self.role_passwords_dropped += count
+            out.append(stripped)
+        out.append(text[done:])
+        self.write("".join(out).encode("utf-8", "surrogateescape"))
+
+    def _copy_block(self, table: TableData) -> None:
         self.tables_seen.append(table)
+        known = self.names.setdefault(table.qualified, table)
+        if (known.schema, known.table) != (table.schema, table.table):
+            check_unambiguous([known, table])
         self.plan.check_table(table)
         action = self.plan.action(table)
         stats = TableStats(table.qualified, action.value)
         started = time.monotonic()
         start_bytes = self.src.consumed
-        self.write(header)
+        first_line = self.src.lineno
         out_bytes = 0
         try:
             if action is TableAction.TRANSFORM:
@@ -430,22 +702,26 @@ class _PlainEngine:
                     self.write(transformer.finish())
                     stats.rows = transformer.rows
             elif action is TableAction.KEEP:
-                first_line = self.src.lineno
                 for view in self.src.copy_views():
                     out_bytes += len(view)
                     self.write(view)
                     self._tick(table.qualified, self.src.lineno - first_line)
                 stats.rows = self.src.lineno - first_line - 1  # less the terminator line
             else:
-                first_line = self.src.lineno
                 for _ in self.src.copy_views():
                     self._tick(table.qualified, self.src.lineno - first_line)
                 stats.rows = self.src.lineno - first_line - 1
         except _Truncated:
+            raise _truncated(table, self.src.lineno) from None
+        except _CrTerminator:
+            raise _cr_terminator(table) from None
+        data_lines = self.src.lineno - first_line - 1
+        if action is TableAction.TRANSFORM and data_lines > 0 and stats.rows != data_lines:
             raise OperationError(
-                f"the dump ends inside the data of {table.qualified} (COPY at {table.location}, "
-                f"input line {self.src.lineno}); it is truncated"
-            ) from None
+                f"{table.qualified} (COPY at {table.location}): {data_lines} data lines but "
+                f"{stats.rows} rows transformed; refusing to write an output that may hold "
+                "original values"
+            )
         self.write(TERMINATOR)
         stats.seconds = time.monotonic() - started
         stats.bytes_in = self.src.consumed - start_bytes
@@ -470,14 +746,18 @@ class _PlainEngine:
 
         parts: list[bytes | memoryview] = []  # whole rows, views into the reads
         size = 0
+        first = self.src.lineno  # rows submitted so far: input lines since the header
         for view in self.src.copy_views():
             parts.append(view)
             size += len(view)
             if size >= BLOCK // 2:  # a slice: one copy of the rows (a row spanning two
                 piece = bytes(view) if len(parts) == 1 else b"".join(parts)  # reads: joined)
-                pool.submit(transform_piece, (table, piece, MODE_RAW, 0), deliver)
+                rows_before = self.src.lineno - first - piece.count(b"\n")
+                pool.submit(transform_piece, (table, piece, MODE_RAW, 0, rows_before), deliver)
                 parts, size = [], 0
         if parts:
-            pool.submit(transform_piece, (table, b"".join(parts), MODE_RAW, 0), deliver)
+            piece = b"".join(parts)
+            rows_before = self.src.lineno - first - 1 - piece.count(b"\n")
+            pool.submit(transform_piece, (table, piece, MODE_RAW, 0, rows_before), deliver)
         pool.drain()
         return written[0]

@@ -14,7 +14,8 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from dataops.anonymize import copytext
+from dataops.anonymize import arrays, copytext, typecheck
+from dataops.anonymize.coltypes import UNKNOWN, ColType
 from dataops.anonymize.ddl import Catalog, QName
 from dataops.anonymize.engine_api import CopyTransformer, TableAction, TableData
 from dataops.anonymize.rowtransform import (
@@ -26,7 +27,7 @@ from dataops.anonymize.rowtransform import (
 )
 from dataops.anonymize.rules import KEEP_COLUMN, ColumnRule, Rules, TableRule
 from dataops.anonymize.transforms import BuildContext, TransformSpec, get_family
-from dataops.anonymize.transforms.base import ValueFn, derive_key, python_encoding
+from dataops.anonymize.transforms.base import TypeMismatch, ValueFn, derive_key, python_encoding
 from dataops.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -56,8 +57,8 @@ class Plan:
         self.catalog = Catalog()
         self._resolved: dict[QName, ResolvedTable] = {}
         self._checked = False
-        self._value_fns: dict[tuple[str, str, str], ValueFn] = {}
-        self._column_fns: dict[tuple[str, str, str], ColumnFns] = {}
+        self._value_fns: dict[tuple[str, str, ColType | None], ValueFn] = {}
+        self._column_fns: dict[tuple[object, ...], ColumnFns] = {}
 
     # ------------------------------------------------------------ DumpPlan API
     @property
@@ -94,6 +95,7 @@ class Plan:
         self._unused_rules(tables, problems)
         self._constraints(resolved, problems)
         self._templates(resolved, problems)
+        self._types(resolved, problems)
         if problems:
             raise ConfigError(
                 f"the anonymization rules do not fit the dump ({len(problems)} problem(s))",
@@ -113,6 +115,7 @@ class Plan:
         if res is not None:
             self._constraints({key: res}, problems)
             self._templates({key: res}, problems)
+            self._types({key: res}, problems)
         if problems:
             raise ConfigError(
                 f"the anonymization rules do not fit the dump ({len(problems)} problem(s))",
@@ -168,49 +171,71 @@ class Plan:
             res = self._resolved[key]
         return res
 
+    def _encoding(self) -> str:
+        return self.encoding or python_encoding(self.catalog.encoding)
+
+    def _coltype(self, table: TableData, column: str) -> ColType:
+        return self.catalog.column_type((table.schema, table.table), column)
+
     def _context(self, table: TableData, column: str) -> BuildContext:
-        encoding = self.encoding or python_encoding(self.catalog.encoding)
+        encoding = self._encoding()
         col = self.catalog.column((table.schema, table.table), column)
         return BuildContext(
             encoding=encoding,
             default_locale=self.rules.locale,
             column_type=col.type if col else "",
-            build_nested=lambda spec: self._value_fn(spec, encoding, ""),
+            build_nested=lambda spec: self._value_fn(spec, encoding, None),
         )
 
-    def _value_fn(self, spec: TransformSpec, encoding: str, column_type: str) -> ValueFn:
+    def _value_fn(self, spec: TransformSpec, encoding: str, coltype: ColType | None) -> ValueFn:
+        """The value function of ``spec`` for values of type ``coltype`` (an array's element
+        type; None when unknown or irrelevant: the type-independent output)."""
         canonical = spec.canonical()
-        key = (canonical, encoding, column_type)
+        if coltype is not None and coltype.name == "unknown":
+            coltype = None
+        key = (canonical, encoding, coltype)
         fn = self._value_fns.get(key)
         if fn is None:
             family = get_family(spec.name)
-            ctx = BuildContext(
-                encoding=encoding,
-                default_locale=self.rules.locale,
-                column_type=column_type,
-                build_nested=lambda inner: self._value_fn(inner, encoding, ""),
-            )
-            fn = family.build(spec, derive_key(self.rules.secret, canonical), ctx)
+            fn = family.build(spec, derive_key(self.rules.secret, canonical), self._ctx(coltype))
             self._value_fns[key] = fn
         return fn
 
+    def _ctx(self, coltype: ColType | None) -> BuildContext:
+        encoding = self._encoding()
+        return BuildContext(
+            encoding=encoding,
+            default_locale=self.rules.locale,
+            column_type=coltype.name if coltype is not None else "",
+            build_nested=lambda inner: self._value_fn(inner, encoding, None),
+            coltype=coltype,
+        )
+
     def _column_fn(self, table: TableData, column: str, spec: TransformSpec) -> ColumnFns:
-        ctx = self._context(table, column)
+        coltype = self._coltype(table, column)
+        whole = typecheck.whole_value(spec, coltype)
+        is_array = coltype.is_array and not whole
+        element: ColType | None = None if whole or coltype is UNKNOWN else coltype.element()
+        ctx = self._ctx(element)
         family = get_family(spec.name)
-        type_key = ctx.column_type if spec.name == "number_noise" else ""
-        key = (spec.canonical(), ctx.encoding, type_key)
+        key: tuple[object, ...] = (spec.canonical(), ctx.encoding, element, is_array)
         if spec.unique:  # its own cache and collision guard, one per table column
-            key = (*key, table.qualified, column)  # type: ignore[assignment]
+            key = (*key, table.qualified, column)
         fns = self._column_fns.get(key)
         if fns is None:
-            value_fn = self._value_fn(spec, ctx.encoding, type_key)
-            safe = family.output_safe(spec, ctx)
+            value_fn = self._value_fn(spec, ctx.encoding, element)
             guard = UniqueGuard(f"{table.qualified}.{column}") if spec.unique else None
             derived = derive_key(self.rules.secret, spec.canonical())
-            fast = family.build_fast(spec, derived, ctx)
-            raw = _column_wrapper(value_fn, guard, safe, fast)
-            kernel = family.build_kernel(spec, derived, ctx)
-            fns = ColumnFns(_cached(raw, family.cacheable), raw, kernel, guard)
+            if is_array:  # element by element: the per-value path (no kernel)
+                value_fn = arrays.element_wise(value_fn, ctx.encoding)
+                raw = _column_wrapper(value_fn, guard, False, None)
+                fns = ColumnFns(_cached(raw, family.cacheable), raw, None, guard)
+            else:
+                safe = family.output_safe(spec, ctx)
+                fast = family.build_fast(spec, derived, ctx)
+                raw = _column_wrapper(value_fn, guard, safe, fast)
+                kernel = family.build_kernel(spec, derived, ctx)
+                fns = ColumnFns(_cached(raw, family.cacheable), raw, kernel, guard)
             self._column_fns[key] = fns
         return fns
 
@@ -355,12 +380,11 @@ class Plan:
                     key_rule = res.columns.get(name)
                     if key_rule is None or key_rule.spec is None:
                         continue
-                    family = get_family(key_rule.spec.name)
-                    if not family.injective(key_rule.spec):
+                    if not typecheck.injective(key_rule.spec, cat.column_type(qname, name)):
                         hint = (
                             "set unique: true"
                             if key_rule.spec.name == "email"
-                            else "use keep, hash, uuid or email with unique: true"
+                            else "use keep, tokenize, hash, uuid or email with unique: true"
                         )
                         problems.append(
                             f"{self._rule_line(res, name)}: {res.table.qualified}.{name} is part of "
@@ -393,12 +417,22 @@ class Plan:
                         prule = pres.columns.get(ref, KEEP_COLUMN)
                         if crule.action == "null":
                             continue  # a NULL reference is always valid
+                        ctype = cat.column_type(child, col)
+                        ptype = cat.column_type(parent, ref)
                         if _identity(crule) != _identity(prule):
                             problems.append(
                                 f"{self._rule_line(cres, col)}: FOREIGN KEY {fk.name}: "
                                 f"{cres.table.qualified}.{col} ({_show(crule)}) and "
                                 f"{pres.table.qualified}.{ref} ({_show(prule)}) must use the same rule "
                                 "so that references still match"
+                            )
+                        elif _identity(crule, ctype) != _identity(prule, ptype):
+                            problems.append(
+                                f"{self._rule_line(cres, col)}: FOREIGN KEY {fk.name}: "
+                                f"{cres.table.qualified}.{col} ({ctype.describe()}) and "
+                                f"{pres.table.qualified}.{ref} ({ptype.describe()}) use the same "
+                                f"rule, but {_show(crule)} adapts to the column type and would "
+                                "give different values: give both columns the same type, or keep"
                             )
 
     def _templates(self, resolved: dict[QName, ResolvedTable], problems: list[str]) -> None:
@@ -423,14 +457,91 @@ class Plan:
             except ValueError as exc:
                 problems.append(f"{self._rule_line(res, '')}: {exc}")
 
+    def _types(self, resolved: dict[QName, ResolvedTable], problems: list[str]) -> None:
+        """Every transform against its column's type (see :mod:`typecheck`)."""
+        encoding = self._encoding()
+
+        def build(spec: TransformSpec, col: ColType) -> ValueFn:
+            return self._value_fn(spec, encoding, col)
+
+        for qname, res in resolved.items():
+            if res.action is not TableAction.TRANSFORM:
+                continue
+            for name, rule in res.columns.items():
+                if rule.spec is None:
+                    continue
+                col = self.catalog.column_type(qname, name)
+                where = f"{self.rules.where(rule.line)}: {res.table.qualified}.{name}"
+                if get_family(rule.spec.name).row_dependent:
+                    message = self._template_fit(qname, res, name, rule.spec, col)
+                    found = [message] if message else []
+                else:
+                    found = typecheck.column_problems(rule.spec, col, name, build)
+                problems.extend(f"{where}: {m}" for m in found)
+
+    def _template_fit(
+        self, qname: QName, res: ResolvedTable, name: str, spec: TransformSpec, col: ColType
+    ) -> str | None:
+        if col.name == "unknown":
+            return None
+        if col.category != "text" or col.is_array:
+            return (
+                f"template produces text; column {name} is {col.describe()}: "
+                "use a template only on text columns"
+            )
+        limit = col.length
+        if limit is None:
+            return None
+        total: int | None = sum(len(lit) for lit in _template_literals(spec))
+        for ref in get_family(spec.name).references(spec):
+            ref_rule = res.columns.get(ref)
+            most = None if ref_rule is None else self._max_chars(qname, ref, ref_rule)
+            total = None if total is None or most is None else total + most
+        if total is not None and total <= limit:
+            return None
+        size = "of unbounded length" if total is None else f"of up to {total} characters"
+        return (
+            f"template produces text {size}; column {name} is {col.describe()}: "
+            "refer to columns of bounded length, or shorten the template"
+        )
+
+    def _max_chars(self, qname: QName, column: str, rule: ColumnRule) -> int | None:
+        """The longest text a column's output can have (None: unbounded or unknown)."""
+        if rule.action == "null":
+            return 0
+        col = self.catalog.column_type(qname, column)
+        if col.is_array or col.name == "unknown":
+            return None
+        if rule.action == "keep" or rule.spec is None:
+            widths = {"uuid": 36, "date": 13, "boolean": 5, "integer": 20}
+            return col.length if col.category == "text" else widths.get(col.category)
+        family = get_family(rule.spec.name)
+        if family.row_dependent:
+            return None
+        try:
+            out = family.produces(rule.spec, col)
+        except TypeMismatch:
+            return None
+        if out.values is not None:
+            return max((len(v) for v in out.values if v is not None), default=0)
+        if out.categories == frozenset({"uuid"}):
+            return 36
+        return out.max_chars
+
+
+def _template_literals(spec: TransformSpec) -> list[str]:
+    import string
+
+    return [lit for lit, _, _, _ in string.Formatter().parse(spec.params["template"])]
+
 
 def _no_row_fn(value: bytes, row: object) -> bytes:
     return value
 
 
-def _identity(rule: ColumnRule) -> str:
+def _identity(rule: ColumnRule, col: ColType = UNKNOWN) -> str:
     if rule.action == "transform" and rule.spec is not None:
-        return rule.spec.canonical()
+        return rule.spec.canonical() + typecheck.type_key(rule.spec, col)
     return rule.action
 
 

@@ -28,6 +28,7 @@ class Report:
     bytes_out: int = 0
     tables: list[TableStats] = field(default_factory=list)
     preview: dict[str, list[list[PreviewRow]]] | None = None
+    verify_restore: dict[str, Any] | None = None  # --verify-restore: where and how long
 
     @property
     def rows(self) -> int:
@@ -60,6 +61,8 @@ class Report:
                 for t in self.tables
             ],
         }
+        if self.verify_restore is not None:
+            data["verify_restore"] = self.verify_restore
         if self.preview is not None:
             data["preview"] = {
                 table: [[asdict(c) for c in row] for row in rows]

@@ -19,7 +19,7 @@ from typing import Any
 from dataops.anonymize import copytext, speedups
 from dataops.anonymize.engine_api import TableData
 from dataops.anonymize.transforms.base import Kernel
-from dataops.errors import OperationError
+from dataops.errors import ConfigError, OperationError
 
 ColumnFn = Callable[[bytes], bytes]
 UNIQUE_CHECK_LIMIT = 200_000
@@ -141,6 +141,7 @@ class RowTransformer:
         self._choices = list(fns)
         self.templates = list(templates)
         self.rows = 0
+        self.row_offset = 0  # rows before this transformer's data (a piece of a table)
         self._tail = b""
         indexes = [i for i, _ in self.fns] + [t.index for t in self.templates]
         for t in self.templates:
@@ -179,15 +180,39 @@ class RowTransformer:
 
     def transform_rows(self, block: bytes) -> bytes:
         """Transform complete rows (``block`` without its final newline) -> rows + newline."""
-        if self.templates:
-            return self._process_templates(block)
-        gc_was_enabled = gc.isenabled()
-        gc.disable()  # millions of short-lived lists/tuples: collections would cost ~half
+        rows_before = self.rows
         try:
-            return self._columnar(block)
-        finally:
-            if gc_was_enabled:
-                gc.enable()
+            if self.templates:
+                return self._process_templates(block)
+            gc_was_enabled = gc.isenabled()
+            gc.disable()  # millions of short-lived lists/tuples: collections would cost ~half
+            try:
+                return self._columnar(block)
+            finally:
+                if gc_was_enabled:
+                    gc.enable()
+        except (OperationError, ValueError, ArithmeticError) as exc:
+            raise self._locate(block, rows_before, exc) from None
+
+    def _locate(self, block: bytes, rows_before: int, exc: Exception) -> Exception:
+        """The error of the first value that fails, named by table, column and row (never
+        by its value, which is what is being anonymized)."""
+        message = exc.message if isinstance(exc, OperationError) else str(exc)
+        for n, line in enumerate(block.split(b"\n")):
+            fields = line.split(b"\t")
+            if len(fields) != self.ncols:
+                continue
+            for i, fns in self._choices:
+                try:
+                    fns.raw(fields[i])
+                except (OperationError, ValueError, ArithmeticError):
+                    row = self.row_offset + rows_before + n + 1
+                    return ConfigError(  # bad input (exit 2), named without its value
+                        f"{self.table.qualified}, column {self.columns[i]}, row {row}"
+                        + (f" (COPY at {self.table.location})" if self.table.location else "")
+                        + f": {message}"
+                    )
+        return exc if isinstance(exc, OperationError) else OperationError(message)
 
     def _columnar(self, block: bytes) -> bytes:
         if self._compiled:
@@ -236,7 +261,7 @@ class RowTransformer:
     def _bad_row(self, line: bytes, n: int) -> OperationError:
         fields = line.count(b"\t") + 1
         return OperationError(
-            f"{self.table.qualified}: row {self.rows + n + 1} of the data has {fields} field(s), "
+            f"{self.table.qualified}: row {self.row_offset + self.rows + n + 1} of the data has {fields} field(s), "
             f"the COPY column list {self.ncols}"
             + (f" ({self.table.location})" if self.table.location else "")
         )

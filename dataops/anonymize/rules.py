@@ -15,16 +15,16 @@ Shape (see the README for the reference)::
       public.film: keep
       public.audit_log: truncate
 
-Errors are reported as ``file:line: path: message`` using PyYAML's node marks;
-unknown keys are errors; ``${VAR}`` and ``${VAR:-default}`` read the environment
-(``$${`` is a literal ``${``).
+Errors are reported as ``file:line: path: message`` using PyYAML's node marks
+(collected by :class:`dataops.config.problems.Problems`); unknown keys are errors;
+values are read by :mod:`dataops.config.yamlsource` (``${VAR}``, ``${VAR:-default}``,
+``$$`` for a literal ``$``, bounded alias expansion).
 """
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
-import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +35,8 @@ import yaml
 from dataops.anonymize.transforms import ParamError, TransformSpec, families
 from dataops.anonymize.transforms.fake import check_locale
 from dataops.anonymize.transforms.jsonpath import parse_path
+from dataops.config import yamlsource
+from dataops.config.problems import Problems
 from dataops.errors import ConfigError
 from dataops.log import register_secret
 
@@ -43,7 +45,6 @@ COLUMN_POLICIES = ("fail", "keep", "null")
 LARGE_OBJECT_POLICIES = ("fail", "keep", "empty")
 MIN_SECRET_LENGTH = 8
 
-_VAR = re.compile(r"\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _TOP_KEYS = {
     "version",
     "secret",
@@ -106,57 +107,39 @@ class Rules:
 
 
 class _Problems:
+    """Problems at YAML nodes, collected in the one :class:`Problems` collector."""
+
     def __init__(self, source: str) -> None:
         self.source = source
-        self.items: list[tuple[int, str]] = []
+        self.collected = Problems()
+
+    @property
+    def items(self) -> list[str]:
+        return self.collected.items
 
     def add(self, node: yaml.Node | None, path: str, message: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else 0
-        self.items.append((line, f"{self.source}:{line}: {path}: {message}"))
+        line = node.start_mark.line + 1 if node is not None else None
+        self.collected.at(self.source, line, path, message)
 
     def raise_if_any(self) -> None:
-        if self.items:
-            ordered = [msg for _, msg in sorted(self.items, key=lambda t: t[0])]
-            raise ConfigError(
-                f"{self.source}: {len(ordered)} problem(s) in the anonymization rules",
-                details=ordered,
-            )
+        count = len(self.collected)
+        self.collected.raise_if_any(f"{self.source}: {count} problem(s) in the anonymization rules")
 
 
 class _Reader:
-    """Turns YAML nodes into values, interpolating ``${VAR}`` in strings."""
+    """Turns YAML nodes into values (:class:`yamlsource.ScalarReader`: ``${VAR}``...)."""
 
-    def __init__(self, problems: _Problems, environ: Mapping[str, str]) -> None:
+    def __init__(self, problems: _Problems, environ: Mapping[str, str] | None) -> None:
         self.problems = problems
-        self.environ = environ
-        self._loader = yaml.SafeLoader("")
-
-    def interpolate(self, text: str, node: yaml.Node, path: str) -> str:
-        def sub(m: re.Match[str]) -> str:
-            if m.group(1):
-                return m.group()[1:]
-            name, default = m.group(2), m.group(3)
-            value = self.environ.get(name)
-            if value is None or (value == "" and default is not None):
-                if default is None:
-                    self.problems.add(node, path, f"environment variable {name} is not set")
-                    return ""
-                return default
-            return value
-
-        return _VAR.sub(sub, text)
+        self._path = ""
+        self._scalars = yamlsource.ScalarReader(
+            environ, lambda node, message: problems.add(node, self._path, message)
+        )
 
     def scalar(self, node: yaml.Node, path: str) -> Any:
         assert isinstance(node, yaml.ScalarNode)
-        if "${" in node.value and (node.style is None or node.tag == "tag:yaml.org,2002:str"):
-            text = self.interpolate(node.value, node, path)
-            if node.style is None:
-                tag = self._loader.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
-                return self._loader.construct_object(
-                    yaml.ScalarNode(tag, text, node.start_mark, node.end_mark)
-                )
-            return text
-        return self._loader.construct_object(node)
+        self._path = path
+        return self._scalars.value(node)
 
     def value(self, node: yaml.Node, path: str) -> Any:
         if isinstance(node, yaml.ScalarNode):
@@ -164,8 +147,9 @@ class _Reader:
         if isinstance(node, yaml.SequenceNode):
             return [self.value(n, f"{path}[{i}]") for i, n in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
+            self._scalars.flatten(node)
             return {
-                str(self.scalar(k, path)): self.value(v, f"{path}.{k.value}") for k, v in node.value
+                str(self._scalars.key(k)): self.value(v, f"{path}.{k.value}") for k, v in node.value
             }
         return None
 
@@ -174,23 +158,23 @@ class _Reader:
         if not isinstance(node, yaml.MappingNode):
             self.problems.add(node, path, "must be a mapping")
             return None
-        out = []
-        seen: set[str] = set()
-        for knode, vnode in node.value:
-            key = (
-                str(self._loader.construct_object(knode))
-                if isinstance(knode, yaml.ScalarNode)
-                else ""
-            )
+        self._path = path
+        merged = self._scalars.flatten(node)
+        found: dict[str, tuple[Any, Any]] = {}
+        own: set[str] = set()
+        for index, (knode, vnode) in enumerate(node.value):
             if not isinstance(knode, yaml.ScalarNode):
                 self.problems.add(knode, path, "keys must be scalars")
                 continue
-            if key in seen:
-                self.problems.add(knode, f"{path}.{key}" if path else key, "duplicate key")
-                continue
-            seen.add(key)
-            out.append((key, knode, vnode))
-        return out
+            key = str(self._scalars.key(knode))
+            if index >= merged:  # the mapping's own keys override merged (<<) ones
+                if key in own:
+                    self.problems.add(knode, f"{path}.{key}" if path else key, "duplicate key")
+                    continue
+                own.add(key)
+                found.pop(key, None)
+            found[key] = (knode, vnode)
+        return [(key, knode, vnode) for key, (knode, vnode) in found.items()]
 
 
 def _join(path: str, key: str) -> str:
@@ -213,17 +197,10 @@ def parse_rules(
     text: str, source: str = "<rules>", environ: Mapping[str, str] | None = None
 ) -> Rules:
     problems = _Problems(source)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 0
-        raise ConfigError(f"{source}:{line}: invalid YAML: {exc.problem or exc}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{source}: invalid YAML: {exc}") from None
+    root = yamlsource.compose(text, source, what="rules file")
     if root is None:
         raise ConfigError(f"{source}: the rules file is empty")
-    reader = _Reader(problems, os.environ if environ is None else environ)
+    reader = _Reader(problems, environ)
     rules = Rules(path=source, secret=b"")
     entries = reader.mapping(root, "")
     if entries is None:
@@ -399,7 +376,11 @@ def parse_transform(
     known = families()
     by_key = {k: (kn, vn) for k, kn, vn in entries}
     if "transform" not in by_key:
-        reader.problems.add(node, path, "transform: is required")
+        others = ", ".join(repr(k) for k in by_key)
+        close = difflib.get_close_matches("transform", list(by_key), n=1, cutoff=0.6)
+        hint = f"; unknown key {close[0]!r} (did you mean transform?)" if close else ""
+        where = f" (keys given: {others})" if others and not close else ""
+        reader.problems.add(node, path, f"transform: is required{hint}{where}")
         return None
     tnode = by_key["transform"][1]
     name = reader.value(tnode, f"{path}.transform")
@@ -443,7 +424,8 @@ def parse_transform(
                 params[key] = nested
             continue
         value = reader.value(vnode, kpath)
-        if float in spec.types and isinstance(value, int) and not isinstance(value, bool):
+        # a number parameter (ratio: 1) reads as a float; a constant's value keeps its type
+        if float in spec.types and str not in spec.types and type(value) is int:
             value = float(value)
         if not isinstance(value, spec.types) or (
             isinstance(value, bool) and bool not in spec.types

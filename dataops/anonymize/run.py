@@ -24,11 +24,14 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from dataops import db, execute, tools
-from dataops.anonymize import compression
+from dataops.anonymize import compression, poolcache, speedups
 from dataops.anonymize.atomic import (
+    Staged,
     atomic_file,
     check_interrupted,
     received_signal,
+    stage_bytes,
+    stdout_stream,
     termination_as_exception,
 )
 from dataops.anonymize.engine_api import TableData, TableStats
@@ -64,6 +67,9 @@ class AnonymizeOptions:
     preview: int | None = None
     source: str | None = None  # postgresql:// URL: run pg_dump ourselves
     progress: bool | None = None  # None: bar on a TTY, JSON log lines otherwise
+    role_passwords: str = "drop"  # plain: PASSWORD clauses of CREATE/ALTER ROLE (drop|keep)
+    drop_unreferenced: bool = False  # directory: drop files the TOC does not reference
+    verify_restore: str | None = None  # postgresql:// URL: restore the output into a scratch db
 
 
 @dataclass
@@ -106,7 +112,11 @@ def detect_format(input_path: Path | None, stream: io.BufferedReader | None) -> 
 
 
 def anonymize(settings: Settings, options: AnonymizeOptions) -> Report:
-    """Run one anonymization; raise ConfigError / OperationError / DependencyError."""
+    """Run one anonymization; raise ConfigError / OperationError / DependencyError.
+
+    The output and the ``--report`` file are committed together: when either cannot be
+    written, neither is left behind.
+    """
     if options.format not in FORMATS:
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}")
     if options.jobs is not None and options.jobs < 1:
@@ -115,18 +125,35 @@ def anonymize(settings: Settings, options: AnonymizeOptions) -> Report:
         raise ConfigError("--preview must be at least 1")
     if options.source and options.input not in ("-", ""):
         raise ConfigError("give either INPUT or --source, not both")
+    speedups.use(not settings.anonymize_pure_python)
+    poolcache.configure(settings.anonymize_pool_cache)
+    if options.role_passwords not in ("drop", "keep"):
+        raise ConfigError("--role-passwords must be drop or keep")
+    if options.verify_restore:
+        from dataops.anonymize.verify import check_url
+
+        check_url(options.verify_restore)
+        if options.output in ("-", "") or options.preview is not None:
+            raise ConfigError("--verify-restore needs an output file or directory (-o)")
+    check_paths(options)
     rules = load_rules(options.config)
     plan = Plan(rules)
     started = time.monotonic()
-    with termination_as_exception():
-        if options.source:
-            report = _from_source(settings, options, plan)
-        else:
-            report = _from_input(options, plan)
-    report.seconds = time.monotonic() - started
-    report.bytes_out = sum(t.bytes_out for t in report.tables)
-    if options.report is not None:
-        report.write_json(options.report)
+    commit = _ReportCommit(options, started)
+    try:
+        with termination_as_exception():
+            if options.source:
+                report = _from_source(settings, options, plan, commit)
+            else:
+                report = _from_input(options, plan, commit)
+    except OSError as exc:  # anything not already named by the engines: no traceback
+        where = f" {exc.filename}" if exc.filename else ""
+        raise OperationError(f"I/O error{where}: {exc.strerror or exc}") from None
+    commit.finish(report)
+    if options.report is not None and not commit.written:
+        stage_bytes(options.report, report_bytes(report)).commit()
+    if options.verify_restore:
+        _verify_restore(settings, options, plan, report)
     log.info(
         "anonymize.done",
         extra={
@@ -140,13 +167,99 @@ def anonymize(settings: Settings, options: AnonymizeOptions) -> Report:
     return report
 
 
+def _verify_restore(
+    settings: Settings, options: AnonymizeOptions, plan: Plan, report: Report
+) -> None:
+    """--verify-restore after the output is in place; a failure removes output and report."""
+    from dataops.anonymize.verify import verify_restore
+
+    assert options.verify_restore is not None
+    try:
+        verified = verify_restore(
+            settings,
+            options.verify_restore,
+            Path(options.output),
+            report.format,
+            plan.catalog.encoding,
+        )
+    except BaseException:
+        if options.report is not None:
+            Path(options.report).unlink(missing_ok=True)
+        raise
+    report.verify_restore = {"server": verified.server, "seconds": round(verified.seconds, 3)}
+    if options.report is not None:
+        stage_bytes(options.report, report_bytes(report)).commit()
+
+
+def report_bytes(report: Report) -> bytes:
+    import json
+
+    return json.dumps(report.as_dict(), indent=2, ensure_ascii=False).encode() + b"\n"
+
+
+class _ReportCommit:
+    """Stages the ``--report`` file just before the output is renamed into place."""
+
+    def __init__(self, options: AnonymizeOptions, started: float) -> None:
+        self.options = options
+        self.started = started
+        self.report: Report | None = None
+        self.input_name: str | None = None  # shown instead of the input (a masked URL)
+        self.written = False
+
+    def finish(self, report: Report) -> None:
+        report.seconds = time.monotonic() - self.started
+        report.bytes_out = sum(t.bytes_out for t in report.tables)
+
+    def __call__(self) -> Staged | None:
+        if self.options.report is None or self.report is None:
+            return None
+        self.finish(self.report)
+        if self.input_name is not None:
+            self.report.input = self.input_name
+        staged = stage_bytes(self.options.report, report_bytes(self.report))
+        self.written = True
+        return staged
+
+
+def _same_path(a: str | Path, b: str | Path) -> bool:
+    pa, pb = Path(a), Path(b)
+    try:
+        if pa.exists() and pb.exists():
+            return pa.samefile(pb)
+    except OSError:
+        pass
+    return pa.resolve() == pb.resolve()
+
+
+def check_paths(options: AnonymizeOptions) -> None:
+    """Refuse, before anything is read, an output or report that would replace the input
+    (or each other)."""
+    writes_output = options.preview is None and options.output not in ("-", "")
+    has_input = options.input not in ("-", "") and not options.source
+    if writes_output and has_input and _same_path(options.output, options.input):
+        raise ConfigError(f"-o {options.output} is the input: it would be replaced")
+    if options.report is None:
+        return
+    if has_input and _same_path(options.report, options.input):
+        raise ConfigError(f"--report {options.report} is the input: it would be replaced")
+    if writes_output and _same_path(options.report, options.output):
+        raise ConfigError(f"--report {options.report} is the output (-o)")
+    if _same_path(options.report, options.config):
+        raise ConfigError(f"--report {options.report} is the rules file")
+    if writes_output and (Path(options.output).is_dir() or options.format == "directory"):
+        out = Path(options.output).resolve()
+        if out in Path(options.report).resolve().parents:
+            raise ConfigError(f"--report {options.report} is inside the output directory")
+
+
 def _progress(options: AnonymizeOptions, total: int | None) -> ProgressReporter | None:
     if options.progress is False or options.preview is not None:
         return None
     return ProgressReporter(total)
 
 
-def _from_input(options: AnonymizeOptions, plan: Plan) -> Report:
+def _from_input(options: AnonymizeOptions, plan: Plan, commit: _ReportCommit) -> Report:
     input_path = None if options.input in ("-", "") else Path(options.input)
     if input_path is not None and not input_path.exists():
         raise ConfigError(f"input {input_path} does not exist")
@@ -154,19 +267,19 @@ def _from_input(options: AnonymizeOptions, plan: Plan) -> Report:
     if input_path is not None and input_path.is_dir():
         if fmt not in ("auto", "directory"):
             raise ConfigError(f"input {input_path} is a directory: only the directory format fits")
-        return _run_directory(options, plan, input_path)
+        return _run_directory(options, plan, input_path, commit)
     if fmt == "directory":
         raise ConfigError("the directory format needs a directory as INPUT")
     with _open_input(input_path) as (stream, total):
         if fmt == "auto":
             fmt = detect_format(input_path, stream)
-        return _run_stream(options, plan, fmt, input_path, stream, total)
+        return _run_stream(options, plan, fmt, input_path, stream, total, commit=commit)
 
 
 @contextlib.contextmanager
 def _open_input(path: Path | None) -> Iterator[tuple[io.BufferedReader, int | None]]:
     if path is None:
-        yield compression.reader(sys.stdin.buffer), None
+        yield compression.reader(sys.stdin.buffer, "stdin"), None
         return
     try:
         raw = path.open("rb", buffering=0)
@@ -174,24 +287,33 @@ def _open_input(path: Path | None) -> Iterator[tuple[io.BufferedReader, int | No
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
     with raw:
         total = path.stat().st_size if path.is_file() else None
-        yield compression.reader(raw), total
+        yield compression.reader(raw, str(path)), total
 
 
 @contextlib.contextmanager
-def _open_output(options: AnonymizeOptions) -> Iterator[BinaryIO]:
+def _open_output(
+    options: AnonymizeOptions, before_commit: Callable[[], Staged | None] | None = None
+) -> Iterator[BinaryIO]:
     if options.preview is not None:
         yield _NullSink()  # type: ignore[misc]
         return
     if options.output in ("-", ""):
-        out = compression.writer(sys.stdout.buffer, None)
-        yield out
-        out.flush()
+        with stdout_stream() as raw:
+            yield from _compressed(raw, None)
         return
-    with atomic_file(options.output) as raw:
-        out = compression.writer(raw, compression.codec_for(options.output))
+    with atomic_file(options.output, before_commit) as raw:
+        yield from _compressed(raw, compression.codec_for(options.output))
+
+
+def _compressed(raw: BinaryIO, codec: str | None) -> Iterator[BinaryIO]:
+    out = compression.writer(raw, codec)
+    try:
         yield out
-        if out is not raw:
-            out.close()
+    except BaseException:
+        compression.abandon(out)
+        raise
+    if out is not raw:
+        out.close()
 
 
 class _NullSink(io.RawIOBase):
@@ -220,6 +342,7 @@ def _run_stream(
     stream: BinaryIO,
     total: int | None,
     prescan: Any = None,
+    commit: _ReportCommit | None = None,
 ) -> Report:
     engine = get_engine(fmt)
     if fmt == "directory":
@@ -234,8 +357,15 @@ def _run_stream(
             job_plan = PreviewPlan(plan, collector)
     progress = _progress(options, total)
     report = Report(fmt, str(input_path or "stdin"), _output_name(options))
+    if commit is not None:
+        commit.report = report
+
+    def before_commit() -> Staged | None:
+        _bytes_in(report, progress, total)
+        return commit() if commit is not None else None
+
     try:
-        with _open_output(options) as out:
+        with _open_output(options, before_commit) as out:
             job = EngineJob(
                 plan=job_plan,
                 format=fmt,
@@ -248,17 +378,25 @@ def _run_stream(
                 preview_rows=options.preview,
                 prescan=prescan,
                 row_hook=collector.record if collector is not None else None,
+                extra={
+                    "role_passwords": options.role_passwords,
+                    "drop_unreferenced": options.drop_unreferenced,
+                },
             )
             report.tables = engine(job)
     finally:
         if progress is not None:
             progress.close()
-    report.bytes_in = progress.consumed if progress is not None and progress.consumed else 0
-    if not report.bytes_in:
-        report.bytes_in = sum(t.bytes_in for t in report.tables) or (total or 0)
+    _bytes_in(report, progress, total)
     if collector is not None:
         report.preview = collector.result()
     return report
+
+
+def _bytes_in(report: Report, progress: ProgressReporter | None, total: int | None) -> None:
+    report.bytes_in = progress.consumed if progress is not None and progress.consumed else 0
+    if not report.bytes_in:
+        report.bytes_in = sum(t.bytes_in for t in report.tables) or (total or 0)
 
 
 def _output_name(options: AnonymizeOptions) -> str:
@@ -267,7 +405,9 @@ def _output_name(options: AnonymizeOptions) -> str:
     return "stdout" if options.output in ("-", "") else options.output
 
 
-def _run_directory(options: AnonymizeOptions, plan: Plan, input_path: Path) -> Report:
+def _run_directory(
+    options: AnonymizeOptions, plan: Plan, input_path: Path, commit: _ReportCommit
+) -> Report:
     engine = get_engine("directory")
     if options.preview is None and options.output in ("-", ""):
         raise ConfigError("a directory archive needs -o OUTPUT_DIRECTORY")
@@ -277,6 +417,13 @@ def _run_directory(options: AnonymizeOptions, plan: Plan, input_path: Path) -> R
     total = sum(p.stat().st_size for p in input_path.iterdir() if p.is_file())
     progress = _progress(options, total)
     report = Report("directory", str(input_path), _output_name(options))
+    commit.report = report
+
+    def before_commit(tables: list[TableStats]) -> Staged | None:
+        report.tables = tables
+        report.bytes_in = total
+        return commit() if collector is None else None
+
     scratch = None
     output_path = Path(options.output) if collector is None else None
     if collector is not None:
@@ -295,6 +442,10 @@ def _run_directory(options: AnonymizeOptions, plan: Plan, input_path: Path) -> R
             progress=progress,
             preview_rows=options.preview,
             row_hook=collector.record if collector is not None else None,
+            extra={
+                "before_commit": before_commit,
+                "drop_unreferenced": options.drop_unreferenced,
+            },
         )
         report.tables = engine(job)
         if received_signal() is not None and collector is None and output_path is not None:
@@ -314,7 +465,9 @@ def _run_directory(options: AnonymizeOptions, plan: Plan, input_path: Path) -> R
     return report
 
 
-def _from_source(settings: Settings, options: AnonymizeOptions, plan: Plan) -> Report:
+def _from_source(
+    settings: Settings, options: AnonymizeOptions, plan: Plan, commit: _ReportCommit
+) -> Report:
     from dataops.anonymize import plain
     from dataops.anonymize.ddl import Catalog
 
@@ -328,6 +481,7 @@ def _from_source(settings: Settings, options: AnonymizeOptions, plan: Plan) -> R
     if db.dialect(options.source or "") != "postgresql":
         raise ConfigError("--source must be a postgresql:// URL")
     pg_dump = tools.find("pg_dump", pg_bin_dir=settings.pg_bin_dir)
+    commit.input_name = db.masked_url(options.source or "")
     prescan = None
     if fmt == "plain":
         # the schema first (small): all constraints are known before any data is read
@@ -345,8 +499,10 @@ def _from_source(settings: Settings, options: AnonymizeOptions, plan: Plan) -> R
     argv = pg_argv.pg_dump_argv(pg_dump, fmt=fmt)
     try:
         with execute.stream(argv, env=env) as proc:
-            stream = compression.reader(proc.stdout)
-            report = _run_stream(options, plan, fmt, None, stream, None, prescan=prescan)
+            stream = compression.reader(proc.stdout, "pg_dump's output")
+            report = _run_stream(
+                options, plan, fmt, None, stream, None, prescan=prescan, commit=commit
+            )
     except CommandError as exc:
         raise OperationError(f"pg_dump failed: {exc.message}", details=exc.details) from None
     report.input = db.masked_url(options.source or "")

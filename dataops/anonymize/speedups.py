@@ -7,8 +7,9 @@ algorithm, digests become integers big-endian, nothing depends on byte order or 
 Python's ``hash()`` -- or returns None to decline a block, which then takes the
 Python path.  So the output never depends on whether the module was built.
 
-``DATAOPS_ANONYMIZE_PURE_PYTHON=1`` (or ``ENABLED = False`` before transformers are
-built) forces the pure-Python path; tests use it to compare both paths byte for byte.
+``DATAOPS_ANONYMIZE_PURE_PYTHON=1`` (``Settings.anonymize_pure_python``, applied by the
+action through :func:`use`; or ``ENABLED = False`` before transformers are built)
+forces the pure-Python path; tests use it to compare both paths byte for byte.
 
 The kernels take COPY text *fields* (still escaped): ``\\N`` gives ``\\N`` and any
 other field holding a backslash declines the block.
@@ -17,16 +18,11 @@ other field holding a backslash declines the block.
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Sequence
 from types import ModuleType
 
-PURE_PYTHON_ENV = "DATAOPS_ANONYMIZE_PURE_PYTHON"
-
 
 def _load() -> ModuleType | None:
-    if os.environ.get(PURE_PYTHON_ENV, "").strip().lower() not in ("", "0", "false", "no"):
-        return None
     try:
         return importlib.import_module("dataops.anonymize._speedups")
     except ImportError:
@@ -40,6 +36,12 @@ ENABLED = BUILT  # tests switch it off to run the pure-Python path
 
 def enabled() -> bool:
     return ENABLED and _C is not None
+
+
+def use(compiled: bool) -> None:
+    """Use the compiled kernels when built and ``compiled`` (False: pure Python)."""
+    global ENABLED
+    ENABLED = BUILT and compiled
 
 
 def _mod() -> ModuleType:
@@ -117,6 +119,18 @@ class DateShift(FieldKernel):
 
     def __call__(self, fields: Fields) -> list[bytes] | None:
         result: list[bytes] | None = _mod().date_shift(self.prefix, self.max_days, fields)
+        return result
+
+
+class IntPermute(FieldKernel):
+    """tokenize on smallint / integer / bigint: ``fpe.Permutation`` of the type's whole range
+    (``bits`` 16, 32 or 64) from its 10 round prefixes; declines non-integers."""
+
+    def __init__(self, prefixes: Sequence[bytes], bits: int) -> None:
+        self.prefixes, self.bits = list(prefixes), bits
+
+    def __call__(self, fields: Fields) -> list[bytes] | None:
+        result: list[bytes] | None = _mod().int_permute(self.prefixes, self.bits, fields)
         return result
 
 

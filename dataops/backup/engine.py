@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, runtime_check
 from dataops.errors import ConfigError
 
 if TYPE_CHECKING:
-    from dataops.backup.pg import ArchiverState
     from dataops.config.settings import Settings
 
 EngineName = Literal["walg", "pgbackrest"]
@@ -287,6 +286,34 @@ class CheckItem:
     detail: str
 
 
+@dataclass(frozen=True)
+class ArchiverState:
+    """``pg_stat_archiver`` plus the segment being written now."""
+
+    archived_count: int
+    last_archived_wal: str | None
+    last_archived_time: dt.datetime | None
+    failed_count: int
+    last_failed_wal: str | None
+    last_failed_time: dt.datetime | None
+    current_wal: str | None = None
+
+    @property
+    def failing(self) -> bool:
+        """The most recent archive attempt failed."""
+        if self.last_failed_time is None:
+            return False
+        return self.last_archived_time is None or self.last_failed_time > self.last_archived_time
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        for key in ("last_archived_time", "last_failed_time"):
+            value = out[key]
+            out[key] = value.isoformat() if value else None
+        out["failing"] = self.failing
+        return out
+
+
 @dataclass
 class CheckReport:
     """``check``: storage read/write, database, archive settings, engine config, archiver."""
@@ -455,10 +482,11 @@ def engine_name(settings: Settings) -> EngineName:
     return value
 
 
-#: engine name -> (module, class); imported by name so this module depends on no engine
-IMPLEMENTATIONS: dict[str, tuple[str, str]] = {
-    "walg": ("dataops.backup.engines.walg", "WalGEngine"),
-    "pgbackrest": ("dataops.backup.engines.pgbackrest", "PgBackRestEngine"),
+# The implementations, by name, imported on first use: this contract module stays a leaf
+# that the engines import (no import cycle), and a command loads only its own engine.
+IMPLEMENTATIONS: dict[str, str] = {
+    "walg": "dataops.backup.engines.walg:WalGEngine",
+    "pgbackrest": "dataops.backup.engines.pgbackrest:PgBackRestEngine",
 }
 
 
@@ -468,7 +496,6 @@ def open_engine(settings: Settings) -> PgBackupEngine:
     Opening checks the configuration only (ConfigError, exit 2); nothing is contacted
     yet.  The database (``DATAOPS_DATABASE_URL``) is used by the calls that need it.
     """
-    module, cls = IMPLEMENTATIONS[engine_name(settings)]
-    factory = getattr(importlib.import_module(module), cls)
-    engine: PgBackupEngine = factory.from_settings(settings)
+    module, _, cls = IMPLEMENTATIONS[engine_name(settings)].partition(":")
+    engine: PgBackupEngine = getattr(importlib.import_module(module), cls).from_settings(settings)
     return engine

@@ -15,21 +15,18 @@ wal-g's config file and ``restore_command`` wrapper live in
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 import logging
 import os
 import pwd
-import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from dataops import db
+from dataops import db, fsutil
+from dataops.backup.engine import ArchiverState as ArchiverState  # re-exported
 from dataops.config.settings import Settings
 from dataops.errors import ConfigError, DependencyError
 from dataops.log import redact
@@ -58,23 +55,14 @@ def require_pg_data(settings: Settings) -> Path:
 
 
 def atomic_write(path: Path, data: str, mode: int, owner: str | None) -> None:
-    """Write ``data`` to ``path`` via a temp file (mode and owner set before the rename)."""
+    """Write ``data`` to ``path`` with :func:`dataops.fsutil.atomic_file`, owned by ``owner``
+    (when we are root) before the rename: the file never exists with another owner or mode."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        if owner and os.geteuid() == 0:
-            entry = pwd.getpwnam(owner)
-            os.fchown(fd, entry.pw_uid, entry.pw_gid)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        raise
+    entry = pwd.getpwnam(owner) if owner and os.geteuid() == 0 else None
+    with fsutil.atomic_file(path, mode=mode, suffix=".tmp") as fh:
+        if entry is not None:
+            os.fchown(fh.fileno(), entry.pw_uid, entry.pw_gid)
+        fh.write(data.encode("utf-8"))
 
 
 def check_runnable_by(
@@ -106,34 +94,6 @@ def append_auto_conf(data_dir: Path, values: Mapping[str, str], comment: str) ->
 
 
 # ----------------------------------------------------------------------------- SQL side
-
-
-@dataclass(frozen=True)
-class ArchiverState:
-    """``pg_stat_archiver`` plus the segment being written now."""
-
-    archived_count: int
-    last_archived_wal: str | None
-    last_archived_time: dt.datetime | None
-    failed_count: int
-    last_failed_wal: str | None
-    last_failed_time: dt.datetime | None
-    current_wal: str | None = None
-
-    @property
-    def failing(self) -> bool:
-        """The most recent archive attempt failed."""
-        if self.last_failed_time is None:
-            return False
-        return self.last_archived_time is None or self.last_failed_time > self.last_archived_time
-
-    def as_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        for key in ("last_archived_time", "last_failed_time"):
-            value = out[key]
-            out[key] = value.isoformat() if value else None
-        out["failing"] = self.failing
-        return out
 
 
 def _query(url: str, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:

@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "migrate": "dataops.cli.migrate:migrate",
     "demo": "dataops.cli.demo:demo",
     "backup": "dataops.cli.backup:backup",
+    "drill": "dataops.cli.drill:drill",
 }
 
 

@@ -58,9 +58,30 @@ from dataops.cli.output import echo_json, echo_table
     help="postgresql:// URL: run pg_dump and anonymize its output (no unmasked file).",
 )
 @click.option(
+    "--verify-restore",
+    "verify_restore",
+    default=None,
+    metavar="URL",
+    help="postgresql:// URL of a server: restore the output into a scratch database "
+    "(created and dropped by dataops) and fail, naming the statement, if it does not restore.",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Progress on stderr (default: a bar on a terminal, JSON log lines otherwise).",
+)
+@click.option(
+    "--role-passwords",
+    type=click.Choice(["drop", "keep"]),
+    default="drop",
+    show_default=True,
+    help="Plain dumps (pg_dumpall): the PASSWORD clauses of CREATE/ALTER ROLE (hashes).",
+)
+@click.option(
+    "--drop-unreferenced",
+    is_flag=True,
+    help="Leave out (never copy) files of a directory archive, or data blocks of a custom "
+    "one, that its TOC does not reference; without it they are an error.",
 )
 @click.option(
     "--json",
@@ -80,6 +101,9 @@ def anonymize(
     preview: int | None,
     source: str | None,
     progress: bool | None,
+    verify_restore: str | None,
+    role_passwords: str,
+    drop_unreferenced: bool,
     as_json: bool,
 ) -> None:
     """Anonymize a PostgreSQL dump (plain, custom or directory) per YAML rules.
@@ -106,6 +130,9 @@ def anonymize(
             preview=preview,
             source=source,
             progress=progress,
+            verify_restore=verify_restore,
+            role_passwords=role_passwords,
+            drop_unreferenced=drop_unreferenced,
         ),
     )
     to_stdout = output in ("-", "") and preview is None
@@ -138,3 +165,8 @@ def anonymize(
         f"{result.rows} rows, {result.bytes_in / 1e6:.1f} MB in {result.seconds:.2f} s "
         f"({result.mb_per_s:.1f} MB/s) -> {result.output}"
     )
+    if result.verify_restore is not None:
+        click.echo(
+            f"verified: the output restores on {result.verify_restore['server']} "
+            f"({result.verify_restore['seconds']:.2f} s, scratch database dropped)"
+        )

@@ -13,7 +13,7 @@ from dataops.errors import DependencyError, OperationError
 
 @click.group()
 def backup() -> None:
-    """Backups: PostgreSQL base backups and WAL archiving through wal-g or pgBackRest."""
+    """Backups: PostgreSQL (wal-g or pgBackRest) and files (Borg, copied off-site by rclone)."""
 
 
 @backup.group("pg")
@@ -284,3 +284,12 @@ def check_cmd(ctx: click.Context, as_json: bool) -> None:
         )
     if not report.ok:
         raise DependencyError("backup pg check failed", details=report.problems)
+
+
+def _add_files_group() -> None:
+    from dataops.cli.backup_files import files_group
+
+    backup.add_command(files_group)
+
+
+_add_files_group()

@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import click
 
 from dataops.cli.context import app
 from dataops.cli.output import echo_json, echo_table
 from dataops.errors import ConfigError
-from dataops.migrate.lock import DEFAULT_LOCK_TIMEOUT
+from dataops.migrate import actions
+from dataops.migrate.api import FileFormat, RunResult, VerifyResult
+
+if TYPE_CHECKING:
+    from dataops.config.settings import Settings
+
+O = TypeVar("O", bound=actions.MigrateOptions)  # noqa: E741
+R = TypeVar("R")
 
 
 @dataclass
 class _Options:
     db: str | None
     path: Path | None
-    lock_timeout: float
+    lock_timeout: float | None
     alembic_config: Path | None
     as_json: bool
 
@@ -30,7 +38,10 @@ def _opts(ctx: click.Context) -> _Options:
     return opts
 
 
-def _settings(ctx: click.Context) -> Any:
+def _call(
+    ctx: click.Context, action: Callable[[Settings, O], R], options_type: type[O], **kw: Any
+) -> R:
+    """Settings with --db/--path applied, the group's options, then the action."""
     from dataops.migrate.backend import translate_url
 
     opts = _opts(ctx)
@@ -39,42 +50,31 @@ def _settings(ctx: click.Context) -> Any:
         overrides["database_url"] = translate_url(opts.db)
     if opts.path:
         overrides["migrations_path"] = opts.path
-    return app(ctx).settings(**overrides)
+    if opts.lock_timeout is not None:
+        overrides["migrate_lock_timeout"] = opts.lock_timeout
+    settings = app(ctx).settings(**overrides)
+    return action(settings, options_type(alembic_config=opts.alembic_config, **kw))
 
 
-def _migrator(ctx: click.Context, allow_out_of_order: bool = False) -> Any:
-    from dataops.migrate.runner import migrator
-
-    return migrator(
-        _settings(ctx),
-        lock_timeout=_opts(ctx).lock_timeout,
-        allow_out_of_order=allow_out_of_order,
-    )
+class _Record(Protocol):
+    def as_dict(self) -> dict[str, Any]: ...
 
 
-def _alembic(ctx: click.Context) -> Any:
-    """The Alembic adapter when --alembic-config is given, else None."""
-    opts = _opts(ctx)
-    if opts.alembic_config is None:
-        return None
-    from dataops.migrate.alembic import AlembicMigrator
-
-    settings = _settings(ctx)
-    return AlembicMigrator(
-        opts.alembic_config,
-        settings.database_url_value,
-        lock_timeout=opts.lock_timeout,
-    )
-
-
-def _echo_run(ctx: click.Context, result: Any) -> None:
+def _echo(ctx: click.Context, result: _Record, text: Callable[[], None]) -> None:
     if _opts(ctx).as_json:
         echo_json(result.as_dict())
-        return
-    if result.no_change:
-        click.echo("no change")
-    for line in result.lines():
-        click.echo(line)
+    else:
+        text()
+
+
+def _echo_run(ctx: click.Context, result: RunResult) -> None:
+    def text() -> None:
+        if result.no_change:
+            click.echo("no change")
+        for line in result.lines():
+            click.echo(line)
+
+    _echo(ctx, result, text)
 
 
 @click.group()
@@ -92,11 +92,8 @@ def _echo_run(ctx: click.Context, result: Any) -> None:
 @click.option(
     "--lock-timeout",
     type=click.FloatRange(min=0, min_open=True),
-    default=DEFAULT_LOCK_TIMEOUT,
-    show_default=True,
-    envvar="DATAOPS_MIGRATE_LOCK_TIMEOUT",
-    show_envvar=True,
-    help="Seconds to wait for the migration lock (a heartbeat is logged while waiting).",
+    help="Seconds to wait for the migration lock, a heartbeat logged while waiting "
+    "(default DATAOPS_MIGRATE_LOCK_TIMEOUT, 300).",
 )
 @click.option(
     "--alembic-config",
@@ -109,7 +106,7 @@ def migrate(
     ctx: click.Context,
     db_url: str | None,
     path: Path | None,
-    lock_timeout: float,
+    lock_timeout: float | None,
     alembic_config: Path | None,
     as_json: bool,
 ) -> None:
@@ -139,11 +136,9 @@ def migrate(
 @click.pass_context
 def up(ctx: click.Context, n: int | None, allow_out_of_order: bool) -> None:
     """Apply all or N up migrations."""
-    alembic = _alembic(ctx)
-    if alembic is not None:
-        _echo_run(ctx, alembic.up(-1 if n is None else n))
-        return
-    _echo_run(ctx, _migrator(ctx, allow_out_of_order).up(-1 if n is None else n))
+    _echo_run(
+        ctx, _call(ctx, actions.up, actions.UpOptions, n=n, allow_out_of_order=allow_out_of_order)
+    )
 
 
 @migrate.command()
@@ -170,12 +165,10 @@ def down(
                 "refusing to apply all down migrations without confirmation",
                 details=["pass N to go down N versions, or --yes to revert everything"],
             )
-    limit = -1 if n is None else n
-    alembic = _alembic(ctx)
-    if alembic is not None:
-        _echo_run(ctx, alembic.down(limit))
-        return
-    _echo_run(ctx, _migrator(ctx, allow_out_of_order).down(limit))
+    _echo_run(
+        ctx,
+        _call(ctx, actions.down, actions.DownOptions, n=n, allow_out_of_order=allow_out_of_order),
+    )
 
 
 @migrate.command(name="goto")
@@ -188,18 +181,16 @@ def down(
 @click.pass_context
 def goto(ctx: click.Context, version: str, allow_out_of_order: bool) -> None:
     """Migrate up or down to version V (an Alembic revision with --alembic-config)."""
-    alembic = _alembic(ctx)
-    if alembic is not None:
-        _echo_run(ctx, alembic.goto(version))
-        return
-    _echo_run(ctx, _migrator(ctx, allow_out_of_order).goto(_int_version(version, "goto")))
-
-
-def _int_version(value: str, command: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not an integer version", param_hint="V") from None
+    _echo_run(
+        ctx,
+        _call(
+            ctx,
+            actions.goto,
+            actions.GotoOptions,
+            target=version,
+            allow_out_of_order=allow_out_of_order,
+        ),
+    )
 
 
 @migrate.command(context_settings={"ignore_unknown_options": True})
@@ -207,50 +198,34 @@ def _int_version(value: str, command: str) -> int:
 @click.pass_context
 def force(ctx: click.Context, version: str) -> None:
     """Set version V without running migrations, clearing the dirty flag (-1: no version)."""
-    alembic = _alembic(ctx)
-    if alembic is not None:
-        info = alembic.force(version)
-    else:
-        info = _migrator(ctx).force(_int_version(version, "force"))
-    if _opts(ctx).as_json:
-        echo_json(info.as_dict())
-    else:
-        click.echo(str(info))
+    info = _call(ctx, actions.force, actions.ForceOptions, target=version)
+    _echo(ctx, info, lambda: click.echo(str(info)))
 
 
 @migrate.command()
 @click.pass_context
 def version(ctx: click.Context) -> None:
     """Print the current version ("3", "3 (dirty)" or "no version")."""
-    alembic = _alembic(ctx)
-    info = alembic.version() if alembic is not None else _migrator(ctx).version()
-    if _opts(ctx).as_json:
-        echo_json(info.as_dict())
-    else:
-        click.echo(str(info))
+    info = _call(ctx, actions.version, actions.MigrateOptions)
+    _echo(ctx, info, lambda: click.echo(str(info)))
 
 
 @migrate.command()
 @click.pass_context
 def status(ctx: click.Context) -> None:
     """Every migration: applied or pending, when, and whether its checksum still matches."""
-    alembic = _alembic(ctx)
-    insp = alembic.status() if alembic is not None else _migrator(ctx).status()
-    if _opts(ctx).as_json:
-        echo_json(insp.as_dict())
-        return
-    from dataops.migrate.runner import VersionInfo
+    insp = _call(ctx, actions.status, actions.MigrateOptions)
 
-    if alembic is None:
-        click.echo(f"version: {VersionInfo(insp.version, insp.dirty)}")
-    else:
-        click.echo(f"version: {insp.version_label}")
-    echo_table(
-        ["version", "file", "state", "applied at", "checksum"],
-        [(f.version, f.name, f.state, f.applied_at or "", f.checksum) for f in insp.files],
-    )
-    for problem in insp.problems:
-        click.echo(f"problem: {problem}", err=True)
+    def text() -> None:
+        click.echo(f"version: {insp.version_info}")
+        echo_table(
+            ["version", "file", "state", "applied at", "checksum"],
+            [(f.version, f.name, f.state, f.applied_at or "", f.checksum) for f in insp.files],
+        )
+        for problem in insp.problems:
+            click.echo(f"problem: {problem}", err=True)
+
+    _echo(ctx, insp, text)
 
 
 @migrate.command()
@@ -263,23 +238,10 @@ def status(ctx: click.Context) -> None:
 @click.pass_context
 def create(ctx: click.Context, name: str, seq: bool, ext: str, digits: int) -> None:
     """Write an empty NAME up/down pair (timestamp YYYYMMDDhhmmss, UTC, or --seq)."""
-    alembic = _alembic(ctx)
-    if alembic is not None:
-        created = alembic.create(name)
-        if _opts(ctx).as_json:
-            echo_json(created)
-        else:
-            click.echo(created["path"])
-        return
-    from dataops.migrate.source import create as create_files
-
-    settings = _settings(ctx)
-    made = create_files(settings.migrations_path, name, seq=seq, ext=ext, digits=digits)
-    if _opts(ctx).as_json:
-        echo_json({"version": made.version, "up": str(made.up), "down": str(made.down)})
-    else:
-        click.echo(str(made.up))
-        click.echo(str(made.down))
+    made = _call(
+        ctx, actions.create, actions.CreateOptions, name=name, format=FileFormat(seq, ext, digits)
+    )
+    _echo(ctx, made, lambda: click.echo("\n".join(str(p) for p in made.paths)))
 
 
 @migrate.command()
@@ -291,18 +253,21 @@ def create(ctx: click.Context, name: str, seq: bool, ext: str, digits: int) -> N
 @click.pass_context
 def verify(ctx: click.Context, accept: bool) -> None:
     """Check applied files against their recorded checksums, order and presence (exit 1 if not)."""
-    from dataops.migrate.runner import VerificationError
+    try:
+        result = _call(ctx, actions.verify, actions.VerifyOptions, accept=accept)
+    except actions.VerifyFailed as failed:
+        _echo_verify(ctx, failed.result)
+        raise
+    _echo_verify(ctx, result)
 
-    alembic = _alembic(ctx)
-    result = alembic.verify(accept) if alembic is not None else _migrator(ctx).verify(accept)
-    if _opts(ctx).as_json:
-        echo_json(result.as_dict())
-    else:
+
+def _echo_verify(ctx: click.Context, result: VerifyResult) -> None:
+    def text() -> None:
         for name in result.accepted:
             click.echo(f"accepted new checksum: {name}")
         click.echo("ok" if result.ok else "problems found")
-    if not result.ok:
-        raise VerificationError("verification failed", details=result.inspection.problems)
+
+    _echo(ctx, result, text)
 
 
 @migrate.command()
@@ -324,13 +289,7 @@ def verify(ctx: click.Context, accept: bool) -> None:
 @click.pass_context
 def wait(ctx: click.Context, target: str | None, timeout: float, interval: float) -> None:
     """Block until the database reaches a version (for application containers)."""
-    alembic = _alembic(ctx)
-    if alembic is not None:
-        result = alembic.wait(target, timeout=timeout, interval=interval)
-    else:
-        version = None if target is None else _int_version(target, "wait")
-        result = _migrator(ctx).wait(version, timeout=timeout, interval=interval)
-    if _opts(ctx).as_json:
-        echo_json(result.as_dict())
-    else:
-        click.echo(f"version {result.version}")
+    result = _call(
+        ctx, actions.wait, actions.WaitOptions, target=target, timeout=timeout, interval=interval
+    )
+    _echo(ctx, result, lambda: click.echo(f"version {result.version}"))

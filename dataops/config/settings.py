@@ -12,25 +12,31 @@ import contextlib
 import logging
 import os
 from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
 
 from dataops.db import normalize_url
-from dataops.errors import ConfigError
+from dataops.errors import ConfigError, NoDatabaseError
 from dataops.log import LOG_LEVELS, register_secret
 
 log = logging.getLogger(__name__)
 
 PREFIX = "DATAOPS_"
+# borg --compression values dataops accepts (auto, and a level where the algorithm has one)
+_BORG_COMPRESSION = (
+    r"^(auto,)?(none|lz4|zstd(,([1-9]|1[0-9]|2[0-2]))?|zlib(,[0-9])?|lzma(,[0-9])?)$"
+)
 FILE_SUFFIX = "_FILE"
 
 
@@ -40,8 +46,13 @@ class _FileIndirectionError(Exception):
         self.problems = problems
 
 
-def resolve_file_variables(environ: Mapping[str, str]) -> dict[str, str]:
-    """Return ``environ`` with every ``X_FILE`` replaced by ``X`` = the file's content."""
+def resolve_file_variables(
+    environ: Mapping[str, str], *, skip_failed: bool = False
+) -> dict[str, str]:
+    """Return ``environ`` with every ``X_FILE`` replaced by ``X`` = the file's content.
+
+    With ``skip_failed`` a variable that cannot be resolved is left out instead of
+    raising (its problem is reported separately)."""
     result = dict(environ)
     problems: list[str] = []
     for key, path in environ.items():
@@ -59,16 +70,35 @@ def resolve_file_variables(environ: Mapping[str, str]) -> dict[str, str]:
         except OSError as exc:
             problems.append(f"{key}: cannot read {path}: {exc.strerror}")
             continue
+        except UnicodeDecodeError:
+            problems.append(f"{key}: {path} is not UTF-8 text")
+            continue
         result[target] = value
         del result[key]
-    if problems:
+    if problems and not skip_failed:
         raise _FileIndirectionError(problems)
+    if skip_failed:
+        for key in environ:
+            if key.upper().endswith(FILE_SUFFIX) and key in result:
+                del result[key]
     return result
+
+
+_FILE_PROBLEMS: ContextVar[list[str] | None] = ContextVar("dataops_file_problems", default=None)
 
 
 class _EnvWithFiles(EnvSettingsSource):
     def _load_env_vars(self) -> Mapping[str, str | None]:
-        resolved = resolve_file_variables(os.environ)
+        problems = _FILE_PROBLEMS.get()
+        if problems is None:
+            resolved = resolve_file_variables(os.environ)
+        else:
+            try:
+                resolved = resolve_file_variables(os.environ)
+            except _FileIndirectionError as exc:
+                # report them with every other invalid variable: validate the rest
+                problems.extend(exc.problems)
+                resolved = resolve_file_variables(os.environ, skip_failed=True)
         return {
             (k if self.case_sensitive else k.lower()): v
             for k, v in resolved.items()
@@ -110,6 +140,9 @@ class Settings(BaseSettings):
 
     # migrations
     migrations_path: Path = Path("migrations")
+    migrate_lock_timeout: float = Field(
+        300.0, gt=0, description="seconds to wait for the migration lock"
+    )
 
     # PostgreSQL backups (wal-g)
     pg_data: Path | None = Field(None, description="PostgreSQL data directory")
@@ -166,6 +199,56 @@ class Settings(BaseSettings):
         60, ge=1, description="pgBackRest io-timeout: also how long it retries unreachable storage"
     )
 
+    # anonymization (dataops anonymize)
+    anonymize_secret: SecretStr | None = Field(
+        None, description="conventional home of the secret, read by ${...} in rules files"
+    )
+    anonymize_pool_cache: str | None = Field(
+        None, description="directory for cached Faker pools (default ~/.cache/...), or off"
+    )
+    anonymize_pure_python: bool = Field(
+        False, description="1: never use the compiled kernels (compare both paths)"
+    )
+
+    # restore drills (dataops drill): scratch folder, seconds for restore + recovery
+    drill_scratch_dir: Path | None = Field(
+        None, description="folder for drill scratch copies (default: the system temp folder)"
+    )
+    drill_timeout: float = Field(
+        3600.0, gt=0, description="seconds a drill's restore and recovery may take"
+    )
+
+    # file backups (dataops backup files): Borg 1.4 repository + rclone off-site copy
+    borg_repo: Path | None = Field(None, description="local Borg repository (a directory)")
+    files_paths: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list, description="paths to back up: JSON array or comma-separated"
+    )
+    files_excludes: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="borg --exclude patterns: JSON array or comma-separated"
+    )
+    borg_compression: str = Field("zstd,3", description="borg --compression")
+    borg_passphrase: SecretStr | None = Field(None, description="repokey-blake2 passphrase")
+    borg_keep_daily: int = Field(7, ge=0)
+    borg_keep_weekly: int = Field(4, ge=0)
+    borg_keep_monthly: int = Field(6, ge=0)
+    borg_compact_interval_days: float = Field(
+        7.0, ge=0, description="days between borg compact runs (0: after every push)"
+    )
+    borg_base_dir: Path | None = Field(None, description="BORG_BASE_DIR (cache, security, keys)")
+    borg_cache_dir: Path | None = None
+    borg_security_dir: Path | None = None
+    borg_host_id: str = Field("dataops-files", min_length=1, description="pinned BORG_HOST_ID")
+    borg_segment_size_mib: int = Field(64, ge=1, le=1024, description="repository segment size")
+    borg_lock_wait: int = Field(300, ge=0, description="seconds to wait for the Borg lock")
+    borg_timeout: float = Field(21600.0, gt=0, description="seconds for one borg/rclone call")
+    borg_offsite_path: str = Field(
+        "borg", description="where the copy lives under DATAOPS_S3_PREFIX in DATAOPS_S3_BUCKET"
+    )
+    borg_bin: str = "borg"
+    rclone_bin: str = "rclone"
+    rclone_retries: int = Field(3, ge=1, description="rclone --retries")
+    rclone_bwlimit: str | None = Field(None, description="rclone --bwlimit, e.g. 10M")
+
     # demo data (dataops demo): Faker pool disk cache directory, or "off"
     demo_pool_cache: str | None = Field(
         None, description="directory for cached Faker pools (default ~/.cache/...), or off"
@@ -184,6 +267,38 @@ class Settings(BaseSettings):
             return None
         raw = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
         return normalize_url(raw)
+
+    @field_validator("files_paths", "files_excludes", mode="before")
+    @classmethod
+    def _split_list(cls, value: Any) -> Any:
+        """A JSON array, or a comma-separated list (entries stripped, empty ones dropped)."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            import json
+
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"not a JSON array ({exc.msg})") from None
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+    @field_validator("borg_compression")
+    @classmethod
+    def _check_compression(cls, value: str) -> str:
+        import re
+
+        if not re.match(_BORG_COMPRESSION, value):
+            raise ValueError("expected none, lz4, zstd[,1-22], zlib[,0-9] or lzma[,0-9] (auto,…)")
+        return value
+
+    @field_validator("borg_repo")
+    @classmethod
+    def _local_repo(cls, value: Path | None) -> Path | None:
+        if value is not None and (":" in str(value).split("/", 1)[0] or "://" in str(value)):
+            raise ValueError("must be a local directory (the off-site copy goes to S3 via rclone)")
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -213,9 +328,15 @@ class Settings(BaseSettings):
     def database_url_value(self) -> str | None:
         return self.database_url.get_secret_value() if self.database_url else None
 
+    def require_database_url(self) -> str:
+        """The database URL, or the one "no database" ConfigError."""
+        if not self.database_url:
+            raise NoDatabaseError()
+        return self.database_url.get_secret_value()
+
     def register_secrets(self) -> None:
         """Register every secret value with the log redactor."""
-        from sqlalchemy.engine import make_url
+        from dataops.db import endpoint_secret, make_url
 
         for name, field in type(self).model_fields.items():
             value = getattr(self, name)
@@ -225,6 +346,8 @@ class Settings(BaseSettings):
         if self.database_url:
             with contextlib.suppress(Exception):  # an unparsable URL was rejected earlier
                 register_secret(make_url(self.database_url.get_secret_value()).password)
+        if self.s3_endpoint:
+            register_secret(endpoint_secret(self.s3_endpoint))
 
     def public_dict(self) -> dict[str, Any]:
         """The effective configuration keyed by variable name, secrets as ``***``."""
@@ -235,6 +358,10 @@ class Settings(BaseSettings):
                 from dataops.db import masked_url
 
                 shown: Any = masked_url(value.get_secret_value())
+            elif name == "s3_endpoint" and value is not None:
+                from dataops.db import masked_endpoint
+
+                shown = masked_endpoint(value)
             elif isinstance(value, SecretStr):
                 shown = "***"
             elif isinstance(value, Path):
@@ -271,24 +398,50 @@ def _describe_errors(exc: ValidationError) -> list[str]:
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Read the environment; raise ConfigError naming every invalid variable."""
+    """Read the environment; raise ConfigError naming every invalid or unknown variable."""
+    problems = [
+        f"{key}: unknown variable, not a dataops setting (a typo would fall back to a default)"
+        for key in unknown_variables(os.environ)
+    ]
+    file_problems: list[str] = []
+    token = _FILE_PROBLEMS.set(file_problems)
     try:
         settings = Settings(**overrides)
     except _FileIndirectionError as exc:
-        raise ConfigError("invalid configuration", details=exc.problems) from None
+        problems += exc.problems
     except ValidationError as exc:
-        raise ConfigError("invalid configuration", details=_describe_errors(exc)) from None
+        problems += _describe_errors(exc)
+    finally:
+        _FILE_PROBLEMS.reset(token)
+    problems = file_problems + problems
+    if problems:
+        raise ConfigError("invalid configuration", details=problems) from None
     settings.register_secrets()
-    known = {env_name(n, f).upper() for n, f in Settings.model_fields.items()}
-    for key in os.environ:
-        upper = key.upper().removesuffix(FILE_SUFFIX)
-        if (
-            upper.startswith(PREFIX)
-            and upper not in known
-            and not upper.startswith(("DATAOPS_ANONYMIZE_", "DATAOPS_TEST_", "DATAOPS_MIGRATE_"))
-        ):
-            log.warning("config.unknown_variable", extra={"variable": key})
     return settings
+
+
+RESERVED_PREFIXES = ("DATAOPS_TEST_",)  # the test harness's own variables
+# read by scripts/bootstrap (the tool installer), never by dataops itself
+BOOTSTRAP_VARIABLES = frozenset(
+    {"DATAOPS_TOOLS_CACHE", "DATAOPS_TOOLS_BIN", "DATAOPS_WALG_NO_BUILD"}
+)
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """The ``DATAOPS_*`` names (also as ``*_FILE``) that are no field of :class:`Settings`."""
+    known = {env_name(n, f).upper() for n, f in Settings.model_fields.items()}
+    out = []
+    for key in environ:
+        upper = key.upper()
+        if (
+            not upper.startswith(PREFIX)
+            or upper.startswith(RESERVED_PREFIXES)
+            or upper in BOOTSTRAP_VARIABLES
+        ):
+            continue
+        if upper not in known and upper.removesuffix(FILE_SUFFIX) not in known:
+            out.append(key)
+    return sorted(out)
 
 
 __all__ = ["LOG_LEVELS", "Settings", "load_settings"]

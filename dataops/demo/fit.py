@@ -15,7 +15,7 @@ from dataops.demo.checks import Rules
 from dataops.demo.generators import REGISTRY, BindContext, Generator, SpecError
 from dataops.demo.generators.numeric import Sequence_
 from dataops.demo.generators.text import Template
-from dataops.demo.infer import candidates
+from dataops.demo.hints import candidates
 from dataops.demo.model import ColumnModel, ConversionError, converter_for, needs_conversion
 from dataops.demo.pools import PoolStore
 from dataops.demo.reflect import Column, Schema, Table

@@ -15,6 +15,7 @@ Any failure rolls everything back: no half-loaded database.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -25,8 +26,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from dataops import db
 from dataops.config.settings import Settings
+from dataops.demo.connect import connect, database_url, db_message
 from dataops.demo.loaders import Loader, registry
 from dataops.demo.loaders.base import Batch
 from dataops.demo.model import TableModel
@@ -34,8 +35,7 @@ from dataops.demo.plan import Plan, build_plan
 from dataops.demo.pools import PoolStore, default_cache_dir
 from dataops.demo.reflect import Schema, reflect
 from dataops.demo.spec import Spec, load_spec
-from dataops.errors import ConfigError, DataopsError, DependencyError, OperationError
-from dataops.log import redact, register_secret
+from dataops.errors import ConfigError, DataopsError, OperationError
 
 log = logging.getLogger(__name__)
 
@@ -81,41 +81,6 @@ class LoadReport:
         out["rows"] = self.rows
         out["rows_per_second"] = round(self.rows_per_second, 1)
         return out
-
-
-def database_url(settings: Settings, override: str | None) -> str:
-    raw = override or settings.database_url_value
-    if not raw:
-        raise ConfigError("no database: set DATAOPS_DATABASE_URL or pass --db")
-    try:
-        url = db.normalize_url(raw)
-    except ValueError as exc:
-        raise ConfigError(f"--db: {exc}") from None
-    register_secret(db.parse(url).password)
-    return url
-
-
-def _db_message(exc: BaseException) -> str:
-    orig = getattr(exc, "orig", None) or exc
-    lines = str(orig).strip().splitlines()
-    return redact(lines[0] if lines else type(orig).__name__)
-
-
-def connect(url: str, bulk: bool = False) -> Connection:
-    """A connection; ``bulk`` enables LOAD DATA LOCAL INFILE on MySQL/MariaDB."""
-    kwargs: dict[str, Any] = {}
-    if bulk and db.dialect(url) == "mysql":
-        kwargs["connect_args"] = {"local_infile": True}
-    try:
-        conn = db.engine(url, **kwargs).connect()
-        if conn.dialect.name == "sqlite":
-            # enforce foreign keys on this connection (before any transaction starts)
-            conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
-        return conn
-    except SQLAlchemyError as exc:
-        raise DependencyError(
-            f"cannot connect to {db.masked_url(url)}: {_db_message(exc)}"
-        ) from None
 
 
 class _Facts:
@@ -208,7 +173,7 @@ def execute_plan(plan: Plan, conn: Connection, reset: bool) -> LoadReport:
             report.deleted = _reset(loader, plan)
         except Exception as exc:
             raise OperationError(
-                f"--reset failed: {_db_message(exc)}; nothing was written (rolled back)"
+                f"--reset failed: {db_message(exc)}; nothing was written (rolled back)"
             ) from None
     for name in plan.order:
         model = plan.models[name]
@@ -225,7 +190,7 @@ def execute_plan(plan: Plan, conn: Connection, reset: bool) -> LoadReport:
             raise
         except Exception as exc:
             raise OperationError(
-                f"loading table {name} failed: {_db_message(exc)}; nothing was written (rolled back)"
+                f"loading table {name} failed: {db_message(exc)}; nothing was written (rolled back)"
             ) from None
         seconds = time.perf_counter() - started
         report.tables.append(TableReport(name, n, round(seconds, 3)))
@@ -243,7 +208,7 @@ def execute_plan(plan: Plan, conn: Connection, reset: bool) -> LoadReport:
             )
         except Exception as exc:
             raise OperationError(
-                f"setting {fk.label} failed: {_db_message(exc)}; nothing was written (rolled back)"
+                f"setting {fk.label} failed: {db_message(exc)}; nothing was written (rolled back)"
             ) from None
     for name in plan.order:
         model = plan.models[name]
@@ -259,8 +224,8 @@ def execute_plan(plan: Plan, conn: Connection, reset: bool) -> LoadReport:
 
 def load(settings: Settings, options: LoadOptions) -> LoadReport:
     """Fill the spec's tables; everything in one transaction."""
-    if options.scale <= 0:
-        raise ConfigError("--scale must be greater than 0")
+    if not math.isfinite(options.scale) or options.scale <= 0:
+        raise ConfigError("--scale must be a finite number greater than 0")
     url = database_url(settings, options.database_url)
     spec = load_spec(options.config)
     if options.seed is not None:
@@ -280,7 +245,7 @@ def load(settings: Settings, options: LoadOptions) -> LoadReport:
             raise
     except SQLAlchemyError as exc:
         raise OperationError(
-            f"demo load failed: {_db_message(exc)}; nothing was written (rolled back)"
+            f"demo load failed: {db_message(exc)}; nothing was written (rolled back)"
         ) from None
     finally:
         conn.close()

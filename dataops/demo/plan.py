@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from dataops.demo.fit import ACCEPTS, effective_rules, entry_generator, fitting_entry, violations
 from dataops.demo.generators import BindContext, Generator
@@ -23,31 +23,19 @@ from dataops.demo.model import (
     ColumnModel,
     ConversionError,
     ExistingTable,
-    PerLayout,
     TableModel,
     converter_for,
     needs_conversion,
 )
+from dataops.demo.order import all_null, load_sequence
 from dataops.demo.pools import PoolStore
-from dataops.demo.rand import Stream, derive_key
-from dataops.demo.reflect import Column, ForeignKey, Schema, Table, load_order
+from dataops.demo.reflect import Column, ForeignKey, Schema, Table
+from dataops.demo.rows import RowCounter
 from dataops.demo.spec import PerSpec, Spec, TableSpec
-from dataops.demo.unique import Problems, UniqueBuilder
-from dataops.errors import ConfigError
+from dataops.demo.state import DbFacts, PlanState
+from dataops.demo.unique import UniqueBuilder
 
 log = logging.getLogger(__name__)
-
-
-class DbFacts(Protocol):
-    """What planning reads from the database (nothing is written)."""
-
-    def max_value(self, table: str, column: str) -> int:
-        """Current maximum of an integer column (0 for an empty table)."""
-        ...
-
-    def rows(self, table: str, columns: Sequence[str]) -> list[tuple[Any, ...]]:
-        """Existing rows of a table not in the spec, ordered by ``columns``."""
-        ...
 
 
 @dataclass
@@ -65,18 +53,23 @@ class Plan:
         return self.existing[table].column_values(column, rows)
 
 
-class Planner(UniqueBuilder):
+class Planner:
+    """Checks a spec against a schema and builds the models, with its helpers:
+    :class:`RowCounter` (row counts), :class:`UniqueBuilder` (unique sets) and
+    :func:`load_sequence` (the load order), all on one :class:`PlanState`."""
+
     def __init__(self, spec: Spec, schema: Schema, facts: DbFacts, pools: PoolStore) -> None:
+        self.state = PlanState(spec, schema, facts, pools)
         self.spec = spec
         self.schema = schema
         self.facts = facts
         self.pools = pools
-        self.p = Problems()
-        self.models: dict[str, TableModel] = {}
-        self.existing: dict[str, ExistingTable] = {}
-        self.totals: dict[str, int] = {}
-        self.layouts: dict[str, PerLayout] = {}
-        self.spec_unique: dict[str, set[str]] = {}
+        self.p = self.state.problems
+        self.models = self.state.models
+        self.existing = self.state.existing
+        self.spec_unique = self.state.spec_unique
+        self.rows = RowCounter(self.state)
+        self.uniques = UniqueBuilder(self.state)
 
     # ---------------------------------------------------------------- driver
     def build(self) -> Plan:
@@ -90,9 +83,9 @@ class Planner(UniqueBuilder):
         self._add_ref_targets(names)
         self._existing_parents(names)
         for name in names:
-            self._rows(name, [])
+            self.rows.count(name, [])
         for name in names:
-            self._layout(name)
+            self.rows.layout(name)
         for name in names:
             self._resolve_refs(spec.tables[name], schema.tables[name])
         self.pools.prefetch(
@@ -113,14 +106,11 @@ class Planner(UniqueBuilder):
                 )
             self._fixed_rows(spec.tables[name], schema.tables[name])
             self._checks(spec.tables[name], schema.tables[name])
-            self._uniques(spec.tables[name], schema.tables[name])
-        order, deferred = self._order(names)
-        if self.p.items:
-            raise ConfigError(
-                f"the spec {spec.source} cannot be loaded", details=_by_line(self.p.items)
-            )
+            self.uniques.build(spec.tables[name], schema.tables[name])
+        order, deferred = load_sequence(self.state, names)
+        self.p.raise_if_any(f"the spec {spec.source} cannot be loaded")
         for model in self.models.values():
-            model.resolver = self._resolve
+            model.resolver = self.state.values
         return Plan(spec, schema, self.models, order, deferred, self.existing)
 
     # ---------------------------------------------------------------- columns
@@ -177,7 +167,7 @@ class Planner(UniqueBuilder):
         return cm
 
     def _infer(self, model: TableModel, table: Table, column: Column, where: str) -> None:
-        rows = self._estimate_rows(table.name, 0)
+        rows = self.rows.estimate(table.name)
         entry = fitting_entry(table, column, self.schema, rows, self.spec.locale, self.pools)
         if entry is None:
             self.p.add(
@@ -190,16 +180,6 @@ class Planner(UniqueBuilder):
         self._implicit(model, column, gen, "inferred")
         if unique:
             self.spec_unique[table.name].add(column.name)
-
-    def _estimate_rows(self, name: str, depth: int) -> int:
-        """An upper bound of a spec table's rows, before ``per:`` counts are drawn."""
-        tspec = self.spec.tables.get(name)
-        if tspec is None or depth > 10:
-            return 1
-        rows = tspec.rows
-        if isinstance(rows, int):
-            return max(1, rows + len(tspec.fixed))
-        return max(1, self._estimate_rows(rows.parent, depth + 1) * rows.max + len(tspec.fixed))
 
     def _add_ref_targets(self, names: list[str]) -> None:
         """Parent columns that refs point to must be generated (we need their values)."""
@@ -239,44 +219,6 @@ class Planner(UniqueBuilder):
             ordered = tuple(sorted(cols))
             self.existing[table] = ExistingTable(table, ordered, self.facts.rows(table, ordered))
 
-    # ---------------------------------------------------------------- rows
-    def _rows(self, name: str, stack: list[str]) -> int | None:
-        if name in self.totals:
-            return self.totals[name]
-        if name not in self.models:
-            if name in self.existing:
-                return self.existing[name].total
-            return None
-        tspec = self.spec.tables[name]
-        model = self.models[name]
-        model.fixed = [dict(r) for r in tspec.fixed]
-        rows = tspec.rows
-        if isinstance(rows, int):
-            model.generated = rows
-        else:
-            if name in stack:
-                self.p.add(tspec.where, f"rows: per: forms a loop ({' -> '.join([*stack, name])})")
-                return None
-            if rows.parent not in self.schema.tables:
-                self.p.add(
-                    tspec.where, f"rows: per: {rows.parent!r} is not a table in the database"
-                )
-                return None
-            parents = self._rows(rows.parent, [*stack, name])
-            if parents is None:
-                return None
-            counts = _per_counts(self.spec.seed, name, parents, rows.min, rows.max)
-            offsets = [0]
-            for c in counts:
-                offsets.append(offsets[-1] + c)
-            self.layouts[name] = PerLayout(rows.parent, offsets, len(tspec.fixed))
-            model.generated = offsets[-1]
-        self.totals[name] = model.total
-        return model.total
-
-    def _layout(self, name: str) -> None:
-        self.models[name].layout = self.layouts.get(name)
-
     # ---------------------------------------------------------------- refs
     def _resolve_refs(self, tspec: TableSpec, table: Table) -> None:
         model = self.models[table.name]
@@ -287,7 +229,7 @@ class Planner(UniqueBuilder):
             fk = table.fk_of(cm.name)
             gen = cm.generator
             if not isinstance(gen, Ref):
-                if fk is not None and cm.origin == "spec" and not _all_null(gen):
+                if fk is not None and cm.origin == "spec" and not all_null(gen):
                     self.p.add(
                         where,
                         f"{cm.name} is a foreign key to {fk.ref_table}; use "
@@ -578,61 +520,6 @@ class Planner(UniqueBuilder):
                 for message in violations(found, rules):
                     self.p.add(where, message)
 
-    # ---------------------------------------------------------------- order
-    def _order(self, names: list[str]) -> tuple[list[str], list[ForeignKey]]:
-        fks: list[ForeignKey] = []
-        nullable: dict[ForeignKey, bool] = {}
-        for name in names:
-            table = self.schema.tables[name]
-            model = self.models[name]
-            for fk in table.foreign_keys:
-                if fk.ref_table not in self.models:
-                    continue
-                generated = [
-                    c
-                    for c in fk.columns
-                    if c in model.columns and not _all_null(model.columns[c].generator)
-                ]
-                if not generated:
-                    continue
-                fks.append(fk)
-                nullable[fk] = all(table.columns[c].nullable for c in fk.columns)
-        order, problems = load_order(names, fks, nullable)
-        for message in problems:
-            self.p.add("", message)
-        for fk in order.deferred:
-            table = self.schema.tables[fk.table]
-            model = self.models[fk.table]
-            if not table.primary_key or not all(c in model.columns for c in table.primary_key):
-                self.p.add(
-                    self.spec.tables[fk.table].where,
-                    f"{fk.label} closes a foreign-key cycle and must be set after loading, "
-                    f"which needs a primary key on {fk.table}",
-                )
-            for c in fk.columns:
-                if c in self.models[fk.table].columns:
-                    self.models[fk.table].columns[c].insert_null = True
-        return order.tables, order.deferred
-
-
-def _by_line(problems: list[str]) -> list[str]:
-    """Problems in spec order (``file:line:`` first), unlocated ones last."""
-
-    def key(item: tuple[int, str]) -> tuple[int, int, int]:
-        index, text = item
-        parts = text.split(":", 2)
-        if len(parts) == 3 and parts[1].isdigit():
-            return (0, int(parts[1]), index)
-        return (1, 0, index)
-
-    return [text for _, text in sorted(enumerate(problems), key=key)]
-
-
-def _all_null(gen: Generator) -> bool:
-    from dataops.demo.generators.constant import Constant
-
-    return isinstance(gen, Constant) and gen.value is None
-
 
 def _may_exist(model: TableModel | None, column: str) -> bool:
     """Whether a fixed ref value might match a parent row we cannot locate by value."""
@@ -640,14 +527,6 @@ def _may_exist(model: TableModel | None, column: str) -> bool:
         return False
     cm = model.columns.get(column)
     return cm is not None and not isinstance(cm.generator, Sequence_)
-
-
-def _per_counts(seed: int, table: str, parents: int, lo: int, hi: int) -> list[int]:
-    if hi == lo:
-        return [lo] * parents
-    stream = Stream(derive_key(seed, table, "*", "per"))
-    span = hi - lo + 1
-    return [lo + ((w * span) >> 64) for w in stream.words(range(parents))]
 
 
 def _group_parent(model: TableModel, gen: Ref) -> Any:

@@ -17,12 +17,10 @@ and asking for more unique rows than that is a configuration error.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
 import re
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -32,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from dataops.demo.rand import derive_int
+from dataops.fakerpool import PoolCache, cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -258,28 +257,13 @@ class PoolDomain:
         return longest
 
 
-CACHE_FORMAT = 1
-
-
 def default_cache_dir(configured: str | None = None) -> Path | None:
     """``$XDG_CACHE_HOME/dataops/demo-pools`` (``~/.cache/...``); None when disabled.
 
     ``configured`` is ``DATAOPS_DEMO_POOL_CACHE``: ``off`` disables the cache, any
-    other value is the directory.
+    other value is the directory.  The cache is the shared :mod:`dataops.fakerpool`.
     """
-    configured = configured or ""
-    if configured.lower() in ("off", "0", "false", "no"):
-        return None
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "dataops" / "demo-pools"
-
-
-def _faker_version() -> str:
-    from importlib.metadata import version
-
-    return version("Faker")
+    return cache_dir(configured, "demo-pools")
 
 
 class PoolStore:
@@ -296,6 +280,7 @@ class PoolStore:
     ) -> None:
         self.default_size = default_size
         self.cache_dir = cache_dir
+        self._cache = PoolCache(cache_dir, "demo.pool_cache") if cache_dir is not None else None
         self._fakers: dict[str, Any] = {}
         self._pools: dict[str, Pool] = {}
         self._providers: dict[str, frozenset[str]] = {}
@@ -366,8 +351,9 @@ class PoolStore:
         ):
             parsed_args = json.loads(args)
             key, _ = self._key(provider, locale, parsed_args, size)
-            cache_file = self._cache_file(key)
-            if key in self._pools or (cache_file is not None and cache_file.exists()):
+            if key in self._pools or (
+                self._cache is not None and self._cache.path("pool", (key,)).exists()
+            ):
                 continue
             try:
                 self.check(provider, locale, parsed_args)
@@ -396,9 +382,8 @@ class PoolStore:
         self, provider: str, locale: str, args: Any, size: int, values: list[Any], seconds: float
     ) -> Pool:
         key, _ = self._key(provider, locale, args, size)
-        cache_file = self._cache_file(key)
-        if cache_file is not None and not cache_file.exists():
-            self._write_cache(cache_file, values)
+        if self._cache is not None and not self._cache.path("pool", (key,)).exists():
+            self._cache.put("pool", (key,), values)
         pool = Pool(provider, locale, args, values, drawn=size)
         self._pools[key] = pool
         log.debug(
@@ -420,43 +405,11 @@ class PoolStore:
         if pool is not None:
             return pool
         started = time.perf_counter()
-        cache_file = self._cache_file(key)
-        values = self._read_cache(cache_file) if cache_file is not None else None
+        values = self._cache.get("pool", (key,)) if self._cache is not None else None
         if values is None or len(values) != size:
             self.check(provider, locale, args)
             values = self._draw(provider, locale, args, size)
         return self._store(provider, locale, args, size, values, time.perf_counter() - started)
-
-    # ---------------------------------------------------------------- disk cache
-    def _cache_file(self, key: str) -> Path | None:
-        if self.cache_dir is None:
-            return None
-        digest = hashlib.sha256(f"{CACHE_FORMAT}\0{_faker_version()}\0{key}".encode()).hexdigest()
-        return self.cache_dir / f"{digest[:40]}.json"
-
-    @staticmethod
-    def _read_cache(path: Path) -> list[Any] | None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or not isinstance(data.get("values"), list):
-            return None
-        values: list[Any] = data["values"]
-        return values
-
-    @staticmethod
-    def _write_cache(path: Path, values: list[Any]) -> None:
-        if not all(v is None or isinstance(v, str | int | float) for v in values):
-            return  # dates, decimals... would not come back with the same type
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".pool-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"values": values}, fh, ensure_ascii=False)
-            Path(tmp).replace(path)
-        except OSError as exc:
-            log.debug("demo.pool_cache_unwritable", extra={"error": str(exc)})
 
 
 def _draw_in_child(request: tuple[str, str, Any, int], default_size: int) -> list[Any]:

@@ -21,22 +21,21 @@ tables:
     rows: 50
 ```
 
-Problems are ``file:line: path: message``; unknown keys are rejected; scalars
-may use ``${VAR:-default}``.  This module checks the spec on its own; what needs
+Problems are ``file:line: path: message``; unknown keys are rejected; values
+may use ``${VAR:-default}`` (see :mod:`dataops.config.yamlsource` for the rules).  This module checks the spec on its own; what needs
 the database (tables, columns, constraints) is checked by :mod:`dataops.demo.plan`.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dataops.config.yamlsource import Located, PathT, load, load_file
 from dataops.demo.generators import REGISTRY, Generator, SpecError
 from dataops.demo.pools import DEFAULT_POOL_SIZE
-from dataops.demo.yamlsrc import Located, PathT, load
 from dataops.errors import ConfigError
 
 TOP_KEYS = frozenset({"version", "seed", "locale", "pool_size", "tables"})
@@ -109,11 +108,9 @@ class Spec:
 class _Checker:
     def __init__(self, doc: Located) -> None:
         self.doc = doc
-        self.problems: list[str] = list(doc.problems)
 
     def add(self, path: PathT, message: str) -> None:
-        if not self.doc.is_bad(path):
-            self.problems.append(f"{self.doc.where(path)}: {message}")
+        self.doc.add(path, message)
 
     def unknown_keys(self, data: Mapping[str, Any], allowed: frozenset[str], path: PathT) -> None:
         for key in data:
@@ -172,8 +169,7 @@ def parse(doc: Located) -> Spec:
             table = _table(ck, str(name), raw, ("tables", name))
             if table is not None:
                 tables[str(name)] = table
-    if ck.problems:
-        raise ConfigError(f"invalid spec {doc.filename}", details=_by_line(ck.problems))
+    doc.raise_if_any(f"invalid spec {doc.filename}")
     return Spec(
         version=1,
         seed=seed,
@@ -310,27 +306,12 @@ def _column(ck: _Checker, name: str, raw: Any, path: PathT) -> ColumnSpec | None
     )
 
 
-def _by_line(problems: list[str]) -> list[str]:
-    def key(item: tuple[int, str]) -> tuple[int, int]:
-        parts = item[1].split(":", 2)
-        return (int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else 0, item[0])
-
-    return [p for _, p in sorted(enumerate(problems), key=key)]
-
-
 def load_spec(path: Path | str, environ: Mapping[str, str] | None = None) -> Spec:
     """Read and validate a spec file."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read spec {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"spec {path} is not UTF-8 text") from None
-    return parse(load(text, str(path), os.environ if environ is None else environ))
+    return parse(load_file(path, environ, what="spec"))
 
 
 def parse_text(
     text: str, filename: str = "<spec>", environ: Mapping[str, str] | None = None
 ) -> Spec:
-    return parse(load(text, filename, {} if environ is None else environ))
+    return parse(load(text, filename, environ, what="spec"))

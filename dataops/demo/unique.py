@@ -18,17 +18,10 @@ from typing import Any
 
 from dataops.demo.generators.fake import Fake
 from dataops.demo.generators.ref import Ref, RefDomain
-from dataops.demo.model import ExistingTable, TableModel, UniqueGroup
-from dataops.demo.reflect import Schema, Table
-from dataops.demo.spec import Spec, TableSpec
-
-
-class Problems:
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def add(self, where: str, message: str) -> None:
-        self.items.append(f"{where}: {message}" if where else message)
+from dataops.demo.model import TableModel, UniqueGroup
+from dataops.demo.reflect import Table
+from dataops.demo.spec import TableSpec
+from dataops.demo.state import PlanState
 
 
 def is_unique_column(table: Table, column: str, model: TableModel | None) -> bool:
@@ -40,33 +33,33 @@ def is_unique_column(table: Table, column: str, model: TableModel | None) -> boo
 
 
 class UniqueBuilder:
-    """Mixed into the planner: builds the unique sets of one table at a time."""
+    """Builds the unique sets of one table at a time (the planner holds one)."""
 
-    spec: Spec
-    schema: Schema
-    models: dict[str, TableModel]
-    existing: dict[str, ExistingTable]
-    spec_unique: dict[str, set[str]]
-    p: Problems
+    def __init__(self, state: PlanState) -> None:
+        self.state = state
 
     def _resolve(self, table: str, column: str, rows: Sequence[int]) -> list[Any]:
-        if table in self.models:
-            return self.models[table].column_values(column, rows)
-        return self.existing[table].column_values(column, rows)
+        return self.state.values(table, column, rows)
+
+    def build(self, tspec: TableSpec, table: Table) -> None:
+        """Check or construct every unique set of ``table``."""
+        self._uniques(tspec, table)
 
     def _uniques(self, tspec: TableSpec, table: Table) -> None:
-        model = self.models[table.name]
+        model = self.state.models[table.name]
         sets: list[tuple[str, ...]] = []
         for u in table.unique_sets():
             if u not in sets:
                 sets.append(u)
-        for col in sorted(self.spec_unique[table.name]):
+        for col in sorted(self.state.spec_unique[table.name]):
             if (col,) not in sets:
                 sets.append((col,))
         for u in tspec.unique:
             unknown = [c for c in u if c not in table.columns]
             if unknown:
-                self.p.add(tspec.where, f"unique: unknown column(s) {', '.join(unknown)}")
+                self.state.problems.add(
+                    tspec.where, f"unique: unknown column(s) {', '.join(unknown)}"
+                )
             elif u not in sets:
                 sets.append(u)
         sets.sort(key=len)
@@ -108,13 +101,13 @@ class UniqueBuilder:
                 if need <= 1:
                     done.append(u)
                 else:
-                    self.p.add(
+                    self.state.problems.add(
                         where, f"impossible {label}: {need} rows would share the same values"
                     )
                 continue
             clash = [c for c in free if c in claimed]
             if clash:
-                self.p.add(
+                self.state.problems.add(
                     where,
                     f"{label}: column {clash[0]} is already made unique for "
                     f"({', '.join(claimed[clash[0]])}); give one of them a sequence or {{row}} template",
@@ -126,7 +119,7 @@ class UniqueBuilder:
                 if any(c in row for c in u) and not all(c in row for c in u)
             ]
             if partial:
-                self.p.add(
+                self.state.problems.add(
                     tspec.fixed_where[partial[0]],
                     f"{label}: a fixed row must set all of these columns or none",
                 )
@@ -136,7 +129,7 @@ class UniqueBuilder:
                 and any(i for i, row in enumerate(model.fixed) if not all(c in row for c in u))
                 and model.fixed
             ):
-                self.p.add(
+                self.state.problems.add(
                     tspec.where, f"{label}: fixed rows of a per: table must set all of its columns"
                 )
                 continue
@@ -175,7 +168,7 @@ class UniqueBuilder:
                     limit = model.columns[free[i]].column.length
                     longest = gen.max_len()
                     if limit is not None and longest is not None and longest > limit:
-                        self.p.add(
+                        self.state.problems.add(
                             where,
                             f"{label}: {need} distinct values of {gen.describe()} need variants "
                             f"up to {longest} characters; the column holds {limit}",
@@ -187,14 +180,14 @@ class UniqueBuilder:
                 gens = ", ".join(model.columns[c].generator.describe() for c in free)
                 verb = "give" if len(free) > 1 else "gives"
                 extra = f" ({taken} of them held by fixed rows)" if taken else ""
-                self.p.add(
+                self.state.problems.add(
                     where,
                     f"impossible {label}: {need + taken} rows need distinct values but "
                     f"{gens} {verb} only {space}{extra}",
                 )
                 continue
             ug = UniqueGroup(
-                key=(self.spec.seed, table.name, "unique", *u),
+                key=(self.state.spec.seed, table.name, "unique", *u),
                 columns=free,
                 domains=domains,
                 layout=model.layout if grouped else None,
@@ -241,20 +234,20 @@ class UniqueBuilder:
         return excluded
 
     def _parent_index(self, gen: Ref, value: Any) -> int | None:
-        if gen.table in self.models:
-            return self.models[gen.table].index_of(gen.column, value)
-        if gen.table in self.existing:
-            return self.existing[gen.table].index_of(gen.column, value)
+        if gen.table in self.state.models:
+            return self.state.models[gen.table].index_of(gen.column, value)
+        if gen.table in self.state.existing:
+            return self.state.existing[gen.table].index_of(gen.column, value)
         return None
 
     def _domain(self, model: TableModel, column: str, where: str, label: str) -> Any:
         cm = model.columns[column]
         gen = cm.generator
         if isinstance(gen, Ref):
-            parent_table = self.schema.tables[gen.table]
-            parent_model = self.models.get(gen.table)
+            parent_table = self.state.schema.tables[gen.table]
+            parent_model = self.state.models.get(gen.table)
             if not is_unique_column(parent_table, gen.column, parent_model):
-                self.p.add(
+                self.state.problems.add(
                     where,
                     f"{label}: {gen.table}.{gen.column} is not unique, so refs to it cannot be",
                 )
@@ -271,7 +264,7 @@ class UniqueBuilder:
             return gen.domain_
         d = gen.domain()
         if d is None or d.size == 0:
-            self.p.add(
+            self.state.problems.add(
                 where, f"{label}: {gen.describe()} cannot be made unique (no finite set of values)"
             )
             return None

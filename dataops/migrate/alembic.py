@@ -24,7 +24,6 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,135 +37,38 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import Pool
 
 from dataops.db import normalize_url
-from dataops.errors import ConfigError, OperationError
+from dataops.errors import (
+    ConfigError,
+    MigrationError,
+    NoDatabaseError,
+    OperationError,
+    VerificationError,
+)
 from dataops.migrate import audit
+from dataops.migrate.api import (
+    Applied,
+    Checksum,
+    Created,
+    FileFormat,
+    FileStatus,
+    Inspection,
+    Revision,
+    RunResult,
+    Tool,
+    VerifyResult,
+    VersionInfo,
+    WaitResult,
+    heads_label,
+)
 from dataops.migrate.backend import Backend
 from dataops.migrate.lock import DEFAULT_LOCK_TIMEOUT
-from dataops.migrate.runner import (
-    MigrationError,
-    VerificationError,
-    locked_backend,
-    wait_until,
-)
-from dataops.migrate.signals import SignalGuard
+from dataops.migrate.session import locked_backend, readonly_backend, wait_until
+from dataops.migrate.signals import StatementCanceller
 
 log = logging.getLogger(__name__)
 logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 TOOL = "alembic"
-
-
-@dataclass
-class AlembicVersion:
-    heads: list[str]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"version": self.heads[0] if len(self.heads) == 1 else (self.heads or None)}
-
-    def __str__(self) -> str:
-        return ", ".join(self.heads) if self.heads else "no version"
-
-
-@dataclass
-class AlembicStep:
-    revision: str
-    direction: str
-    name: str
-    doc: str
-
-    @property
-    def log_string(self) -> str:
-        return f"{self.revision}/{'u' if self.direction == 'up' else 'd'} {self.doc}"
-
-
-@dataclass
-class AlembicRunResult:
-    command: str
-    before: list[str]
-    after: list[str]
-    steps: list[AlembicStep] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def no_change(self) -> bool:
-        return not self.steps
-
-    def lines(self) -> list[str]:
-        return [s.log_string for s in self.steps]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "command": self.command,
-            "from_version": self.before,
-            "to_version": self.after,
-            "no_change": self.no_change,
-            "seconds": round(self.seconds, 6),
-            "applied": [
-                {"revision": s.revision, "direction": s.direction, "file": s.name}
-                for s in self.steps
-            ],
-        }
-
-
-@dataclass
-class RevisionStatus:
-    version: str
-    name: str
-    state: str
-    applied_at: str | None
-    checksum: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "revision": self.version,
-            "file": self.name,
-            "state": self.state,
-            "applied_at": self.applied_at,
-            "checksum": self.checksum,
-        }
-
-
-@dataclass
-class AlembicStatus:
-    heads: list[str]
-    files: list[RevisionStatus]
-    problems: list[str]
-    adopt: list[str]
-
-    @property
-    def version_label(self) -> str:
-        return str(AlembicVersion(self.heads))
-
-    @property
-    def changed(self) -> list[RevisionStatus]:
-        return [f for f in self.files if f.checksum == "changed"]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "version": self.heads,
-            "files": [f.as_dict() for f in self.files],
-            "problems": self.problems,
-        }
-
-
-@dataclass
-class AlembicVerifyResult:
-    ok: bool
-    inspection: AlembicStatus
-    accepted: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "accepted": self.accepted, **self.inspection.as_dict()}
-
-
-@dataclass
-class AlembicWaitResult:
-    version: str
-    target: str
-    waited: float
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"version": self.version, "target": self.target, "waited": round(self.waited, 3)}
 
 
 def _sha256(script: Script) -> str | None:
@@ -241,6 +143,8 @@ def _keep_logging() -> Iterator[None]:
 class AlembicMigrator:
     """``dataops migrate --alembic-config alembic.ini ...``."""
 
+    tool: Tool = "alembic"
+
     def __init__(
         self,
         config_path: Path,
@@ -270,9 +174,7 @@ class AlembicMigrator:
             cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
         resolved = url or cfg.get_main_option("sqlalchemy.url")
         if not resolved:
-            raise ConfigError(
-                "no database: pass --db URL, set DATAOPS_DATABASE_URL or sqlalchemy.url"
-            )
+            raise NoDatabaseError("(or set sqlalchemy.url in the Alembic config)")
         self.url: str = resolved
         self.cfg = cfg
         self.lock_timeout = lock_timeout
@@ -309,7 +211,7 @@ class AlembicMigrator:
         """Every revision, base first."""
         return list(reversed(list(self.script.walk_revisions())))
 
-    def inspect(self, backend: Backend | None, heads: list[str] | None = None) -> AlembicStatus:
+    def inspect(self, backend: Backend | None, heads: list[str] | None = None) -> Inspection:
         heads = self.current_heads() if heads is None else heads
         applied = self.applied(heads)
         records = audit.history(backend, tool=TOOL) if backend is not None else []
@@ -317,7 +219,9 @@ class AlembicMigrator:
         for rec in records:
             if rec.revision and rec.outcome == "success":
                 latest[rec.revision] = rec
-        files, problems, adopt = [], [], []
+        files: list[FileStatus] = []
+        problems: list[str] = []
+        adopt: list[Revision] = []
         known = {sc.revision for sc in self.script.walk_revisions()}
         for head in heads:
             if head not in known:
@@ -328,17 +232,17 @@ class AlembicMigrator:
                 last = latest.get(sc.revision)
                 if last is not None and last.direction in audit.APPLIED_DIRECTIONS:
                     sha = _sha256(sc)
-                    checksum = "ok" if last.sha256 == sha else "changed"
+                    checksum: Checksum = "ok" if last.sha256 == sha else "changed"
                     when = last.finished_at.isoformat() if last.finished_at else None
                     if checksum == "changed":
                         problems.append(f"{name}: changed since it was applied (checksum differs)")
                 else:
                     checksum, when = "unknown", None
                     adopt.append(sc.revision)
-                files.append(RevisionStatus(sc.revision, name, "applied", when, checksum))
+                files.append(FileStatus(sc.revision, name, "applied", when, checksum))
             else:
-                files.append(RevisionStatus(sc.revision, name, "pending", None, "-"))
-        return AlembicStatus(heads, files, problems, adopt)
+                files.append(FileStatus(sc.revision, name, "pending", None, "-"))
+        return Inspection("alembic", heads, False, files, adopt, problems)
 
     # -- running ---------------------------------------------------------
     def _alembic(self, fn: Any, *args: Any) -> Any:
@@ -348,7 +252,7 @@ class AlembicMigrator:
             raise OperationError(f"alembic: {exc}") from None
 
     @contextlib.contextmanager
-    def _session(self, name: str) -> Iterator[tuple[Backend, SignalGuard, _Connections]]:
+    def _session(self, name: str) -> Iterator[tuple[Backend, StatementCanceller, _Connections]]:
         conns = _Connections()
         holder: dict[str, Backend] = {}
         with locked_backend(
@@ -361,23 +265,21 @@ class AlembicMigrator:
             holder["backend"] = backend
             yield backend, guard, conns
 
-    def _adopt(self, backend: Backend, status: AlembicStatus) -> None:
+    def _adopt(self, backend: Backend, status: Inspection) -> None:
         for rev in status.adopt:
-            sc = self.script.get_revision(rev)
+            sc = self.script.get_revision(str(rev))
             rec = audit.Record(
                 version=None,
-                revision=rev,
+                revision=str(rev),
                 tool=TOOL,
-                name=Path(sc.path).name if sc.path else rev,
+                name=Path(sc.path).name if sc.path else str(rev),
                 direction="baseline",
                 sha256=_sha256(sc),
                 started_at=audit.now(),
             )
             audit.insert(backend, audit.completed(rec))
 
-    def _run(
-        self, name: str, fn: Any, target: str, check_checksums: bool = True
-    ) -> AlembicRunResult:
+    def _run(self, name: str, fn: Any, target: str, check_checksums: bool = True) -> RunResult:
         with self._session(name) as (backend, guard, conns):
             before = self.current_heads()
             status = self.inspect(backend, before)
@@ -415,19 +317,19 @@ class AlembicMigrator:
             after = self.current_heads()
             steps = self._steps(before, after)
             for step in steps:
-                sc = self.script.get_revision(step.revision)
+                sc = self.script.get_revision(str(step.version))
                 rec = audit.Record(
                     version=None,
-                    revision=step.revision,
+                    revision=str(step.version),
                     tool=TOOL,
-                    name=step.name,
+                    name=step.file or str(step.version),
                     direction=step.direction,
                     sha256=_sha256(sc),
                     started_at=started_at,
                 )
                 audit.insert(backend, audit.completed(rec))
                 log.info("migrate.step.finished", extra={"migration": step.log_string})
-            result = AlembicRunResult(name, before, after, steps, seconds)
+            result = RunResult("alembic", name, before, after, steps, seconds)
             if error is None:
                 if guard.triggered:
                     raise guard.interrupted("stopped after the Alembic command")
@@ -446,7 +348,7 @@ class AlembicMigrator:
             outcome = "cancelled" if guard.triggered else "failed"
             with contextlib.suppress(Exception):
                 audit.insert(backend, audit.completed(failed, outcome, f"{where.strip()} {reason}"))
-            state = f"the database is at revision {AlembicVersion(after)}"
+            state = f"the database is at revision {heads_label(after)}"
             if guard.triggered:
                 raise guard.interrupted(f"Alembic {name} interrupted{where}", [state]) from None
             if isinstance(error, OperationError):
@@ -455,43 +357,45 @@ class AlembicMigrator:
                 raise error
             raise MigrationError(f"Alembic {name} failed{where}: {reason}", details=[state])
 
-    def _steps(self, before: list[str], after: list[str]) -> list[AlembicStep]:
+    def _steps(self, before: list[str], after: list[str]) -> list[Applied]:
         was, now = self.applied(before), self.applied(after)
         steps = []
         for sc in self._ordered():
             name = Path(sc.path).name if sc.path else sc.revision
             doc = (sc.doc or "").strip().splitlines()[0] if sc.doc else ""
             if sc.revision in now and sc.revision not in was:
-                steps.append(AlembicStep(sc.revision, "up", name, doc))
+                steps.append(Applied(sc.revision, "up", name, f"{sc.revision}/u {doc}"))
         for sc in reversed(self._ordered()):
             name = Path(sc.path).name if sc.path else sc.revision
             doc = (sc.doc or "").strip().splitlines()[0] if sc.doc else ""
             if sc.revision in was and sc.revision not in now:
-                steps.append(AlembicStep(sc.revision, "down", name, doc))
+                steps.append(Applied(sc.revision, "down", name, f"{sc.revision}/d {doc}"))
         return steps
 
     # -- commands --------------------------------------------------------
-    def up(self, limit: int = -1) -> AlembicRunResult:
+    def up(self, limit: int = -1) -> RunResult:
         return self._run("up", command.upgrade, "heads" if limit < 0 else f"+{limit}")
 
-    def down(self, limit: int = -1) -> AlembicRunResult:
+    def down(self, limit: int = -1) -> RunResult:
         return self._run("down", command.downgrade, "base" if limit < 0 else f"-{limit}", False)
 
-    def goto(self, revision: str) -> AlembicRunResult:
+    def goto(self, target: Revision) -> RunResult:
+        revision = str(target)
         if revision in ("base", "-1"):
             return self._run("down", command.downgrade, "base", False)
         try:
-            target = self.script.get_revision(revision)
+            script = self.script.get_revision(revision)
         except CommandError as exc:
             raise ConfigError(f"alembic: {exc}") from None
-        if target is None:
+        if script is None:
             raise ConfigError(f"unknown revision {revision!r}")
         heads = self.current_heads()
-        if target.revision in self.applied(heads):
-            return self._run("down", command.downgrade, target.revision, False)
-        return self._run("up", command.upgrade, target.revision)
+        if script.revision in self.applied(heads):
+            return self._run("down", command.downgrade, script.revision, False)
+        return self._run("up", command.upgrade, script.revision)
 
-    def force(self, revision: str) -> AlembicVersion:
+    def force(self, target: Revision) -> VersionInfo:
+        revision = str(target)
         target = "base" if revision in ("-1", "base") else revision
         with self._session("force") as (backend, _guard, _conns), _keep_logging():
             self._alembic(command.stamp, self.cfg, target, False, None, True)
@@ -506,33 +410,28 @@ class AlembicMigrator:
                 started_at=audit.now(),
             )
             audit.insert(backend, audit.completed(rec))
-            return AlembicVersion(heads)
+            return VersionInfo(heads)
 
-    def version(self) -> AlembicVersion:
-        return AlembicVersion(self.current_heads())
+    def version(self) -> VersionInfo:
+        return VersionInfo(self.current_heads())
 
-    def status(self) -> AlembicStatus:
-        from dataops.migrate.backend import open_backend
-
-        backend = open_backend(self.url)
-        try:
+    def status(self) -> Inspection:
+        with readonly_backend(self.url) as backend:
             return self.inspect(backend)
-        finally:
-            backend.close()
 
-    def verify(self, accept: bool = False) -> AlembicVerifyResult:
+    def verify(self, accept: bool = False) -> VerifyResult:
         if not accept:
             status = self.status()
-            return AlembicVerifyResult(not status.problems, status)
+            return VerifyResult(not status.problems, status)
         with self._session("verify") as (backend, _guard, _conns):
             status = self.inspect(backend)
             self._adopt(backend, status)
             accepted = []
             for f in status.changed:
-                sc = self.script.get_revision(f.version)
+                sc = self.script.get_revision(str(f.version))
                 rec = audit.Record(
                     version=None,
-                    revision=f.version,
+                    revision=str(f.version),
                     tool=TOOL,
                     name=f.name,
                     direction="accept",
@@ -542,18 +441,19 @@ class AlembicMigrator:
                 audit.insert(backend, audit.completed(rec))
                 accepted.append(f.name)
             status = self.inspect(backend)
-            return AlembicVerifyResult(not status.problems, status, accepted)
+            return VerifyResult(not status.problems, status, accepted)
 
-    def create(self, name: str) -> dict[str, Any]:
+    def create(self, name: str, options: FileFormat | None = None) -> Created:
+        """A new revision file (golang-migrate's ``--seq``/``--ext``/``--digits`` do not apply)."""
         with _keep_logging():
             made = self._alembic(command.revision, self.cfg, name)
         script = made[0] if isinstance(made, list) else made
-        return {"version": script.revision, "path": str(script.path)}
+        return Created("alembic", str(script.revision), [Path(script.path)])
 
     def wait(
-        self, revision: str | None = None, *, timeout: float = 300.0, interval: float = 1.0
-    ) -> AlembicWaitResult:
-        wanted = set(self.script.get_heads()) if revision is None else {revision}
+        self, target: Revision | None = None, *, timeout: float = 300.0, interval: float = 1.0
+    ) -> WaitResult:
+        wanted = set(self.script.get_heads()) if target is None else {str(target)}
         label = ", ".join(sorted(wanted))
 
         def read(_backend: Backend) -> list[str]:
@@ -566,12 +466,12 @@ class AlembicMigrator:
             self.url,
             read,
             done,
-            lambda h: f"revision {AlembicVersion(h)}",
+            lambda h: f"revision {heads_label(h)}",
             target=f"revision {label}",
             timeout=timeout,
             interval=interval,
         )
-        return AlembicWaitResult(str(AlembicVersion(heads)), label, waited)
+        return WaitResult(heads_label(heads), label, waited)
 
 
 def _describe(exc: BaseException) -> str | None:

@@ -344,7 +344,7 @@ def open_backend(url: str) -> Backend:
 
 
 _GO_MYSQL_TCP = re.compile(
-    r"^(?P<scheme>mysql|mariadb)://(?P<auth>[^@/]*@)?tcp\((?P<addr>[^)]*)\)(?P<rest>/.*)?$"
+    r"^(?P<scheme>mysql|mariadb)://(?P<auth>.*@)?tcp\((?P<addr>[^)]*)\)(?P<rest>/.*)?$"
 )
 
 

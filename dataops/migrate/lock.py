@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from dataops.errors import OperationError
+from dataops.errors import LockTimeoutError, OperationError
 
 log = logging.getLogger(__name__)
 
@@ -50,17 +50,6 @@ def postgres_lock_key(database: str, schema: str, table: str = MIGRATIONS_TABLE)
 def mysql_lock_name(database: str, table: str = MIGRATIONS_TABLE) -> str:
     """The name golang-migrate's mysql driver passes to ``GET_LOCK``."""
     return str(advisory_lock_id(f"{database}:{table}"))
-
-
-class LockTimeoutError(OperationError):
-    def __init__(self, what: str, timeout: float) -> None:
-        super().__init__(
-            f"timeout: can't acquire database lock ({what}) within {timeout:g} s",
-            details=[
-                "another `dataops migrate` or `migrate` process holds it; "
-                "raise --lock-timeout or check for a stuck migration"
-            ],
-        )
 
 
 class Cancelled(Exception):

@@ -15,13 +15,13 @@ PG_TOOLS = frozenset(
 
 
 def pg_bin_dirs(override: Path | None = None) -> list[Path]:
-    """Candidate PostgreSQL bin directories, newest major version first."""
+    """Candidate PostgreSQL bin directories, newest major version first.
+
+    ``override`` is ``Settings.pg_bin_dir`` (``DATAOPS_PG_BIN_DIR``): callers pass it.
+    """
     dirs: list[Path] = []
     if override:
         dirs.append(Path(override))
-    env = os.environ.get("DATAOPS_PG_BIN_DIR")
-    if env:
-        dirs.append(Path(env))
     found = glob.glob("/usr/lib/postgresql/*/bin")
     found.sort(key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0)
     dirs.extend(Path(p) for p in reversed(found))

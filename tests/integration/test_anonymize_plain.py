@@ -8,7 +8,6 @@ original value of a transformed column.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import pytest
 from dataops import tools
 from dataops.anonymize import copytext
 from dataops.execute import run
+from tests.conftest import clean_env
 from tests.harness.postgres import PgServer
 from tests.integration.anonymize_fixtures import (
     KEPT_TABLES,
@@ -152,16 +152,12 @@ def test_anonymized_plain_dump_restores_and_keeps_its_promises(
             "1",
         ],
         stdin=tricky.dump.open("rb"),
-        env={**_clean_env(), **SECRET_ENV},
+        env={**clean_env(), **SECRET_ENV},
         capture_output=True,
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert again.read_bytes() == data
-
-
-def _clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith(("DATAOPS_", "PG"))}
 
 
 def test_source_runs_pg_dump_itself(
@@ -224,7 +220,7 @@ def test_sigterm_leaves_no_output(tricky: Tricky) -> None:
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        env={**_clean_env(), **SECRET_ENV},
+        env={**clean_env(), **SECRET_ENV},
     )
     assert proc.stdin is not None
     proc.stdin.write(data[: cut + 200])  # mid-COPY: the run is writing its temp file

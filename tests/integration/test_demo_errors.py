@@ -17,6 +17,8 @@ from tests.integration.demo_support import (
     small_spec,
 )
 
+pytestmark = pytest.mark.integration
+
 BAD_SPEC = """\
 version: 1
 seed: 1

@@ -20,6 +20,8 @@ from tests.integration.demo_support import (
     small_spec,
 )
 
+pytestmark = pytest.mark.integration
+
 SCALE = "0.25"  # 500 customers, ~2,000 orders, ~6,000 order items
 
 

@@ -6,9 +6,13 @@ import json
 import subprocess
 from collections.abc import Callable
 
+import pytest
+
 from tests.harness.common import free_port, tools_bin, walg_binary
 from tests.harness.minio import MinioServer
 from tests.harness.postgres import PgServer
+
+pytestmark = pytest.mark.integration
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 

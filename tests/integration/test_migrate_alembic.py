@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from dataops.errors import LockTimeoutError, VerificationError
 from dataops.migrate.alembic import AlembicMigrator
 from dataops.migrate.backend import open_backend
-from dataops.migrate.lock import LockTimeoutError
-from dataops.migrate.runner import VerificationError
 from tests.integration.migrate_samples.helpers import ALEMBIC_INI, rows, snapshot
 
 pytestmark = pytest.mark.integration
@@ -74,8 +73,8 @@ def test_upgrade_downgrade_from_the_cli(pg_db: str, project: Path, run_cli: Run)
 def test_alembic_api_round_trip_checksums_and_lock(pg_db: str, project: Path) -> None:
     m = AlembicMigrator(project, pg_db, lock_timeout=5)
     assert str(m.version()) == "no version"
-    assert [s.revision for s in m.up(1).steps] == ["a1"]
-    assert [s.revision for s in m.goto("b2").steps] == ["b2"]
+    assert [s.version for s in m.up(1).applied] == ["a1"]
+    assert [s.version for s in m.goto("b2").applied] == ["b2"]
     applied = snapshot(pg_db)
     status = m.status()
     assert [(f.version, f.state, f.checksum) for f in status.files] == [
@@ -83,7 +82,7 @@ def test_alembic_api_round_trip_checksums_and_lock(pg_db: str, project: Path) ->
         ("b2", "applied", "ok"),
     ]
     assert m.up().no_change
-    assert [s.revision for s in m.down(-1).steps] == ["b2", "a1"]
+    assert [s.version for s in m.down(-1).applied] == ["b2", "a1"]
     assert str(m.version()) == "no version"
     m.up()
     assert snapshot(pg_db) == applied
@@ -96,7 +95,7 @@ def test_alembic_api_round_trip_checksums_and_lock(pg_db: str, project: Path) ->
     with pytest.raises(VerificationError, match="changed since they were applied"):
         m.up()
     assert m.verify(accept=True).accepted == ["a1_create_accounts.py"]
-    assert [s.revision for s in m.up().steps] == ["b2"]
+    assert [s.version for s in m.up().applied] == ["b2"]
 
     assert str(m.force("a1")) == "a1"
     assert rows(pg_db, "SELECT version_num FROM alembic_version") == [("a1",)]

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from dataops.errors import LockTimeoutError
 from dataops.migrate.backend import PostgresBackend, open_backend
-from dataops.migrate.lock import LockTimeoutError, mysql_lock_name
-from dataops.migrate.runner import Migrator
+from dataops.migrate.golang import GolangMigrator
+from dataops.migrate.lock import mysql_lock_name
 from tests.harness.common import go_tool
 from tests.harness.postgres import PgServer
 from tests.integration.migrate_samples.helpers import (
@@ -59,7 +60,7 @@ def test_postgres_interop_and_lock(pg: PgServer, pg_db: str, tmp_path: Path) -> 
     assert version_row(pg_db) == [(2, False)]
 
     # dataops continues where golang-migrate stopped and adopts what it applied
-    result = Migrator(pg_db, folder).up()
+    result = GolangMigrator(pg_db, folder).up()
     assert [a.version for a in result.applied] == [3, 4]
     assert history_rows(pg_db) == [(1, "baseline"), (2, "baseline"), (3, "up"), (4, "up")]
     at_four = snapshot(pg_db)
@@ -69,14 +70,14 @@ def test_postgres_interop_and_lock(pg: PgServer, pg_db: str, tmp_path: Path) -> 
     down = go_migrate(folder, pg_db, "down", "2")
     assert down.returncode == 0, down.stderr
     assert version_row(pg_db) == [(2, False)]
-    assert Migrator(pg_db, folder).version().version == 2
+    assert GolangMigrator(pg_db, folder).version().version == 2
     assert rows(pg_db, "SELECT to_regclass('active_users') IS NULL") == [(True,)]
-    states = [f.state for f in Migrator(pg_db, folder).status().files]
+    states = [f.state for f in GolangMigrator(pg_db, folder).status().files]
     assert states == ["applied", "applied", "pending", "pending"]
-    assert Migrator(pg_db, folder).verify().ok
+    assert GolangMigrator(pg_db, folder).verify().ok
 
     # and dataops takes it back up to the same schema
-    assert [a.version for a in Migrator(pg_db, folder).up().applied] == [3, 4]
+    assert [a.version for a in GolangMigrator(pg_db, folder).up().applied] == [3, 4]
     assert snapshot(pg_db) == at_four
 
     # lock 1: dataops holds it, golang-migrate waits (its Open takes the lock with no timeout)
@@ -112,20 +113,20 @@ def test_postgres_interop_and_lock(pg: PgServer, pg_db: str, tmp_path: Path) -> 
         assert held, "golang-migrate never took its lock"
         assert int(held[0][0]) in holder.lock_keys()  # the "/dbname" key of migrate's CLI
         with pytest.raises(LockTimeoutError):
-            Migrator(pg_db, folder, lock_timeout=1).up()
+            GolangMigrator(pg_db, folder, lock_timeout=1).up()
     finally:
         _out, err = running.communicate(timeout=60)
         holder.close()
     assert running.returncode == 0, err
     assert version_row(pg_db) == [(5, False)]
-    assert Migrator(pg_db, folder).up().no_change
+    assert GolangMigrator(pg_db, folder).up().no_change
 
 
 def test_mariadb_interop_and_lock(mariadb_db: str, tmp_path: Path) -> None:
     folder = copy_sample("mysql", tmp_path)
     first = go_migrate(folder, mariadb_db, "up", "1")
     assert first.returncode == 0, first.stderr
-    assert [a.version for a in Migrator(mariadb_db, folder).up().applied] == [2, 3]
+    assert [a.version for a in GolangMigrator(mariadb_db, folder).up().applied] == [2, 3]
     assert version_row(mariadb_db) == [(3, False)]
     at_three = snapshot(mariadb_db)
 
@@ -135,7 +136,7 @@ def test_mariadb_interop_and_lock(mariadb_db: str, tmp_path: Path) -> None:
     assert rows(
         mariadb_db, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'orders'"
     ) == [(0,)]
-    assert [a.version for a in Migrator(mariadb_db, folder).up().applied] == [2, 3]
+    assert [a.version for a in GolangMigrator(mariadb_db, folder).up().applied] == [2, 3]
     assert snapshot(mariadb_db) == at_three
 
     # golang-migrate holds GET_LOCK on the same name while it runs a slow migration
@@ -152,7 +153,7 @@ def test_mariadb_interop_and_lock(mariadb_db: str, tmp_path: Path) -> None:
             time.sleep(0.05)
         assert owner is not None, "golang-migrate never took its lock"
         with pytest.raises(LockTimeoutError, match=name):
-            Migrator(mariadb_db, folder, lock_timeout=1).up()
+            GolangMigrator(mariadb_db, folder, lock_timeout=1).up()
     finally:
         _out, err = running.communicate(timeout=60)
     assert running.returncode == 0, err

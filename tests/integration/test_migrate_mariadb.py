@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dataops.migrate.runner import DirtyError, Migrator
+from dataops.errors import DirtyError
+from dataops.migrate.golang import GolangMigrator
 from tests.integration.migrate_samples.helpers import (
     copy_sample,
     execute,
@@ -25,7 +26,7 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 
 def test_round_trips_keep_the_schema(mariadb_db: str, tmp_path: Path) -> None:
     folder = copy_sample("mysql", tmp_path)
-    m = Migrator(mariadb_db, folder)
+    m = GolangMigrator(mariadb_db, folder)
     result = m.up()
     assert [a.log_string for a in result.applied] == [
         "1/u create_users",
@@ -58,7 +59,7 @@ def test_failure_leaves_dirty_with_recovery_hint(
     mariadb_db: str, tmp_path: Path, run_cli: Run
 ) -> None:
     folder = copy_sample("mysql", tmp_path)
-    Migrator(mariadb_db, folder).up()
+    GolangMigrator(mariadb_db, folder).up()
     (folder / "4_broken.up.sql").write_text(
         "CREATE TABLE t4 (id int);\n"
         "INSERT INTO t4 VALUES (1);\n"
@@ -84,12 +85,12 @@ def test_failure_leaves_dirty_with_recovery_hint(
     assert again.returncode == 1
     assert "Dirty database version 4. Fix and force version." in again.stderr
     with pytest.raises(DirtyError):
-        Migrator(mariadb_db, folder).down(1)
+        GolangMigrator(mariadb_db, folder).down(1)
 
     # follow the hint: undo what ran, force the previous version, fix the file, rerun
     execute(mariadb_db, "DROP TABLE t4")
     forced = run_cli("migrate", "force", "3", env=env)
     assert forced.returncode == 0 and forced.stdout.strip() == "3"
     (folder / "4_broken.up.sql").write_text("CREATE TABLE t4 (id int);\n")
-    assert Migrator(mariadb_db, folder).up().to_version == 4
+    assert GolangMigrator(mariadb_db, folder).up().to_version == 4
     assert version_row(mariadb_db) == [(4, False)]

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from dataops.errors import DirtyError, LockTimeoutError, MigrationError, VerificationError
 from dataops.migrate.backend import PostgresBackend, open_backend
-from dataops.migrate.lock import LockTimeoutError
-from dataops.migrate.runner import DirtyError, MigrationError, Migrator, VerificationError
-from tests.conftest import REPO, _clean_env
+from dataops.migrate.golang import GolangMigrator
+from tests.conftest import REPO, clean_env
 from tests.harness.postgres import PgServer
 from tests.integration.migrate_samples.helpers import (
     copy_sample,
@@ -42,7 +42,7 @@ def env_for(url: str, folder: Path) -> dict[str, str]:
 
 
 def popen_cli(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
-    full = _clean_env()
+    full = clean_env()
     full.update(env)
     return subprocess.Popen(
         [sys.executable, "-m", "dataops", *args],
@@ -56,7 +56,7 @@ def popen_cli(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
 
 def test_round_trips_keep_the_schema(pg_db: str, tmp_path: Path) -> None:
     folder = copy_sample("postgres", tmp_path)
-    m = Migrator(pg_db, folder)
+    m = GolangMigrator(pg_db, folder)
     result = m.up()
     assert [a.log_string for a in result.applied] == [
         "1/u create_users",
@@ -116,7 +116,7 @@ def test_failing_file_rolls_back_and_names_file_and_line(
     pg_db: str, tmp_path: Path, run_cli: Run
 ) -> None:
     folder = copy_sample("postgres", tmp_path)
-    Migrator(pg_db, folder).up()
+    GolangMigrator(pg_db, folder).up()
     (folder / "5_broken.up.sql").write_text(
         "CREATE TABLE t5 (id int);\nINSERT INTO t5 VALUES (1);\n\nUPDATE t5\n   SET nope = 2;\n"
     )
@@ -135,7 +135,7 @@ def test_failing_file_rolls_back_and_names_file_and_line(
 
 def test_non_transactional_file_keeps_dirty_semantics(pg_db: str, tmp_path: Path) -> None:
     folder = copy_sample("postgres", tmp_path)
-    m = Migrator(pg_db, folder)
+    m = GolangMigrator(pg_db, folder)
     m.up()
     (folder / "5_concurrently.up.sql").write_text(
         "CREATE TABLE t5 (id int);\nCREATE INDEX CONCURRENTLY t5_id ON t5 (nope);\n"
@@ -177,7 +177,7 @@ def test_non_transactional_file_keeps_dirty_semantics(pg_db: str, tmp_path: Path
 def test_checksum_and_out_of_order_from_the_cli(pg_db: str, tmp_path: Path, run_cli: Run) -> None:
     folder = copy_sample("postgres", tmp_path)
     env = env_for(pg_db, folder)
-    Migrator(pg_db, folder).up()
+    GolangMigrator(pg_db, folder).up()
     (folder / "0_first.up.sql").write_text("CREATE TABLE first_table (id int);\n")
     (folder / "0_first.down.sql").write_text("DROP TABLE first_table;\n")
     refused = run_cli("migrate", "up", env=env)
@@ -197,7 +197,7 @@ def test_checksum_and_out_of_order_from_the_cli(pg_db: str, tmp_path: Path, run_
     assert verify.returncode == 1
     assert "2_orders.up.sql: changed since it was applied" in verify.stderr
     with pytest.raises(VerificationError, match="changed since they were applied"):
-        Migrator(pg_db, folder).up()
+        GolangMigrator(pg_db, folder).up()
 
 
 def test_four_replicas_apply_each_migration_once(pg_db: str, tmp_path: Path) -> None:
@@ -225,7 +225,7 @@ def test_sigterm_cancels_the_statement_and_rolls_back(
     pg: PgServer, pg_db: str, tmp_path: Path
 ) -> None:
     folder = copy_sample("postgres", tmp_path)
-    Migrator(pg_db, folder).up(1)
+    GolangMigrator(pg_db, folder).up(1)
     for extra in ("3_orders_user_index", "4_active_users"):
         for d in ("up", "down"):
             (folder / f"{extra}.{d}.sql").unlink()
@@ -265,15 +265,15 @@ def test_wait_blocks_until_another_process_migrates(pg_db: str, tmp_path: Path) 
     )
     time.sleep(2.5)  # the interpreter starts and polls a few times
     assert waiter.poll() is None, waiter.communicate()
-    Migrator(pg_db, folder).up(3)
+    GolangMigrator(pg_db, folder).up(3)
     time.sleep(0.6)
     assert waiter.poll() is None  # 3 is not the latest file
-    Migrator(pg_db, folder).up()
+    GolangMigrator(pg_db, folder).up()
     out, err = waiter.communicate(timeout=30)
     assert waiter.returncode == 0, err
     assert out.strip() == "version 4"
 
-    m = Migrator(pg_db, folder)
+    m = GolangMigrator(pg_db, folder)
     assert m.wait(4, timeout=1).version == 4
     with pytest.raises(Exception, match=r"timed out after 0\.5 s waiting for version 5"):
         m.wait(5, timeout=0.5, interval=0.1)
@@ -292,7 +292,7 @@ def test_lock_wait_times_out_with_heartbeat(
         caplog.set_level(logging.INFO, logger="dataops.migrate.lock")
         started = time.monotonic()
         with pytest.raises(LockTimeoutError, match="can't acquire database lock"):
-            Migrator(pg_db, folder, lock_timeout=2.5).up()
+            GolangMigrator(pg_db, folder, lock_timeout=2.5).up()
         assert 2.4 < time.monotonic() - started < 6
         beats = [r for r in caplog.records if r.getMessage() == "migrate.lock.waiting"]
         assert len(beats) >= 1
@@ -301,4 +301,4 @@ def test_lock_wait_times_out_with_heartbeat(
             lk.release()
         holder.close()
     assert rows(pg_db, "SELECT to_regclass('schema_migrations') IS NULL") == [(True,)]
-    assert len(Migrator(pg_db, folder).up().applied) == 4
+    assert len(GolangMigrator(pg_db, folder).up().applied) == 4

@@ -11,6 +11,8 @@ from tests.harness.mariadb import MariaDBServer
 from tests.harness.minio import MinioServer
 from tests.harness.postgres import PgServer
 
+pytestmark = pytest.mark.integration
+
 
 def test_postgres_select_1(pg: PgServer) -> None:
     assert pg.execute("SELECT 1") == [(1,)]

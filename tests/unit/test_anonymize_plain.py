@@ -14,7 +14,7 @@ from dataops.anonymize.plan import Plan
 from dataops.anonymize.rules import parse_rules
 from dataops.anonymize.run import AnonymizeOptions, anonymize
 from dataops.config.settings import Settings
-from dataops.errors import ConfigError, OperationError
+from dataops.errors import ConfigError
 
 PRE = b"""--
 -- PostgreSQL database dump
@@ -107,10 +107,10 @@ def test_everything_but_transformed_values_passes_byte_identical() -> None:
 def test_truncated_dump_names_table_and_line() -> None:
     cut = DUMP[: DUMP.index(b"3\ttab")]
     with pytest.raises(
-        OperationError, match=r"ends inside the data of public.person \(COPY at line 32"
+        ConfigError, match=r"ends inside the data of public.person \(COPY at line 32"
     ):
         run(cut)
-    with pytest.raises(OperationError, match=r"public.person .*truncated"):
+    with pytest.raises(ConfigError, match=r"public.person .*truncated"):
         run(cut, prescan=False)
 
 
@@ -123,7 +123,7 @@ def test_nothing_is_written_when_the_rules_do_not_fit() -> None:
 
 
 def test_post_data_constraints_still_checked_on_a_stream() -> None:
-    lossy = RULES.replace("      id: keep\n", "      id: {transform: mask}\n")
+    lossy = RULES.replace("      id: keep\n", "      id: {transform: choice, values: [1, 2]}\n")
     with pytest.raises(ConfigError) as info:
         run(DUMP, lossy, prescan=False)
     assert any("PRIMARY KEY person_pkey" in d for d in info.value.details)
@@ -174,7 +174,7 @@ def test_failed_run_leaves_no_output_and_preview_writes_nothing(tmp_path: Path) 
     src = tmp_path / "dump.sql"
     src.write_bytes(DUMP[: DUMP.index(b"\\.\n", len(PRE))])  # truncated inside person
     target = tmp_path / "anon.sql"
-    with pytest.raises(OperationError):
+    with pytest.raises(ConfigError):
         anonymize(Settings(), _options(tmp_path, src, str(target)))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dump.sql", "rules.yaml"]
     src.write_bytes(DUMP)

@@ -11,6 +11,7 @@ import pytest
 
 from dataops.anonymize import poolcache
 from dataops.anonymize.transforms import fake
+from dataops.config.settings import load_settings
 
 SIZE = 32
 
@@ -113,7 +114,8 @@ def test_disabled_writes_nothing(
     fresh_pools: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setenv(poolcache.ENV, "off")
+    monkeypatch.setenv("DATAOPS_ANONYMIZE_POOL_CACHE", "off")
+    poolcache.configure(load_settings().anonymize_pool_cache)
     assert poolcache.current() is None
     assert len(fake.pool("first_name", "en_US", None, SIZE)) == SIZE
     assert fake.check_locale("de_DE") is None
@@ -123,7 +125,8 @@ def test_disabled_writes_nothing(
 def test_environment_variable_names_the_directory(
     fresh_pools: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(poolcache.ENV, str(tmp_path / "pools"))
+    monkeypatch.setenv("DATAOPS_ANONYMIZE_POOL_CACHE", str(tmp_path / "pools"))
+    poolcache.configure(load_settings().anonymize_pool_cache)
     fake.pool("first_name", "en_US", None, SIZE)
     assert len(_entries(tmp_path / "pools")) == 1
 

@@ -34,6 +34,8 @@ COLUMNS = {
     "label": "{transform: template, template: 'user {fake} <{email}>'}",
 }
 
+TYPES = {"noise": "numeric(6,2)", "shift": "timestamptz", "doc": "jsonb", "uuid": "uuid"}
+
 
 def make_plan(phrase: str = "test-secret-one") -> tuple[Plan, TableData]:
     cols = "\n".join(f"      {name}: {spec}" for name, spec in COLUMNS.items())
@@ -41,9 +43,7 @@ def make_plan(phrase: str = "test-secret-one") -> tuple[Plan, TableData]:
     plan = Plan(parse_rules(text, "r.yaml", {}))
     catalog = Catalog()
     catalog.add_sql(
-        "CREATE TABLE public.t ("
-        + ", ".join(f"{c} {'numeric(6,2)' if c == 'noise' else 'text'}" for c in COLUMNS)
-        + ");"
+        "CREATE TABLE public.t (" + ", ".join(f"{c} {TYPES.get(c, 'text')}" for c in COLUMNS) + ");"
     )
     table = TableData("public", "t", tuple(COLUMNS))
     plan.check(catalog, [table])

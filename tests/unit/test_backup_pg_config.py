@@ -19,12 +19,7 @@ from dataops.backup.engines import walg as walg_engine
 from dataops.config.settings import Settings, load_settings
 from dataops.errors import ConfigError
 
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key in list(os.environ):
-        if key.startswith(("DATAOPS_", "AWS_", "SENTRY_", "PG")):
-            monkeypatch.delenv(key)
+pytestmark = pytest.mark.usefixtures("clean_environment")
 
 
 def settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:

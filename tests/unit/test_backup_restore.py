@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from dataops import tools
 from dataops.backup import engine as engine_api
 from dataops.backup.actions import pg_restore, pg_retain
 from dataops.backup.engines import walg as walg_engine
@@ -125,9 +126,27 @@ def test_check_target(tmp_path: Path) -> None:
         pg_restore.check_target(tmp_path / "f")
 
 
-def test_pg_tool_prefers_the_backups_major_version() -> None:
-    path = pg_restore.pg_tool("pg_ctl", _bare_settings(), 150010)
-    assert Path(path).name == "pg_ctl"
+def test_pg_tool_prefers_the_backups_major_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dirs = []
+    for major in (17, 15, 14):  # newest first, as tools.pg_bin_dirs() orders them
+        directory = tmp_path / str(major) / "bin"
+        directory.mkdir(parents=True)
+        (directory / "pg_ctl").write_text("#!/bin/sh\n")
+        (directory / "pg_ctl").chmod(0o755)
+        dirs.append(directory)
+    monkeypatch.setattr(
+        tools, "pg_bin_dirs", lambda override=None: [*([override] if override else []), *dirs]
+    )
+    settings = _bare_settings()
+    assert pg_restore.pg_tool("pg_ctl", settings, 150010) == str(dirs[1] / "pg_ctl")
+    assert pg_restore.pg_tool("pg_ctl", settings, 140007) == str(dirs[2] / "pg_ctl")
+    # not installed: the newest one
+    assert pg_restore.pg_tool("pg_ctl", settings, 160002) == str(dirs[0] / "pg_ctl")
+    # DATAOPS_PG_BIN_DIR wins over the version
+    pinned = Settings(pg_bin_dir=dirs[2])
+    assert pg_restore.pg_tool("pg_ctl", pinned, 150010) == str(dirs[2] / "pg_ctl")
 
 
 def _bare_settings() -> Settings:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -13,12 +12,7 @@ from dataops.backup import walg
 from dataops.config.settings import Settings, load_settings
 from dataops.errors import CommandError, ConfigError, DependencyError, OperationError
 
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key in list(os.environ):
-        if key.startswith(("DATAOPS_", "AWS_", "SENTRY_", "PG")):
-            monkeypatch.delenv(key)
+pytestmark = pytest.mark.usefixtures("clean_environment")
 
 
 def settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:

@@ -8,14 +8,7 @@ from dataops.config.settings import load_settings
 from dataops.db import libpq_env, masked_url, normalize_url
 from dataops.errors import ConfigError
 
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    for key in list(os.environ):
-        if key.startswith(("DATAOPS_", "AWS_", "SENTRY_")):
-            monkeypatch.delenv(key)
+pytestmark = pytest.mark.usefixtures("clean_environment")
 
 
 def test_defaults() -> None:
@@ -130,3 +123,48 @@ def test_libpq_env_carries_password_outside_argv() -> None:
         "PGSSLMODE": "require",
     }
     assert masked_url("postgresql://alice:S3cr3t@db/app") == "postgresql://alice:***@db/app"
+
+
+def test_an_unknown_dataops_variable_is_an_error_naming_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DATAOPS_MIGRATE_LOCK_TIMOUT", "5")  # typo'd: must not fall back silently
+    (tmp_path / "cache").write_text("off")
+    monkeypatch.setenv("DATAOPS_ANONYMIZE_POOL_CACH_FILE", str(tmp_path / "cache"))
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert info.value.exit_code == 2
+    assert [d.split(":")[0] for d in info.value.details] == [
+        "DATAOPS_ANONYMIZE_POOL_CACH_FILE",
+        "DATAOPS_MIGRATE_LOCK_TIMOUT",
+    ]
+
+
+def test_reserved_names_are_not_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATAOPS_TEST_ANYTHING", "1")  # the test harness's
+    monkeypatch.setenv("DATAOPS_TOOLS_CACHE", "/tmp")  # scripts/bootstrap's
+    assert load_settings().log_level == "info"
+
+
+def test_variables_once_read_around_settings_are_fields(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATAOPS_MIGRATE_LOCK_TIMEOUT", "7.5")
+    monkeypatch.setenv("DATAOPS_ANONYMIZE_POOL_CACHE", "off")
+    monkeypatch.setenv("DATAOPS_ANONYMIZE_PURE_PYTHON", "1")
+    monkeypatch.setenv("DATAOPS_ANONYMIZE_SECRET", "a-secret-value")
+    monkeypatch.setenv("DATAOPS_PG_BIN_DIR", "/opt/pg/bin")
+    s = load_settings()
+    assert s.migrate_lock_timeout == 7.5
+    assert s.anonymize_pool_cache == "off"
+    assert s.anonymize_pure_python is True
+    assert s.anonymize_secret is not None
+    assert s.public_dict()["DATAOPS_ANONYMIZE_SECRET"] == "***"
+    assert s.pg_bin_dir == Path("/opt/pg/bin")
+    monkeypatch.setenv("DATAOPS_MIGRATE_LOCK_TIMEOUT", "0")
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert info.value.details[0].startswith("DATAOPS_MIGRATE_LOCK_TIMEOUT:")
+
+
+def test_no_database_is_one_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ConfigError, match="no database: set DATAOPS_DATABASE_URL or pass --db"):
+        load_settings().require_database_url()

@@ -35,7 +35,7 @@ def test_spec_problems_are_exit_2_before_connecting(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--scale", "0"], "--scale must be greater than 0"),
+        (["--scale", "0"], "--scale must be a finite number greater than 0"),
         (["--db", "oracle://x/y"], "unsupported database scheme"),
         (["--seed", "-1"], "Invalid value for '--seed'"),
     ],

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from dataops.demo.checks import parse_check
-from dataops.demo.infer import candidates, infer_spec, suggest
+from dataops.demo.hints import candidates, suggest
+from dataops.demo.infer import infer_spec
 from dataops.demo.reflect import Column, ForeignKey, Schema, Table
 from dataops.demo.spec import parse_text
 

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from dataops import db
-from dataops.demo.load import connect, prepare
+from dataops.demo.connect import connect
+from dataops.demo.load import prepare
 from dataops.demo.plan import Plan
 from dataops.demo.pools import PoolStore, default_cache_dir
 from dataops.demo.spec import parse_text

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from dataops.config.yamlsource import load
 from dataops.demo.generators.choice import Choice
 from dataops.demo.spec import PerSpec, load_spec, parse_text
-from dataops.demo.yamlsrc import load
 from dataops.errors import ConfigError
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "demo" / "spec.yaml"

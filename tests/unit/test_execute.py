@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dataops import execute
+from dataops import execute, tools
 from dataops import log as logsetup
 from dataops.errors import CommandError, ToolNotFoundError
 
@@ -90,8 +90,8 @@ def test_stderr_is_logged_redacted() -> None:
 def test_missing_tool() -> None:
     with pytest.raises(ToolNotFoundError):
         execute.run(["definitely-not-a-tool-xyz"])
-    with pytest.raises(ToolNotFoundError):
-        execute.which("definitely-not-a-tool-xyz")
+    with pytest.raises(ToolNotFoundError, match="not found on PATH"):
+        tools.find("definitely-not-a-tool-xyz")
 
 
 def test_stream_pipes_stdout_and_checks_exit() -> None:
@@ -105,17 +105,49 @@ def test_stream_pipes_stdout_and_checks_exit() -> None:
 def test_sigterm_is_forwarded_to_the_child(tmp_path: Path) -> None:
     """A parent running execute.run() passes SIGTERM on to the child's group and exits 143."""
     marker = tmp_path / "got-term"
+    started = tmp_path / "started"
     code = (
         "import sys\n"
-        "from dataops import execute\n"
+        "from dataops import errors, execute\n"
         "from dataops.cli import run\n"
         "try:\n"
-        f"    execute.run(['sh', '-c', 'trap \"touch {marker}; exit 0\" TERM; sleep 30 & wait'])\n"
-        "except execute.Interrupted as exc:\n"
+        f"    execute.run(['sh', '-c', 'trap \"touch {marker}; exit 0\" TERM; "
+        f"touch {started}; sleep 30 & wait'])\n"
+        "except errors.Interrupted as exc:\n"
         "    sys.exit(exc.exit_code)\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", code])
-    time.sleep(1.5)
+    deadline = time.monotonic() + 30  # a loaded machine may take seconds to import
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)  # the guard is entered right after the child starts
     proc.terminate()
     assert proc.wait(20) == 143
     assert marker.exists()
+
+
+def test_the_one_signal_guard() -> None:
+    """First signal remembered, callback run, Interrupted raised on request, handlers restored."""
+    import signal
+
+    from dataops.errors import Interrupted
+
+    before = signal.getsignal(signal.SIGTERM)
+    seen: list[int] = []
+    with execute.SignalGuard(seen.append) as guard:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)  # the handler runs between bytecodes of the main thread
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+        assert guard.triggered and guard.signum == signal.SIGTERM
+        assert seen == [signal.SIGTERM, signal.SIGINT]
+        stopped = guard.interrupted("migration 3 interrupted", ["the database is at 2"])
+    assert signal.getsignal(signal.SIGTERM) == before
+    assert stopped.exit_code == 143 and stopped.render().startswith(
+        "migration 3 interrupted (SIGTERM)"
+    )
+    with pytest.raises(Interrupted) as info, execute.SignalGuard(raise_interrupted=True):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1)
+    assert info.value.exit_code == 130
+    assert signal.getsignal(signal.SIGTERM) == before

@@ -10,7 +10,7 @@ import pytest
 from dataops.errors import ConfigError, OperationError
 from dataops.migrate import lock, source
 from dataops.migrate.backend import translate_url
-from dataops.migrate.runner import Migrator
+from dataops.migrate.golang import GolangMigrator
 
 
 def write(folder: Path, *names: str) -> Path:
@@ -125,7 +125,7 @@ def test_translate_golang_urls() -> None:
 
 
 @pytest.fixture
-def mig(tmp_path: Path) -> Migrator:
+def mig(tmp_path: Path) -> GolangMigrator:
     folder = write(
         tmp_path / "m",
         "1_a.up.sql",
@@ -134,14 +134,14 @@ def mig(tmp_path: Path) -> Migrator:
         "7_g.up.sql",
         "7_g.down.sql",
     )
-    return Migrator("sqlite://", folder)
+    return GolangMigrator("sqlite://", folder)
 
 
 def steps(plan: list) -> list[tuple[int, int, str, bool]]:  # type: ignore[type-arg]
     return [(s.version, s.target, s.direction, s.file is not None) for s in plan]
 
 
-def test_plan_up(mig: Migrator) -> None:
+def test_plan_up(mig: GolangMigrator) -> None:
     assert steps(mig.plan_up(-1, -1)) == [
         (1, 1, "up", True),
         (3, 3, "up", True),
@@ -157,7 +157,7 @@ def test_plan_up(mig: Migrator) -> None:
         mig.plan_up(5, -1)
 
 
-def test_plan_down(mig: Migrator) -> None:
+def test_plan_down(mig: GolangMigrator) -> None:
     assert steps(mig.plan_down(7, -1)) == [
         (7, 3, "down", True),
         (3, 1, "down", False),
@@ -169,7 +169,7 @@ def test_plan_down(mig: Migrator) -> None:
         mig.plan_down(1, 2)
 
 
-def test_plan_goto(mig: Migrator) -> None:
+def test_plan_goto(mig: GolangMigrator) -> None:
     assert steps(mig.plan_goto(-1, 3)) == [(1, 1, "up", True), (3, 3, "up", True)]
     assert steps(mig.plan_goto(7, 1)) == [(7, 3, "down", True), (3, 1, "down", False)]
     assert mig.plan_goto(3, 3) == []

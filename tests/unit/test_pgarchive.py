@@ -310,4 +310,4 @@ def test_ordered_pool_keeps_order_and_propagates_errors(jobs: int) -> None:
     ):  # type: ignore[arg-type]
         for i in range(10):
             pool.submit(_boom, (i,), got.append)
-    assert pool.pool is None  # workers are gone
+    assert pool.workers == []  # workers are gone

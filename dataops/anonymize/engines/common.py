@@ -9,8 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from dataops.anonymize.engine_api import DumpPlan, TableAction, TableData, TableStats
+from dataops.anonymize.engine_api import (
+    DumpPlan,
+    TableAction,
+    TableData,
+    TableStats,
+    check_unambiguous,
+)
 from dataops.anonymize.pgarchive import Archive, ArchiveError, TocEntry, parse_copy_stmt
+from dataops.errors import OperationError
 
 if TYPE_CHECKING:
     from dataops.anonymize.ddl import Catalog
@@ -129,6 +136,7 @@ def plan_archive(archive: Archive, plan: DumpPlan, catalog: CatalogLike | None =
     cat = catalog if catalog is not None else new_catalog()
     load_catalog(archive, cat)
     tables = {e.dump_id: table_of(e) for e in archive.entries if is_table_data(e)}
+    check_unambiguous(tables.values())
     if "has_large_objects" in inspect.signature(plan.check).parameters:
         plan.check(cat, list(tables.values()), has_large_objects=has_large_objects(archive))  # type: ignore[arg-type, call-arg]
     else:
@@ -142,6 +150,16 @@ def plan_archive(archive: Archive, plan: DumpPlan, catalog: CatalogLike | None =
         if action is TableAction.TRANSFORM:
             plan.transformer(table)  # build value pools etc. once, before worker processes fork
     return planned
+
+
+def check_rows(table: TableData, stats: TableStats, expected: int) -> None:
+    """A transformed table's data lines must all have come back transformed: anything
+    else (a transformer that skipped rows) must not pass as a success."""
+    if stats.rows != expected:
+        raise OperationError(
+            f"{table.qualified} ({table.location}): {expected} data lines but {stats.rows} "
+            "rows transformed; refusing to write an output that may hold original values"
+        )
 
 
 class Timer:

@@ -20,12 +20,14 @@ from typing import TYPE_CHECKING, BinaryIO
 from dataops.anonymize.engine_api import DumpPlan, TableAction, TableData, TableStats
 from dataops.anonymize.engines.common import (
     END_MARKER,
+    LARGE_OBJECT_DESCS,
     CatalogLike,
     Planned,
     Progress,
     RowHook,
     Ticker,
     Timer,
+    check_rows,
     plan_archive,
     preview,
 )
@@ -51,6 +53,7 @@ from dataops.anonymize.pgarchive import (
     Compression,
     CustomWriter,
     Reader,
+    TocEntry,
     block_ends,
     copy_blobs,
     copy_stream,
@@ -113,6 +116,7 @@ def anonymize_custom(
     row_hook: RowHook | None = None,
     preview_rows: int | None = None,
     source_name: str = "input",
+    drop_unreferenced: bool = False,
 ) -> list[TableStats]:
     """Read a custom archive from ``source`` and write the anonymized archive to ``out``.
 
@@ -152,8 +156,13 @@ def anonymize_custom(
                 table = planned.tables.get(dump_id)
                 tick(table.qualified if table else "", reader.pos)
                 if blk == BLK_BLOBS or table is None:
-                    if entry is None:
-                        log.warning("anonymize.archive.orphan_block", extra={"dump_id": dump_id})
+                    if not _known_block(blk, entry, dump_id, source_name, drop_unreferenced):
+                        # dropped, never copied: it may hold original data
+                        if blk == BLK_BLOBS:
+                            copy_blobs(reader, io.BytesIO())
+                        else:
+                            skip_stream(reader)
+                        continue
                     pool.drain()
                     writer.begin_block(blk, dump_id)
                     if blk == BLK_BLOBS and planned.lo_policy == "empty":
@@ -188,6 +197,24 @@ def anonymize_custom(
     writer.finish()
     tick("", reader.pos, force=True)
     return [planned.stats[d] for d in planned.tables]
+
+
+def _known_block(
+    blk: int, entry: TocEntry | None, dump_id: int, source_name: str, drop: bool
+) -> bool:
+    """Whether a data block that is not a planned table's may be copied: large objects
+    of a large-object TOC entry only.  A block no TOC entry (or a non-data entry)
+    explains is an error, or with ``drop`` (``--drop-unreferenced``) left out."""
+    if blk == BLK_BLOBS and entry is not None and entry.desc in LARGE_OBJECT_DESCS:
+        return True
+    what = "no TOC entry" if entry is None else f"{entry.label}, which has no table data"
+    if not drop:
+        raise ArchiveError(
+            f"{source_name}: a data block for dump id {dump_id} ({what}); it may hold original "
+            "data and is never copied (pass --drop-unreferenced to leave it out)"
+        )
+    log.warning("anonymize.archive.dropped_block", extra={"dump_id": dump_id})
+    return False
 
 
 def _preview(
@@ -271,14 +298,17 @@ def _table_block(
         pool.then(lambda: writer.begin_block(blk, dump_id))
         sink = _BlockSink(writer, method, level, stats)
         mode = sink.mode
+        rows = 0
         try:
             for piece in row_pieces(read_stream(reader, method)):
                 tick(table.qualified, reader.pos)
                 if isinstance(piece, tuple):
+                    pool.then(functools.partial(check_rows, table, stats, rows))
                     pool.then(functools.partial(sink.finish, piece[0]))
                     pool.then(timer.stop)  # the table is done when its last piece is written
                 else:
-                    pool.submit(transform_piece, (table, piece, mode, level), sink.add)
+                    pool.submit(transform_piece, (table, piece, mode, level, rows), sink.add)
+                    rows += piece.count(b"\n")
         except ArchiveError as exc:
             raise ArchiveError(f"TOC entry {dump_id} ({table.qualified}): {exc}") from exc
     stats.bytes_in += reader.pos - start
@@ -299,4 +329,5 @@ def engine(job: EngineJob) -> list[TableStats]:
         row_hook=job.row_hook,
         preview_rows=job.preview_rows,
         source_name=str(job.input_path or "stdin"),
+        drop_unreferenced=bool(job.extra.get("drop_unreferenced", False)),
     )

@@ -4,8 +4,11 @@
 (copied), truncated (only the end-of-data marker) or transformed with its
 compression kept.  Transformed tables are cut into row-aligned pieces that worker
 processes transform (and, for gzip, compress) in parallel, so both cores work
-even when one table dominates the dump.  Every other file (``blobs.toc``, large
-object files) is copied as is.
+even when one table dominates the dump.  Large object files listed by a
+``blobs*.toc`` the TOC names are copied as is (or emptied).  Nothing else is ever
+written: a file the TOC does not reference (a stray data file, a second copy of one
+under another compression suffix, notes, subdirectories) is an error, or left out
+with ``--drop-unreferenced``.
 
 The output is assembled in a temporary directory beside the target and renamed
 into place at the end: a failed or interrupted run leaves nothing at the target.
@@ -20,19 +23,23 @@ import os
 import shutil
 import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from dataops.anonymize.atomic import Staged, write_error
 from dataops.anonymize.engine_api import DumpPlan, TableAction, TableData, TableStats
 from dataops.anonymize.engines.common import (
     END_MARKER,
+    LARGE_OBJECT_DESCS,
     CatalogLike,
     Planned,
     Progress,
     RowHook,
     Ticker,
     Timer,
+    check_rows,
     plan_archive,
     preview,
 )
@@ -56,7 +63,7 @@ from dataops.anonymize.pgarchive import (
     decompressor,
     read_toc_file,
 )
-from dataops.errors import ConfigError
+from dataops.errors import ConfigError, OperationError
 
 if TYPE_CHECKING:
     from dataops.anonymize.run import EngineJob
@@ -72,12 +79,80 @@ _SUFFIXES = {
 
 
 def find_data_file(src: Path, entry: TocEntry) -> tuple[Path, Compression]:
-    name = TocEntry.text(entry.filename)
-    for suffix, method in _SUFFIXES.items():
-        path = src / (name + suffix)
-        if path.is_file():
-            return path, method
-    raise ArchiveError(f"{src}: data file {name} of {entry.label} is missing")
+    found = _data_files(src, TocEntry.text(entry.filename), entry.label)
+    return found[0]
+
+
+def _data_files(src: Path, name: str, what: str) -> list[tuple[Path, Compression]]:
+    """The files ``name`` + a compression suffix, in pg_restore's order of preference."""
+    if "/" in name or name in ("", ".", ".."):
+        raise ArchiveError(f"{src}: {what} names the data file {name!r}, not a plain file name")
+    found = [
+        (src / (name + suffix), method)
+        for suffix, method in _SUFFIXES.items()
+        if (src / (name + suffix)).is_file()
+    ]
+    if not found:
+        raise ArchiveError(f"{src}: data file {name} of {what} is missing")
+    return found
+
+
+@dataclass
+class _Files:
+    """Which files of a directory archive its TOC references, and which it does not."""
+
+    referenced: set[str]
+    unreferenced: list[str]
+
+
+def referenced_files(src: Path, archive: Archive, *, drop_unreferenced: bool) -> _Files:
+    """Only ``toc.dat``, each table's one data file and the large-object files listed
+    by a ``blobs*.toc`` the TOC names may be written.  Anything else in the directory --
+    a stray or second copy of a data file (``3392.dat`` and ``3392.dat.gz``), notes,
+    subdirectories -- is an error, or with ``drop_unreferenced`` left out (never
+    copied: it may hold original data)."""
+    referenced = {"toc.dat"}
+    duplicates: list[str] = []
+
+    def add(name: str, what: str) -> None:
+        found = _data_files(src, name, what)
+        referenced.add(found[0][0].name)
+        duplicates.extend(p.name for p, _ in found[1:])
+
+    for entry in archive.entries:
+        if not entry.has_data:
+            continue
+        name = TocEntry.text(entry.filename)
+        if entry.desc == b"TABLE DATA":
+            add(name, entry.label)
+        elif entry.desc in LARGE_OBJECT_DESCS:
+            if "/" in name or not (src / name).is_file():
+                raise ArchiveError(f"{src}: large object list {name} of {entry.label} is missing")
+            referenced.add(name)
+            for line in (src / name).read_bytes().splitlines():
+                parts = line.split(b" ", 1)
+                if len(parts) != 2:
+                    raise ArchiveError(f"{src / name}: unexpected line {line[:80]!r}")
+                add(parts[1].decode("utf-8", "surrogateescape").strip(), f"{name}")
+        else:
+            raise ArchiveError(
+                f"{src}: {entry.label} has a data file ({name}); only table data and large "
+                "objects are supported"
+            )
+    stray = sorted(
+        {p.name + ("/" if p.is_dir() else "") for p in src.iterdir() if p.name not in referenced}
+        | set(duplicates)
+    )
+    if stray and not drop_unreferenced:
+        shown = ", ".join(stray[:10]) + (f" and {len(stray) - 10} more" if len(stray) > 10 else "")
+        raise ConfigError(
+            f"{src}: files the archive's TOC does not reference: {shown}; they may hold "
+            "original data and are never copied (remove them, or pass --drop-unreferenced "
+            "to leave them out of the output)"
+        )
+    if stray:
+        log.warning("anonymize.directory.dropped", extra={"files": stray})
+    return _Files(referenced, stray)
 
 
 def is_directory_archive(path: Path) -> bool:
@@ -151,17 +226,17 @@ def _write_compressed(path: Path, data: bytes, method: Compression, level: int) 
     return len(blob)
 
 
-def _empty_blob_files(src: Path, dst: Path, level: int) -> set[str]:
-    """Write every large object file listed in ``blobs*.toc`` with empty content."""
+def _empty_blob_files(src: Path, dst: Path, level: int, referenced: set[str]) -> set[str]:
+    """Write every large object file listed in a referenced ``blobs*.toc``, emptied."""
     done: set[str] = set()
-    for toc in sorted(src.glob("blobs*.toc")):
+    for toc in sorted(src / name for name in referenced if name.startswith("blobs")):
         for line in toc.read_bytes().splitlines():
             parts = line.split(b" ", 1)
             if len(parts) != 2:
                 continue
             name = parts[1].decode("utf-8", "surrogateescape").strip()
             for suffix, method in _SUFFIXES.items():
-                if (src / (name + suffix)).is_file():
+                if name + suffix in referenced:
                     _write_compressed(dst / (name + suffix), b"", method, level)
                     done.add(name + suffix)
                     break
@@ -186,6 +261,8 @@ def anonymize_directory(
     progress: Progress | None = None,
     row_hook: RowHook | None = None,
     preview_rows: int | None = None,
+    drop_unreferenced: bool = False,
+    before_commit: Callable[[list[TableStats]], Staged | None] | None = None,
 ) -> list[TableStats]:
     """Anonymize the directory archive ``src`` into the new directory ``dst``.
 
@@ -202,9 +279,15 @@ def anonymize_directory(
         return _preview(src, archive, planned, plan, preview_rows, row_hook, tick)
     if dst is None:
         raise ValueError("an output directory is needed unless previewing")
+    files = referenced_files(src, archive, drop_unreferenced=drop_unreferenced)
     _prepare_target(dst)
     jobs = default_jobs() if jobs is None else jobs
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dst.name}.", suffix=".partial", dir=dst.parent))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{dst.name}.", suffix=".partial", dir=dst.parent))
+    except OSError as exc:
+        raise OperationError(
+            f"cannot write {dst}: cannot create a directory in {dst.parent}: {exc.strerror}"
+        ) from None
     try:
         handled = {"toc.dat"}
         shutil.copyfile(src / "toc.dat", tmp / "toc.dat")
@@ -230,24 +313,39 @@ def anonymize_directory(
                     tick,
                 )
         if planned.lo_policy == "empty":
-            handled |= _empty_blob_files(src, tmp, _level(archive, archive.header.compression))
-        for item in sorted(src.iterdir()):
-            if item.name in handled:
-                continue
-            if item.is_dir():
-                shutil.copytree(item, tmp / item.name)
-            else:
-                shutil.copyfile(item, tmp / item.name)
+            level = _level(archive, archive.header.compression)
+            handled |= _empty_blob_files(src, tmp, level, files.referenced)
+        for name in sorted(files.referenced - handled):
+            shutil.copyfile(src / name, tmp / name)
         _fsync_dir(tmp)
-        with contextlib.suppress(FileNotFoundError):
-            dst.rmdir()  # an empty directory given as the target
-        tmp.rename(dst)
+        stats = [planned.stats[d] for d in planned.tables]
+        staged = before_commit(stats) if before_commit is not None else None
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                dst.rmdir()  # an empty directory given as the target
+            tmp.rename(dst)
+        except BaseException:
+            if staged is not None:
+                staged.discard()
+            raise
         _fsync_dir(dst.parent)
+        if staged is not None:
+            try:
+                staged.commit()
+            except BaseException:
+                shutil.rmtree(dst, ignore_errors=True)
+                raise
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        name = exc.filename
+        if name and Path(name).is_relative_to(src):
+            raise OperationError(f"cannot read {name}: {exc.strerror}") from None
+        raise write_error(dst, exc) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     tick("", consumed[0], force=True)
-    return [planned.stats[d] for d in planned.tables]
+    return stats
 
 
 def _preview(
@@ -309,14 +407,17 @@ def _table_file(
         consumed[0] += size
     else:
         sink = _FileSink(dst, method, level, stats)
+        rows = 0
         try:
             for piece in row_pieces(_decompressed_chunks(src, method, consumed)):
                 tick(table.qualified, consumed[0])
                 if isinstance(piece, tuple):
+                    pool.then(functools.partial(check_rows, table, stats, rows))
                     pool.then(functools.partial(sink.finish, piece[0]))
                     pool.then(timer.stop)  # the table is done when its last piece is written
                 else:
-                    pool.submit(transform_piece, (table, piece, sink.mode, level), sink.add)
+                    pool.submit(transform_piece, (table, piece, sink.mode, level, rows), sink.add)
+                    rows += piece.count(b"\n")
         except ArchiveError as exc:
             sink.abort()
             raise ArchiveError(f"{src.name} ({table.qualified}): {exc}") from exc
@@ -345,4 +446,6 @@ def engine(job: EngineJob) -> list[TableStats]:
         progress=job.progress,
         row_hook=job.row_hook,
         preview_rows=job.preview_rows,
+        drop_unreferenced=bool(job.extra.get("drop_unreferenced", False)),
+        before_commit=job.extra.get("before_commit"),
     )

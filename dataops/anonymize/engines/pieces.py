@@ -22,17 +22,21 @@ rows is held back from the transformer and appended verbatim.
 from __future__ import annotations
 
 import collections
+import contextlib
 import multiprocessing
-import multiprocessing.pool
 import os
+import pickle
 import signal
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from typing import Any
 
+from dataops.anonymize.atomic import TERMINATING_SIGNALS
 from dataops.anonymize.engine_api import DumpPlan, TableData
 from dataops.anonymize.pgarchive import Compression
+from dataops.errors import DataopsError, OperationError
 
 PIECE_SIZE = 4 << 20
 
@@ -93,20 +97,20 @@ def encode_piece(data: bytes, mode: str, level: int) -> PieceResult:
 _PLAN: DumpPlan | None = None
 
 
-def transform_piece(table: TableData, piece: bytes, mode: str, level: int) -> PieceResult:
-    """Worker entry point: transform one row-aligned piece and encode it."""
+def transform_piece(
+    table: TableData, piece: bytes, mode: str, level: int, first_row: int = 0
+) -> PieceResult:
+    """Worker entry point: transform one row-aligned piece and encode it.
+
+    ``first_row``: rows of the table before this piece (for error messages)."""
     assert _PLAN is not None, "worker started without a plan"
     transformer = _PLAN.transformer(table)
+    if hasattr(transformer, "row_offset"):
+        transformer.row_offset = first_row
     out = transformer.feed(piece) + transformer.finish()
     result = encode_piece(out, mode, level)
     result.rows = transformer.rows
     return result
-
-
-def _worker_init() -> None:
-    # Ctrl-C is the parent's business (it terminates the pool); SIGTERM kills outright.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def split_end_marker(tail: bytes, prev: int | None) -> tuple[bytes, bytes]:
@@ -151,35 +155,126 @@ def row_pieces(chunks: Iterable[bytes], size: int | None = None) -> Iterator[byt
     yield (marker,)
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when its parent dies (prctl PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the parent still kills its workers
+        pass
+
+
+def _worker_main(conn: Connection, parent: int, siblings: list[Connection]) -> None:
+    """A worker: run (fn, args) items from ``conn`` and send back ("ok", result) or
+    ("err", exception) until the parent closes the connection.  Never returns: it ends
+    with ``os._exit``, so nothing inherited from the parent (buffered output) is flushed."""
+    code = 0
+    try:
+        # the parent handles Ctrl-C (it kills its workers); any other signal kills outright
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for sig in TERMINATING_SIGNALS:
+            if sig != signal.SIGINT:
+                signal.signal(sig, signal.SIG_DFL)
+        _die_with_parent()
+        if os.getppid() != parent:  # the parent died before prctl
+            os._exit(1)
+        for other in siblings:  # the parent's ends of the pipes (own one included)
+            other.close()
+        while True:
+            try:
+                data = conn.recv_bytes()
+            except (EOFError, OSError):
+                break
+            fn, args = pickle.loads(data)  # noqa: S301 - from our own parent, over a private pipe
+            try:
+                reply = ("ok", fn(*args))
+            except Exception as exc:
+                reply = ("err", _portable(exc))
+            conn.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _portable(exc: Exception) -> Exception:
+    """``exc`` if it survives pickling, else an OperationError with its message."""
+    try:
+        pickle.loads(pickle.dumps(exc))  # noqa: S301 - our own bytes
+    except Exception:
+        message = exc.message if isinstance(exc, DataopsError) else f"{type(exc).__name__}: {exc}"
+        return OperationError(message)
+    return exc
+
+
+class _Worker:
+    def __init__(self, ctx: Any, siblings: list[Connection]) -> None:
+        parent_end, child_end = ctx.Pipe(duplex=True)
+        self.conn: Connection = parent_end
+        self.process = ctx.Process(
+            target=_worker_main, args=(child_end, os.getpid(), [*siblings, parent_end]), daemon=True
+        )
+        self.process.start()
+        child_end.close()
+        self.busy = False
+
+
 class OrderedPool:
     """Runs work items in worker processes, delivering results in submission order.
 
-    At most ``window`` items are in flight, so memory stays bounded.  With ``jobs <= 1``
+    Each worker has its own pipe and at most one item in flight (items go round
+    robin), so memory stays bounded and no pipe can deadlock.  With ``jobs <= 1``
     everything runs inline.  ``then(callback)`` queues a main-process action behind
     the pending results (e.g. opening the next output block).
+
+    Unlike ``multiprocessing.Pool``, a worker's death (``kill -9``, the OOM killer) is
+    noticed at once -- its pipe reaches EOF -- and fails the run with an
+    OperationError naming it; :meth:`terminate` kills the workers with SIGKILL and
+    holds no lock a signal handler could be waiting on; workers ask the kernel to kill
+    them when the parent dies.
     """
 
     def __init__(self, jobs: int, plan: DumpPlan) -> None:
         global _PLAN
         _PLAN = plan
         self.jobs = max(1, jobs)
-        self.window = 2 * self.jobs
-        self.pool: multiprocessing.pool.Pool | None = None
+        self.workers: list[_Worker] = []
+        self.next = 0
+        self.pending: collections.deque[tuple[_Worker | None, Callable[[Any], None]]] = (
+            collections.deque()
+        )
         if self.jobs > 1:
             ctx = multiprocessing.get_context("fork")
-            self.pool = ctx.Pool(self.jobs, initializer=_worker_init)
-        self.pending: collections.deque[tuple[Any, Callable[[Any], None]]] = collections.deque()
+            try:
+                for _ in range(self.jobs):
+                    self.workers.append(_Worker(ctx, [w.conn for w in self.workers]))
+            except BaseException:
+                self.terminate()
+                raise
 
     def submit(
         self, fn: Callable[..., Any], args: tuple[Any, ...], callback: Callable[[Any], None]
     ) -> None:
-        if self.pool is None:
+        if not self.workers:
             self.drain()
             callback(fn(*args))
             return
-        self.pending.append((self.pool.apply_async(fn, args), callback))
-        while len(self.pending) > self.window:
+        worker = self.workers[self.next % len(self.workers)]
+        self.next += 1
+        while worker.busy:
             self._pop()
+        payload = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            worker.conn.send_bytes(payload)
+        except OSError:
+            raise self._died(worker) from None
+        worker.busy = True
+        self.pending.append((worker, callback))
 
     def then(self, callback: Callable[[], None]) -> None:
         if not self.pending:
@@ -188,8 +283,34 @@ class OrderedPool:
         self.pending.append((None, lambda _: callback()))
 
     def _pop(self) -> None:
-        handle, callback = self.pending.popleft()
-        callback(None if handle is None else handle.get())
+        worker, callback = self.pending.popleft()
+        if worker is None:
+            callback(None)
+            return
+        try:
+            data = worker.conn.recv_bytes()
+        except (EOFError, OSError):
+            raise self._died(worker) from None
+        worker.busy = False
+        status, value = pickle.loads(data)  # noqa: S301 - from our own worker
+        if status == "err":
+            raise value
+        callback(value)
+
+    def _died(self, worker: _Worker) -> OperationError:
+        worker.process.join(timeout=2)
+        code = worker.process.exitcode
+        if code is not None and code < 0:
+            try:
+                how = f"killed by {signal.Signals(-code).name}"
+            except ValueError:
+                how = f"killed by signal {-code}"
+            if -code == signal.SIGKILL:
+                how += " (the kernel's OOM killer, or kill -9)"
+        else:
+            how = f"exited with code {code}"
+        self.terminate()
+        return OperationError(f"worker process {worker.process.pid} died ({how}); nothing written")
 
     def drain(self) -> None:
         while self.pending:
@@ -201,17 +322,29 @@ class OrderedPool:
         except BaseException:
             self.terminate()
             raise
-        if self.pool is not None:
-            self.pool.close()
-            self.pool.join()
-            self.pool = None
+        workers, self.workers = self.workers, []
+        for worker in workers:
+            worker.conn.close()  # EOF: the worker exits
+        failed = []
+        for worker in workers:
+            worker.process.join(timeout=10)
+            if worker.process.exitcode != 0:
+                failed.append(worker)
+        if failed:
+            self.workers = failed
+            raise self._died(failed[0])
 
     def terminate(self) -> None:
         self.pending.clear()
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
+        workers, self.workers = self.workers, []
+        for worker in workers:
+            with contextlib.suppress(Exception):
+                worker.process.kill()
+        for worker in workers:
+            with contextlib.suppress(Exception):
+                worker.process.join(timeout=5)
+            with contextlib.suppress(Exception):
+                worker.conn.close()
 
     def __enter__(self) -> OrderedPool:
         return self

@@ -9,10 +9,12 @@ from dataops.anonymize.transforms import (  # noqa: F401  (registration side eff
     fake,
     hashing,
     jsonpath,
+    network,
     numeric,
     template,
     temporal,
     text,
+    tokenize,
 )
 from dataops.anonymize.transforms.base import (
     BuildContext,

@@ -17,7 +17,10 @@ import json
 import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from dataops.anonymize.coltypes import ColType
 
 ValueFn = Callable[[bytes], bytes | None]
 # template-like transforms also see the row's output values (unescaped, by column name)
@@ -84,6 +87,7 @@ class BuildContext:
     default_locale: str = "en_US"
     column_type: str = ""
     build_nested: Callable[[TransformSpec], ValueFn] | None = None  # json's inner transforms
+    coltype: ColType | None = None  # the (element) type of the column; None: not known
 
     def decode(self, value: bytes) -> str:
         return value.decode(self.encoding, "surrogateescape")
@@ -159,6 +163,33 @@ class Keyed:
 _DIGEST = operator.methodcaller("digest")
 _HEXDIGEST = operator.methodcaller("hexdigest")
 
+
+class TypeMismatch(Exception):
+    """A transform cannot produce values of a column's type (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a transform can produce, checked against the column type before any output.
+
+    ``categories`` are the type categories of :mod:`dataops.anonymize.coltypes` it fits
+    (``text``, ``integer``, ``numeric``, ``float``, ``uuid``, ``inet``, ``cidr``, ``date``,
+    ``timestamp``, ``timestamptz``, ``boolean``, ``json``, ``jsonb``, ``bytea``, ``enum``...);
+    ``values``, when the outputs are a known finite set, are checked one by one instead.
+    ``max_chars`` bounds text (None: unbounded); ``hint`` says how to make it fit.
+    """
+
+    describe: str
+    categories: frozenset[str] = frozenset({"text"})
+    max_chars: int | None = None
+    values: tuple[str | None, ...] | None = None
+    hint: str = ""
+    type_key: str = ""  # what of the column type changes the output (foreign keys compare it)
+
+
+TEXT = frozenset({"text"})
+
+
 # A kernel maps a whole column of escape-free, non-NULL values to COPY fields (escaped,
 # ``\\N`` for NULL); it may return None to decline (the caller then goes value by value).
 Kernel = Callable[[Sequence[bytes]], Iterable[bytes] | None]
@@ -183,6 +214,15 @@ class Family:
     def injective(self, spec: TransformSpec) -> bool:
         """Distinct inputs give distinct outputs (safe on PRIMARY KEY / UNIQUE columns)."""
         return False
+
+    def injective_on(self, spec: TransformSpec, col: ColType) -> bool:
+        """:meth:`injective` on a column of type ``col`` (adaptations may lose it)."""
+        return self.injective(spec)
+
+    def produces(self, spec: TransformSpec, col: ColType) -> Output:
+        """What this transform gives on a column (element) of type ``col``; raise
+        :class:`TypeMismatch` when it cannot serve that type at all."""
+        return Output("text of any length", TEXT)
 
     def validate(self, params: Mapping[str, Any]) -> None:
         """Extra checks across parameters; raise ParamError."""

@@ -9,6 +9,7 @@ never on the data or the secret, so the mapping is deterministic.
 
 from __future__ import annotations
 
+import base64
 import binascii
 import datetime as dt
 import decimal
@@ -20,24 +21,31 @@ import operator
 import threading
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dataops.anonymize import poolcache, speedups
 from dataops.anonymize.transforms.base import (
+    TEXT,
     BuildContext,
     Family,
     Kernel,
     Keyed,
+    Output,
     Param,
     ParamError,
     TransformSpec,
+    TypeMismatch,
     ValueFn,
     int_range,
     needs_escape,
     register,
 )
 
+if TYPE_CHECKING:
+    from dataops.anonymize.coltypes import ColType
+
 DEFAULT_POOL_SIZE = 2048
+MIN_FITTING_POOL = 16  # a fake pool cut down to fit a column keeps at least this many values
 SMALL_INDEX_BYTES = 2  # pools up to 4096 entries are indexed by 16 keyed bits
 
 
@@ -129,6 +137,42 @@ def pool(provider: str, locale: str, args: Any = None, size: int = DEFAULT_POOL_
         return values
 
 
+_fit_lock = threading.Lock()
+_fitting: dict[tuple[str, str, str, int, ColType], tuple[list[str], int, str]] = {}
+
+
+def fitting_pool(
+    provider: str, locale: str, args: Any, size: int, col: ColType | None
+) -> tuple[list[str], int, str]:
+    """The pool cut down to the values ``col`` accepts: (values, distinct values in the
+    whole pool, why values were dropped -- '' when none were)."""
+    values = pool(provider, locale, args, size)
+    if col is None:
+        return values, len(set(values)), ""
+    from dataops.anonymize.coltypes import CannotEvaluate, value_problem
+
+    cache_key = (provider, locale, json.dumps(args, sort_keys=True, default=str), size, col)
+    with _fit_lock:
+        hit = _fitting.get(cache_key)
+    if hit is not None:
+        return hit
+    kept: list[str] = []
+    reason = ""
+    try:
+        for v in values:
+            problem = value_problem(col, v)
+            if problem:
+                reason = reason or f"{v!r}: {problem}"
+            else:
+                kept.append(v)
+    except CannotEvaluate as exc:
+        kept, reason = [], f"cannot evaluate the domain's CHECK: {exc}"
+    result = (kept if reason else values, len(set(values)), reason)
+    with _fit_lock:
+        _fitting[cache_key] = result
+    return result
+
+
 def _check_pool_size(value: Any) -> str | None:
     return int_range(1, 1_000_000)(value)
 
@@ -169,24 +213,47 @@ class FakeFamily(Family):
         except Exception as exc:  # Faker raises anything on bad arguments
             raise ParamError("args", f"{provider}() fails with these args: {exc}") from None
 
-    def output_safe(self, spec: TransformSpec, ctx: BuildContext) -> bool:
+    def _pool(self, spec: TransformSpec, ctx: BuildContext) -> list[str]:
         locale = spec.params.get("locale") or ctx.default_locale
-        values = pool(
-            spec.params["provider"], locale, spec.params.get("args"), spec.params["pool_size"]
+        return fitting_pool(
+            spec.params["provider"],
+            locale,
+            spec.params.get("args"),
+            spec.params["pool_size"],
+            ctx.coltype,
+        )[0]
+
+    def produces(self, spec: TransformSpec, col: ColType) -> Output:
+        locale = spec.params.get("locale") or "en_US"
+        kept, distinct, reason = fitting_pool(
+            spec.params["provider"], locale, spec.params.get("args"), spec.params["pool_size"], col
         )
-        return not any(needs_escape(v) for v in values)
+        provider = spec.params["provider"]
+        need = min(MIN_FITTING_POOL, distinct)
+        if len(set(kept)) < need:
+            raise TypeMismatch(
+                f"{provider} produces values that do not fit (e.g. {reason}); only "
+                f"{len(set(kept))} of {distinct} distinct pool values fit (at least {need} needed)",
+                "choose a provider whose values fit the column, or use choice",
+            )
+        what = f"{provider} values" + (
+            f" ({len(kept)} of the pool's {spec.params['pool_size']} fit)" if reason else ""
+        )
+        return Output(
+            what,
+            frozenset(),
+            values=tuple(dict.fromkeys(kept)),
+            type_key=col.describe() if reason else "",
+        )
+
+    def output_safe(self, spec: TransformSpec, ctx: BuildContext) -> bool:
+        return not any(needs_escape(v) for v in self._pool(spec, ctx))
 
     def build_fast(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn | None:
         return self.build(spec, key, ctx) if self.output_safe(spec, ctx) else None
 
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
-        locale = spec.params.get("locale") or ctx.default_locale
-        values = [
-            ctx.encode_new(v)
-            for v in pool(
-                spec.params["provider"], locale, spec.params.get("args"), spec.params["pool_size"]
-            )
-        ]
+        values = [ctx.encode_new(v) for v in self._pool(spec, ctx)]
         n = len(values)
         size = _index_bytes(n)
         blake = hashlib.blake2b
@@ -199,13 +266,7 @@ class FakeFamily(Family):
     def build_kernel(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> Kernel | None:
         if not self.output_safe(spec, ctx):
             return None
-        locale = spec.params.get("locale") or ctx.default_locale
-        values = [
-            ctx.encode_new(v)
-            for v in pool(
-                spec.params["provider"], locale, spec.params.get("args"), spec.params["pool_size"]
-            )
-        ]
+        values = [ctx.encode_new(v) for v in self._pool(spec, ctx)]
         n = len(values)
         size = _index_bytes(n)
         if speedups.enabled():
@@ -265,39 +326,80 @@ class Email(Family):
     def output_safe(self, spec: TransformSpec, ctx: BuildContext) -> bool:
         return bool(spec.params["domain"] != "keep")
 
+    def produces(self, spec: TransformSpec, col: ColType) -> Output:
+        if col.category != "text":
+            raise TypeMismatch("produces email addresses (text)", "use keep, null or choice")
+        limit = col.length
+        keep = spec.params["domain"] == "keep"
+        tag = _tag_chars(spec, limit)
+        fixed = tag + (len("@a.io") if keep else len(spec.params["domain"]) + 1)
+        what = "addresses " + ("with the original domain" if keep else f"@{spec.params['domain']}")
+        if limit is None:
+            return Output(what, TEXT, None)
+        if keep:
+            raise TypeMismatch(
+                "with domain: keep can exceed a length limit (the domains' lengths are only "
+                "known in the data)",
+                "give a fixed domain (e.g. domain: example.com)",
+            )
+        if limit < fixed:
+            unique = "with unique: true " if spec.unique else ""
+            raise TypeMismatch(
+                f"{unique}needs at least {fixed} characters for its {tag}-character tag and "
+                + ("a domain" if keep else f"@{spec.params['domain']}"),
+                "use a shorter domain, a longer column, or tokenize (keeps the length)",
+            )
+        return Output(what + f" of at most {limit} characters", TEXT, limit, type_key=str(limit))
+
+    def _names(self, spec: TransformSpec, ctx: BuildContext) -> list[bytes]:
+        """The name pairs, shortened to what a ``varchar(n)`` leaves beside tag and domain
+        (``domain: keep`` is refused on such columns)."""
+        locale = spec.params.get("locale") or ctx.default_locale
+        names = _name_pairs(locale)
+        limit = ctx.coltype.length if ctx.coltype is not None else None
+        if limit is None or spec.params["domain"] == "keep":
+            return names
+        room = limit - _tag_chars(spec, limit) - len(str(spec.params["domain"]).encode()) - 1
+        return _shortened(locale, max(room, 0))
+
     def build_fast(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn | None:
         # with domain: keep the domain comes from a value without escapes: still safe
         return self.build(spec, key, ctx)
 
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
-        locale = spec.params.get("locale") or ctx.default_locale
-        names = _name_pairs(locale)
+        names = self._names(spec, ctx)
         keep_domain = spec.params["domain"] == "keep"
         at_domain = b"@" + str(spec.params["domain"]).encode()
-        tag_bytes = 10 if spec.unique else 3  # 20 / 6 hex digits
+        tag_bytes = _tag_bytes(spec)
+        limit = ctx.coltype.length if ctx.coltype is not None else None
+        compact = _compact(spec, limit)
         blake = hashlib.blake2b
 
         def fn(value: bytes) -> bytes:
             d = blake(key + value, digest_size=16).digest()
-            local = names[int.from_bytes(d[14:16]) % NAME_PAIRS] + binascii.hexlify(d[:tag_bytes])
+            name = names[int.from_bytes(d[14:16]) % NAME_PAIRS]
+            if compact:
+                tag = base64.b32encode(d[:tag_bytes]).lower()
+            else:
+                tag = binascii.hexlify(d[:tag_bytes])
             if keep_domain:
                 at = value.rfind(b"@")
-                return local + (value[at:] if 0 <= at < len(value) - 1 else b"@example.com")
-            return local + at_domain
+                return name + tag + (value[at:] if 0 <= at < len(value) - 1 else b"@example.com")
+            return name + tag + at_domain
 
         return fn
 
     def build_kernel(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> Kernel | None:
-        if spec.params["domain"] == "keep":
+        limit = ctx.coltype.length if ctx.coltype is not None else None
+        if spec.params["domain"] == "keep" or _compact(spec, limit):
             return None
-        locale = spec.params.get("locale") or ctx.default_locale
-        names = _name_pairs(locale)
+        names = self._names(spec, ctx)
         at_domain = b"@" + str(spec.params["domain"]).encode()
         if speedups.enabled():
-            return speedups.Email(key, names, 10 if spec.unique else 3, at_domain)
+            return speedups.Email(key, names, _tag_bytes(spec), at_domain)
         table = {i.to_bytes(2): names[i % NAME_PAIRS] for i in range(1 << 16)}
         keyed = Keyed(key, 16)
-        tag = operator.itemgetter(slice(0, 10 if spec.unique else 3))
+        tag = operator.itemgetter(slice(0, _tag_bytes(spec)))
         pick = operator.itemgetter(slice(14, 16))
         hexlify = binascii.hexlify
         add = bytes.__add__
@@ -309,6 +411,32 @@ class Email(Family):
             return map(add, map(add, local, tags), itertools.repeat(at_domain))
 
         return kernel
+
+
+def _tag_bytes(spec: TransformSpec) -> int:
+    return 10 if spec.unique else 3  # 20 / 6 hex digits
+
+
+COMPACT_TAG = 16  # 80 bits in base32 (a-z, 2-7)
+
+
+def _compact(spec: TransformSpec, limit: int | None) -> bool:
+    """A unique tag written in base32 (16 characters instead of 20 hex digits): when a
+    ``varchar(n)`` cannot hold the hex tag and the domain but can hold the compact one."""
+    if not spec.unique or limit is None:
+        return False
+    domain = 5 if spec.params["domain"] == "keep" else len(str(spec.params["domain"])) + 1
+    return limit < 2 * _tag_bytes(spec) + domain
+
+
+def _tag_chars(spec: TransformSpec, limit: int | None) -> int:
+    return COMPACT_TAG if _compact(spec, limit) else 2 * _tag_bytes(spec)
+
+
+@functools.cache
+def _shortened(locale: str, room: int) -> list[bytes]:
+    """The name pairs cut to ``room`` bytes (ASCII): the name part shrinks, the tag stays."""
+    return [n[:room] for n in _name_pairs(locale)]
 
 
 @functools.cache

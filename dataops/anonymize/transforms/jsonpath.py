@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dataops.anonymize.transforms.base import (
     BuildContext,
     Family,
+    Output,
     Param,
     ParamError,
     TransformSpec,
@@ -29,6 +30,9 @@ Step = str | int | None  # key, index, or None for a wildcard
 _STEP = re.compile(
     r"""\.(?P<name>[A-Za-z_][A-Za-z0-9_$-]*)|\.(?P<star>\*)|\[(?P<idx>-?\d+)\]|\[\*\]|\[(?P<q>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\]"""
 )
+
+if TYPE_CHECKING:
+    from dataops.anonymize.coltypes import ColType
 
 
 def parse_path(path: str) -> list[Step]:
@@ -142,6 +146,11 @@ class Json(Family):
                 parse_path(path)
             except ValueError as exc:
                 raise ParamError(f"paths.{path}", str(exc)) from None
+
+    def produces(self, spec: TransformSpec, col: ColType) -> Output:
+        return Output(
+            "JSON documents", frozenset({"json", "jsonb"}), hint="json works on json and jsonb"
+        )
 
     def canonical_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         return {

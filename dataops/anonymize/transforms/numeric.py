@@ -10,10 +10,12 @@ from __future__ import annotations
 import decimal
 import hashlib
 import re
+from typing import TYPE_CHECKING
 
 from dataops.anonymize.transforms.base import (
     BuildContext,
     Family,
+    Output,
     Param,
     TransformSpec,
     ValueFn,
@@ -32,6 +34,9 @@ _INT_RANGES = {
     "int8": 2**63 - 1,
 }
 
+if TYPE_CHECKING:
+    from dataops.anonymize.coltypes import ColType
+
 
 def _ratio(value: object) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 10:
@@ -43,6 +48,13 @@ class NumberNoise(Family):
     name = "number_noise"
     summary = "multiply by a keyed factor in [1-`ratio`, 1+`ratio`] (default 0.1); keeps integer/decimal shape"
     params = {"ratio": Param((float, int), default=0.1, check=_ratio)}
+
+    def produces(self, spec: TransformSpec, col: ColType) -> Output:
+        return Output(
+            "numbers of the input's shape",
+            frozenset({"integer", "numeric", "float"}),
+            hint="number_noise works on integer, numeric, real and double precision columns",
+        )
 
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
         ratio = decimal.Decimal(str(spec.params["ratio"]))

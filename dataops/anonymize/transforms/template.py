@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dataops.anonymize.transforms.base import (
+    TEXT,
     BuildContext,
     Family,
+    Output,
     Param,
     ParamError,
     RowFn,
     TransformSpec,
     register,
 )
+
+if TYPE_CHECKING:
+    from dataops.anonymize.coltypes import ColType
 
 
 def fields(template: str) -> list[str]:
@@ -40,6 +45,10 @@ class Template(Family):
             fields(params["template"])
         except ValueError as exc:
             raise ParamError("template", str(exc)) from None
+
+    def produces(self, spec: TransformSpec, col: ColType) -> Output:
+        # the plan replaces the length with one computed from the referenced columns
+        return Output("text built from other columns", TEXT)
 
     def references(self, spec: TransformSpec) -> list[str]:
         return fields(spec.params["template"])

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from typing import TYPE_CHECKING
 
 from dataops.anonymize import speedups
 from dataops.anonymize.transforms.base import (
     BuildContext,
     Family,
     Kernel,
+    Output,
     Param,
     TransformSpec,
     ValueFn,
@@ -26,6 +28,9 @@ from dataops.errors import OperationError
 
 _DATE = re.compile(rb"^(\d{4,})-(\d\d)-(\d\d)")
 
+if TYPE_CHECKING:
+    from dataops.anonymize.coltypes import ColType
+
 
 class DateShift(Family):
     name = "date_shift"
@@ -33,6 +38,13 @@ class DateShift(Family):
         "shift dates/timestamps by 1..`max_days` days (default 365) either way, keyed per value"
     )
     params = {"max_days": Param((int,), default=365, check=int_range(1, 100_000))}
+
+    def produces(self, spec: TransformSpec, col: ColType) -> Output:
+        return Output(
+            "the input's date or timestamp, shifted",
+            frozenset({"date", "timestamp", "timestamptz"}),
+            hint="date_shift works on date, timestamp and timestamptz columns",
+        )
 
     def build_fast(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn | None:
         return self.build(spec, key, ctx)  # digits and the value's own (escape-free) tail

@@ -7,22 +7,28 @@ import itertools
 import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dataops.anonymize import copytext, speedups
 from dataops.anonymize.transforms.base import (
+    TEXT,
     BuildContext,
     Family,
     Kernel,
     Keyed,
+    Output,
     Param,
     ParamError,
     TransformSpec,
+    TypeMismatch,
     ValueFn,
     int_range,
     needs_escape,
     register,
 )
+
+if TYPE_CHECKING:
+    from dataops.anonymize.coltypes import ColType
 
 
 def _one_char(value: Any) -> str | None:
@@ -37,6 +43,13 @@ class Mask(Family):
         "keep_last": Param((int,), default=0, check=int_range(0)),
         "char": Param((str,), default="*", check=_one_char),
     }
+
+    def produces(self, spec: TransformSpec, col: ColType) -> Output:
+        if col.category != "text":
+            raise TypeMismatch(
+                "replaces characters of text", "use tokenize (keeps the shape of keys), or keep"
+            )
+        return Output("the input's length in characters", TEXT, col.length)
 
     def build_fast(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn | None:
         # kept characters come from a value without escapes; the mask character is checked
@@ -106,6 +119,12 @@ def _scalar(value: Any) -> bytes | None:
     return str(value).encode("utf-8")
 
 
+def scalar_text(value: Any) -> str | None:
+    """A constant/choice value as the text written to the dump (None: NULL)."""
+    out = _scalar(value)
+    return None if out is None else out.decode("utf-8")
+
+
 def _all_safe(values: list[Any]) -> bool:
     return not any(v is not None and needs_escape(str(v)) for v in values)
 
@@ -117,6 +136,10 @@ class Constant(Family):
 
     def output_safe(self, spec: TransformSpec, ctx: BuildContext) -> bool:
         return _all_safe([spec.params["value"]])
+
+    def produces(self, spec: TransformSpec, col: ColType) -> Output:
+        value = scalar_text(spec.params["value"])
+        return Output(f"{value!r}", frozenset(), values=(value,))
 
     def build_kernel(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> Kernel | None:
         raw = spec.params["value"]
@@ -166,6 +189,14 @@ class RegexReplace(Family):
         except (re.error, IndexError) as exc:
             raise ParamError("replacement", f"invalid replacement: {exc}") from None
 
+    def produces(self, spec: TransformSpec, col: ColType) -> Output:
+        return Output(
+            "text of any length (a replacement can make values longer)",
+            TEXT,
+            None,
+            hint="use mask or tokenize (they keep the length)",
+        )
+
     def build(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> ValueFn:
         pattern = re.compile(spec.params["pattern"])
         replacement = str(spec.params["replacement"])
@@ -192,6 +223,10 @@ class Choice(Family):
 
     def output_safe(self, spec: TransformSpec, ctx: BuildContext) -> bool:
         return _all_safe(list(spec.params["values"]))
+
+    def produces(self, spec: TransformSpec, col: ColType) -> Output:
+        values = tuple(scalar_text(v) for v in spec.params["values"])
+        return Output(f"one of {len(values)} values", frozenset(), values=values)
 
     def build_kernel(self, spec: TransformSpec, key: bytes, ctx: BuildContext) -> Kernel | None:
         values = [

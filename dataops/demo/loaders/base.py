@@ -1,4 +1,4 @@
-"""The interface every database loader implements, and the loader registry by dialect.
+"""The interface every database loader implements (a leaf: it imports no loader).
 
 A loader works on one DBAPI connection inside one transaction opened by
 :mod:`dataops.demo.load`; it never commits.  ``insert`` takes batches of column
@@ -53,14 +53,6 @@ class Loader(Protocol):
 
 
 LoaderFactory = Callable[[Any, Callable[[str], str]], Loader]
-
-
-def registry() -> dict[str, LoaderFactory]:
-    from dataops.demo.loaders.mysql import MySQLLoader
-    from dataops.demo.loaders.postgres import PostgresLoader
-    from dataops.demo.loaders.sqlite import SQLiteLoader
-
-    return {"postgresql": PostgresLoader, "mysql": MySQLLoader, "sqlite": SQLiteLoader}
 
 
 def rows_of(batch: Batch, columns: Sequence[str]) -> Iterable[tuple[Any, ...]]:

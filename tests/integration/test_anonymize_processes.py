@@ -1,0 +1,165 @@
+"""``dataops anonymize --jobs 2`` as a real process, with real signals (issue #10, finding 3):
+a dead worker fails the run at once (exit 1, naming it), a SIGTERM to the whole process
+group does not hang, workers die with the parent, no ``.partial`` survives a catchable
+signal (SIGHUP included)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import _clean_env
+
+RULES = """\
+version: 1
+secret: "0123456789abcdef"
+tables:
+  public.customer:
+    columns:
+      id: keep
+      email: {transform: email}
+"""
+HEAD = (
+    b"SET standard_conforming_strings = on;\n\n"
+    b"CREATE TABLE public.customer (\n    id integer NOT NULL,\n    email text NOT NULL\n);\n\n"
+    b"COPY public.customer (id, email) FROM stdin;\n"
+)
+ROWS = b"".join(b"%d\tperson%d@real-customer.com\n" % (i, i) for i in range(120_000))
+TAIL = b"\\.\n\n"
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie is dead
+
+
+def _wait(predicate: object, timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@dataclass
+class Run:
+    proc: subprocess.Popen[bytes]
+    workdir: Path
+    out: Path
+
+    def partials(self) -> list[Path]:
+        return list(self.workdir.glob(".out.sql.*"))
+
+    def finish(self, timeout: float = 60) -> tuple[int, str]:
+        try:
+            _, err = self.proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.communicate()
+            pytest.fail(f"dataops anonymize hung for {timeout} s")
+        return self.proc.returncode, err.decode()
+
+
+@pytest.fixture
+def started(tmp_path: Path) -> Iterator[Run]:
+    """A run with 2 workers, half-way through the transformed table, stdin held open."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES)
+    out = tmp_path / "out.sql"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dataops", "anonymize", "-c", str(rules), "-j", "2", "-o", str(out)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=_clean_env(),
+        start_new_session=True,  # its own process group, as under systemd
+    )
+    assert proc.stdin is not None
+    proc.stdin.write(HEAD + ROWS[: len(ROWS) // 2])
+    proc.stdin.flush()
+    run = Run(proc, tmp_path, out)
+    assert _wait(lambda: len(_children(proc.pid)) == 2), "no worker processes started"
+    assert _wait(run.partials)
+    try:
+        yield run
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
+def _feed_rest(run: Run) -> None:
+    stdin, run.proc.stdin = run.proc.stdin, None
+    assert stdin is not None
+    try:
+        stdin.write(ROWS[len(ROWS) // 2 :] + TAIL)
+        stdin.close()
+    except BrokenPipeError:
+        pass  # it already stopped reading
+
+
+def test_a_killed_worker_fails_the_run_naming_it(started: Run) -> None:
+    workers = _children(started.proc.pid)
+    os.kill(workers[0], signal.SIGKILL)
+    _feed_rest(started)
+    code, err = started.finish(timeout=60)
+    assert code == 1, err
+    assert f"worker process {workers[0]} died (killed by SIGKILL" in err
+    assert not started.out.exists() and not started.partials()
+    assert _wait(lambda: not any(_alive(w) for w in workers), 10), "orphaned worker"
+
+
+def test_sigterm_to_the_process_group_does_not_hang(started: Run) -> None:
+    workers = _children(started.proc.pid)
+    os.killpg(started.proc.pid, signal.SIGTERM)  # systemd KillMode=control-group
+    code, err = started.finish(timeout=30)
+    assert code == 128 + signal.SIGTERM, err
+    assert "Traceback" not in err
+    assert not started.out.exists() and not started.partials()
+    assert _wait(lambda: not any(_alive(w) for w in workers), 10)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM, signal.SIGINT, signal.SIGQUIT])
+def test_a_catchable_signal_leaves_no_partial_file(started: Run, sig: signal.Signals) -> None:
+    workers = _children(started.proc.pid)
+    started.proc.send_signal(sig)
+    code, err = started.finish(timeout=30)
+    assert code == 128 + sig, err
+    assert not started.out.exists() and not started.partials()
+    assert _wait(lambda: not any(_alive(w) for w in workers), 10), "orphaned worker"
+
+
+def test_workers_die_with_their_parent(started: Run) -> None:
+    workers = _children(started.proc.pid)
+    started.proc.kill()  # SIGKILL: nothing can run in the parent
+    started.proc.communicate(timeout=30)
+    assert _wait(lambda: not any(_alive(w) for w in workers), 10), "orphaned worker"
+
+
+def test_a_complete_run_with_two_workers_masks_everything(started: Run) -> None:
+    _feed_rest(started)
+    code, err = started.finish(timeout=120)
+    assert code == 0, err
+    data = started.out.read_bytes()
+    assert b"real-customer.com" not in data
+    assert data.count(b"\n") > 120_000
