@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from dataops.anonymize.sqlscan import Token, tokenize
+from dataops.anonymize.formats.sqlscan import Token, tokenize
 
 QName = tuple[str, str]
 
@@ -163,7 +163,7 @@ UNKNOWN = ColType("", "unknown")
 
 
 class TypeResolver:
-    """Looks up enums and domains (a :class:`~dataops.anonymize.ddl.Catalog` provides them)."""
+    """Looks up enums and domains (a :class:`~dataops.anonymize.formats.ddl.Catalog` provides them)."""
 
     def __init__(
         self,

@@ -3,7 +3,7 @@
 An engine (plain SQL stream, custom archive, directory archive, ...) knows the
 dump's layout; the plan knows what to do with each table.  The engine:
 
-1. collects the dump's DDL into a :class:`dataops.anonymize.ddl.Catalog`
+1. collects the dump's DDL into a :class:`dataops.anonymize.formats.ddl.Catalog`
    (``catalog.add_sql(statement)`` for every CREATE/ALTER statement it meets,
    e.g. the ``defn`` of custom-archive TOC entries) and the list of
    :class:`TableData` sections (schema, table, COPY column list);
@@ -22,14 +22,12 @@ fields on ``\\t``, values unescaped before and re-escaped after transforming.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol
 
 from dataops.errors import ConfigError
-
-if TYPE_CHECKING:
-    from dataops.anonymize.ddl import Catalog
 
 
 @dataclass(frozen=True)
@@ -79,8 +77,17 @@ class CopyTransformer(Protocol):
         ...
 
 
+class CatalogLike(Protocol):
+    """The dump's DDL as engines collect it (:class:`dataops.anonymize.formats.ddl.Catalog`)."""
+
+    def add_sql(self, sql: str, location: str = "") -> None: ...
+
+    def data_tables(self) -> list[TableData]: ...
+
+
 class DumpPlan(Protocol):
-    def check(self, catalog: Catalog, tables: Sequence[TableData]) -> None:
+    def check(self, catalog: Any, tables: Sequence[TableData]) -> None:
+        """``catalog`` is the :class:`~dataops.anonymize.formats.ddl.Catalog` the engine filled."""
         """Raise ConfigError listing every uncovered/unknown table or column and constraint problem."""
         ...
 
@@ -109,3 +116,33 @@ def check_unambiguous(tables: Iterable[TableData]) -> None:
 
 def _quoted(schema: str, table: str) -> str:
     return ".".join('"' + part.replace('"', '""') + '"' for part in (schema, table))
+
+
+@dataclass
+class EngineJob:
+    """What an engine gets: the plan, where to read and write, and the knobs.
+
+    An engine is a function ``engine(job: EngineJob) -> list[TableStats]`` registered in
+    :data:`dataops.anonymize.run.ENGINES`.
+    """
+
+    plan: Any  # a DumpPlan (Plan, or PreviewPlan in preview mode)
+    input_path: Path | None  # None when reading a stream
+    stream: BinaryIO | None  # the (decompressed) input stream; None for directories
+    output: BinaryIO | None  # the (compressing) output stream; None for directories
+    output_path: Path | None  # a directory archive's target (it writes atomically itself)
+    jobs: int | None
+    progress: Callable[..., None] | None
+    preview_rows: int | None = None
+    # the dump's DDL when it is known before the data (``--source`` reads the schema
+    # first); otherwise the engine collects it (plain: a pre-scan of a regular file)
+    catalog: CatalogLike | None = None
+    # preview: (table, rows in, rows out) as COPY text, for engines that preview natively
+    row_hook: Callable[[TableData, bytes, bytes], None] | None = None
+    role_passwords: str = "drop"  # plain: ALTER ROLE ... PASSWORD lines (drop | keep)
+    drop_unreferenced: bool = False  # archives: drop data the TOC does not explain
+    # directory: runs with the stats before the rename (returns what to commit with it)
+    before_commit: Callable[[list[TableStats]], Any] | None = None
+
+
+EngineFn = Callable[[EngineJob], list[TableStats]]

@@ -14,10 +14,11 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from dataops.anonymize import arrays, copytext, typecheck
+from dataops.anonymize import arrays, typecheck
 from dataops.anonymize.coltypes import UNKNOWN, ColType
-from dataops.anonymize.ddl import Catalog, QName
 from dataops.anonymize.engine_api import CopyTransformer, TableAction, TableData
+from dataops.anonymize.formats import copytext
+from dataops.anonymize.formats.ddl import Catalog, QName
 from dataops.anonymize.rowtransform import (
     ColumnFn,
     ColumnFns,

@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dataops.anonymize import copytext, speedups
+from dataops.anonymize import speedups
 from dataops.anonymize.engine_api import TableData
+from dataops.anonymize.formats import copytext
 from dataops.anonymize.transforms.base import Kernel
 from dataops.errors import ConfigError, OperationError
 

@@ -19,12 +19,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from dataops import db, execute, tools
-from dataops.anonymize import compression, poolcache, speedups
+from dataops.anonymize import poolcache, speedups
 from dataops.anonymize.atomic import (
     Staged,
     atomic_file,
@@ -34,11 +34,12 @@ from dataops.anonymize.atomic import (
     stdout_stream,
     termination_as_exception,
 )
-from dataops.anonymize.engine_api import TableData, TableStats
+from dataops.anonymize.engine_api import CatalogLike, EngineFn, EngineJob, TableStats
+from dataops.anonymize.formats import compression
+from dataops.anonymize.output.preview import PreviewCollector, PreviewPlan
+from dataops.anonymize.output.progress import ProgressReporter
+from dataops.anonymize.output.report import Report
 from dataops.anonymize.plan import Plan
-from dataops.anonymize.preview import PreviewCollector, PreviewPlan
-from dataops.anonymize.progress import ProgressReporter
-from dataops.anonymize.report import Report
 from dataops.anonymize.rules import load_rules
 from dataops.config.settings import Settings
 from dataops.errors import CommandError, ConfigError, DependencyError, OperationError
@@ -50,7 +51,7 @@ FORMATS = ("auto", "plain", "custom", "directory")
 CUSTOM_MAGIC = b"PGDMP"
 
 ENGINES: dict[str, str] = {
-    "plain": "dataops.anonymize.plain:engine",
+    "plain": "dataops.anonymize.engines.plain:engine",
     "custom": "dataops.anonymize.engines.custom:engine",
     "directory": "dataops.anonymize.engines.directory:engine",
 }
@@ -70,28 +71,6 @@ class AnonymizeOptions:
     role_passwords: str = "drop"  # plain: PASSWORD clauses of CREATE/ALTER ROLE (drop|keep)
     drop_unreferenced: bool = False  # directory: drop files the TOC does not reference
     verify_restore: str | None = None  # postgresql:// URL: restore the output into a scratch db
-
-
-@dataclass
-class EngineJob:
-    """What an engine gets: the checked-on-demand plan, where to read and write, knobs."""
-
-    plan: Any  # a DumpPlan (Plan, or PreviewPlan in preview mode)
-    format: str
-    input_path: Path | None  # None when reading a stream
-    stream: BinaryIO | None  # the (decompressed) input stream; None for directories
-    output: BinaryIO | None  # the (compressing) output stream; None for directories
-    output_path: Path | None  # a directory archive's target (it writes atomically itself)
-    jobs: int | None
-    progress: Callable[..., None] | None
-    preview_rows: int | None = None
-    prescan: Any = None  # plain: a plain.Scan of the whole input, when it was possible
-    # preview: (table, rows in, rows out) as COPY text, for engines that preview natively
-    row_hook: Callable[[TableData, bytes, bytes], None] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-EngineFn = Callable[[EngineJob], list[TableStats]]
 
 
 def get_engine(fmt: str) -> EngineFn:
@@ -324,16 +303,6 @@ class _NullSink(io.RawIOBase):
         return len(data)
 
 
-def _prescan(input_path: Path | None) -> Any:
-    """Read a regular input file once, quickly, for its whole catalog (None for streams)."""
-    from dataops.anonymize import plain
-
-    if input_path is None or not input_path.is_file():
-        return None
-    with _open_input(input_path) as (stream, _):
-        return plain.scan(stream)
-
-
 def _run_stream(
     options: AnonymizeOptions,
     plan: Plan,
@@ -341,14 +310,12 @@ def _run_stream(
     input_path: Path | None,
     stream: BinaryIO,
     total: int | None,
-    prescan: Any = None,
+    catalog: CatalogLike | None = None,
     commit: _ReportCommit | None = None,
 ) -> Report:
     engine = get_engine(fmt)
     if fmt == "directory":
         raise ConfigError("the directory format cannot be read from a stream")
-    if fmt == "plain" and prescan is None:
-        prescan = _prescan(input_path)
     collector = PreviewCollector(options.preview) if options.preview is not None else None
     job_plan: Any = plan
     if collector is not None:
@@ -368,7 +335,6 @@ def _run_stream(
         with _open_output(options, before_commit) as out:
             job = EngineJob(
                 plan=job_plan,
-                format=fmt,
                 input_path=input_path,
                 stream=stream,
                 output=out,
@@ -376,12 +342,10 @@ def _run_stream(
                 jobs=1 if collector is not None else options.jobs,
                 progress=progress,
                 preview_rows=options.preview,
-                prescan=prescan,
+                catalog=catalog,
                 row_hook=collector.record if collector is not None else None,
-                extra={
-                    "role_passwords": options.role_passwords,
-                    "drop_unreferenced": options.drop_unreferenced,
-                },
+                role_passwords=options.role_passwords,
+                drop_unreferenced=options.drop_unreferenced,
             )
             report.tables = engine(job)
     finally:
@@ -433,7 +397,6 @@ def _run_directory(
     try:
         job = EngineJob(
             plan=plan,
-            format="directory",
             input_path=input_path,
             stream=None,
             output=None,
@@ -442,10 +405,8 @@ def _run_directory(
             progress=progress,
             preview_rows=options.preview,
             row_hook=collector.record if collector is not None else None,
-            extra={
-                "before_commit": before_commit,
-                "drop_unreferenced": options.drop_unreferenced,
-            },
+            before_commit=before_commit,
+            drop_unreferenced=options.drop_unreferenced,
         )
         report.tables = engine(job)
         if received_signal() is not None and collector is None and output_path is not None:
@@ -468,8 +429,7 @@ def _run_directory(
 def _from_source(
     settings: Settings, options: AnonymizeOptions, plan: Plan, commit: _ReportCommit
 ) -> Report:
-    from dataops.anonymize import plain
-    from dataops.anonymize.ddl import Catalog
+    from dataops.anonymize.formats.ddl import Catalog
 
     fmt = "plain" if options.format == "auto" else options.format
     if fmt == "directory":
@@ -482,7 +442,7 @@ def _from_source(
         raise ConfigError("--source must be a postgresql:// URL")
     pg_dump = tools.find("pg_dump", pg_bin_dir=settings.pg_bin_dir)
     commit.input_name = db.masked_url(options.source or "")
-    prescan = None
+    catalog: Catalog | None = None
     if fmt == "plain":
         # the schema first (small): all constraints are known before any data is read
         try:
@@ -495,13 +455,12 @@ def _from_source(
             ) from None
         catalog = Catalog()
         catalog.add_sql((schema.stdout or b"").decode("utf-8", "surrogateescape"))
-        prescan = plain.Scan(catalog, catalog.data_tables())
     argv = pg_argv.pg_dump_argv(pg_dump, fmt=fmt)
     try:
         with execute.stream(argv, env=env) as proc:
             stream = compression.reader(proc.stdout, "pg_dump's output")
             report = _run_stream(
-                options, plan, fmt, None, stream, None, prescan=prescan, commit=commit
+                options, plan, fmt, None, stream, None, catalog=catalog, commit=commit
             )
     except CommandError as exc:
         raise OperationError(f"pg_dump failed: {exc.message}", details=exc.details) from None

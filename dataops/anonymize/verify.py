@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dataops import db, execute, tools
-from dataops.anonymize import compression
+from dataops.anonymize.formats import compression
 from dataops.config.settings import Settings
 from dataops.errors import CommandError, ConfigError, DependencyError, OperationError
 

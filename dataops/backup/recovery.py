@@ -285,3 +285,17 @@ def server_url(settings: Settings, port: int, owner: str) -> str:
             user = url.username or user
             dbname = url.database or dbname
     return f"postgresql://{user}@localhost:{port}/{dbname}"
+
+
+def stop(settings: Settings, result: RestoreResult, mode: str = "fast") -> None:
+    """Stop a server :func:`start` started (drills tear down with this); no-op if not running."""
+    target = result.target_dir
+    if not (target / "postmaster.pid").exists():
+        return
+    pg_ctl = pg_tool("pg_ctl", settings, result.backup.pg_version)
+    execute.run(
+        pg_argv.pg_ctl_stop_argv(pg_ctl, target, mode),
+        user=run_as(result.owner),
+        timeout=90,
+        ok_codes=(0, 1),  # 1: not running (a stale pid file)
+    )

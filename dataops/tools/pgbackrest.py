@@ -192,7 +192,7 @@ def _ts(value: Any) -> dt.datetime:
 def parse_info(raw: bytes | str, stanza: str) -> StanzaInfo:
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
     try:
-        data = json.loads(text or "[]")
+        data = json.loads(text or "[]", strict=False)  # 2.45 may put raw newlines in messages
     except json.JSONDecodeError as exc:
         raise ParseError(f"info: not JSON ({exc.msg})") from None
     if not isinstance(data, list):
@@ -257,7 +257,7 @@ def parse_repo_ls(raw: bytes | str) -> dict[str, dict[str, Any]]:
     """``repo-ls --output=json``: path -> {type, size, time}."""
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
     try:
-        data = json.loads(text or "{}")
+        data = json.loads(text or "{}", strict=False)
     except json.JSONDecodeError as exc:
         raise ParseError(f"repo-ls: not JSON ({exc.msg})") from None
     if not isinstance(data, dict):

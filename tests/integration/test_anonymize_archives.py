@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 
 from dataops import tools
-from dataops.anonymize import copytext
-from dataops.anonymize import pgarchive as pa
 from dataops.anonymize.engines.custom import anonymize_custom
 from dataops.anonymize.engines.directory import anonymize_directory
+from dataops.anonymize.formats import copytext
+from dataops.anonymize.formats import pgarchive as pa
 from dataops.anonymize.plan import Plan
 from dataops.anonymize.rules import parse_rules
 from dataops.execute import run

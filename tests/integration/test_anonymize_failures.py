@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import zstandard
 
-from dataops.anonymize import pgarchive as pa
+from dataops.anonymize.formats import pgarchive as pa
 from tests.conftest import _clean_env
 from tests.unit.archive_fakes import make_custom_archive, make_directory_archive
 

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dataops import tools
-from dataops.anonymize import pgarchive as pa
-from dataops.anonymize.plain import anonymize_plain
+from dataops.anonymize.engines.plain import anonymize_plain
+from dataops.anonymize.formats import pgarchive as pa
 from dataops.anonymize.plan import Plan
 from dataops.anonymize.rules import parse_rules
 from dataops.anonymize.run import AnonymizeOptions, anonymize

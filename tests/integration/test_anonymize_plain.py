@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from dataops import tools
-from dataops.anonymize import copytext
+from dataops.anonymize.formats import copytext
 from dataops.execute import run
 from tests.conftest import clean_env
 from tests.harness.postgres import PgServer

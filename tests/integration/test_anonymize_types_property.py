@@ -19,10 +19,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from dataops.anonymize import arrays, copytext
+from dataops.anonymize import arrays
 from dataops.anonymize.coltypes import CannotEvaluate, accepts_value, sample_inputs, value_problem
-from dataops.anonymize.ddl import Catalog
 from dataops.anonymize.engine_api import TableData
+from dataops.anonymize.formats import copytext
+from dataops.anonymize.formats.ddl import Catalog
 from dataops.anonymize.plan import Plan
 from dataops.anonymize.rules import parse_rules
 from dataops.errors import ConfigError

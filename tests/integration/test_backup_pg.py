@@ -20,7 +20,8 @@ import psycopg
 import pytest
 
 from dataops import tools
-from dataops.backup.actions import pg_status
+from dataops.backup import recovery
+from dataops.backup.actions import pg_restore, pg_status
 from dataops.config.settings import load_settings
 from dataops.execute import run
 from tests.harness.common import free_port, service_dir, walg_binary
@@ -301,7 +302,10 @@ def test_push_list_point_in_time_and_latest(
 
     check = run_cli("backup", "pg", "check", "--json", env=env)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert json.loads(check.stdout)["ok"] is True
+    checked = json.loads(check.stdout)
+    assert checked["ok"] is True
+    if engine.name == "pgbackrest":
+        assert any(i["name"] == "end to end" and i["ok"] for i in checked["checks"])
 
     verify = run_cli("backup", "pg", "verify", "--json", env=env)
     assert verify.returncode == 0, verify.stdout + verify.stderr
@@ -338,6 +342,14 @@ def test_push_list_point_in_time_and_latest(
         assert checksum(conn) == latest
     owner = (workdir / "restore-latest").stat().st_uid
     assert owner == pwd.getpwnam(OS_USER).pw_uid
+
+    # the typed action the drills call in-process, and their teardown
+    restored = pg_restore.restore(settings, workdir / "restore-inproc", start=True)
+    assert restored.engine == engine.name and restored.started and restored.url
+    with restored_conn(server, restored.url) as conn:
+        assert checksum(conn) == latest
+    recovery.stop(settings, restored)
+    assert not (workdir / "restore-inproc" / "postmaster.pid").exists()
 
 
 def test_incremental_retention_verify_and_wal_gap(
@@ -627,6 +639,8 @@ def test_encrypted_backup_restores_with_key_only(
         env=wrong,
     )  # fmt: skip
     assert failed.returncode != 0
+    if engine.name == "pgbackrest":
+        assert failed.returncode == 1 and "cipher pass" in failed.stderr, failed.stderr
     assert not (workdir / "restore-wrong" / "PG_VERSION").exists()
     text = failed.stdout + failed.stderr
     assert key not in text and wrong[engine.key_vars[0]] not in text

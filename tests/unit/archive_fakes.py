@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from dataops.anonymize.engine_api import TableAction, TableData
-from dataops.anonymize.pgarchive import (
+from dataops.anonymize.formats.pgarchive import (
     BLK_BLOBS,
     BLK_DATA,
     OFFSET_POS_NOT_SET,

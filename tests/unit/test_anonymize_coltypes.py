@@ -9,15 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dataops.anonymize import arrays, copytext
+from dataops.anonymize import arrays
 from dataops.anonymize.coltypes import (
     CannotEvaluate,
     accepts,
     check_expression,
     parse_type,
 )
-from dataops.anonymize.ddl import Catalog
 from dataops.anonymize.engine_api import TableData
+from dataops.anonymize.formats import copytext
+from dataops.anonymize.formats.ddl import Catalog
 from dataops.anonymize.fpe import Permutation
 from dataops.anonymize.plan import Plan
 from dataops.anonymize.rules import parse_rules

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dataops.anonymize import copytext
+from dataops.anonymize.formats import copytext
 
 
 @given(st.binary(max_size=64))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataops.anonymize.ddl import Catalog, parse_copy_header
+from dataops.anonymize.formats.ddl import Catalog, parse_copy_header
 
 DDL = '''
 SET client_encoding = 'SQL_ASCII';

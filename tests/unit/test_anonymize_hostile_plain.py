@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import zstandard
 
-from dataops.anonymize.plain import anonymize_plain, scan
+from dataops.anonymize.engines.plain import anonymize_plain, scan
 from dataops.anonymize.plan import Plan
 from dataops.anonymize.rules import parse_rules
 from dataops.anonymize.run import AnonymizeOptions, anonymize

@@ -1,4 +1,4 @@
-"""The plain engine's COPY data readers agree byte for byte (dataops/anonymize/plain.py).
+"""The plain engine's COPY data readers agree byte for byte (dataops/anonymize/engines/plain.py).
 
 ``copy_views`` (kept tables, the pre-pass, the parallel path) hands out views and
 joins rows that span two reads; ``copy_data`` concatenates reads.  Both must give
@@ -13,7 +13,7 @@ import random
 
 import pytest
 
-from dataops.anonymize import plain
+from dataops.anonymize.engines import plain
 
 
 def _row(rng: random.Random, long: bool) -> bytes:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dataops.anonymize.ddl import Catalog
 from dataops.anonymize.engine_api import TableAction, TableData
+from dataops.anonymize.formats.ddl import Catalog
 from dataops.anonymize.plan import Plan
 from dataops.anonymize.rules import parse_rules
 from dataops.errors import ConfigError

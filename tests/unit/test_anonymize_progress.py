@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from dataops.anonymize.progress import ProgressReporter
+from dataops.anonymize.output.progress import ProgressReporter
 
 
 class _Tty(io.StringIO):
@@ -27,7 +27,7 @@ def test_bar_on_a_terminal() -> None:
 
 def test_json_lines_otherwise(caplog: pytest.LogCaptureFixture) -> None:
     progress = ProgressReporter(None, stream=io.StringIO(), interval=0)
-    with caplog.at_level(logging.INFO, logger="dataops.anonymize.progress"):
+    with caplog.at_level(logging.INFO, logger="dataops.anonymize.output.progress"):
         progress("public.orders", 42, rows=7)
     (record,) = caplog.records
     assert record.getMessage() == "anonymize.progress"

@@ -17,10 +17,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dataops.anonymize import copytext, speedups
-from dataops.anonymize.ddl import Catalog
+from dataops.anonymize import speedups
 from dataops.anonymize.engine_api import TableData
-from dataops.anonymize.plain import anonymize_plain, scan
+from dataops.anonymize.engines.plain import anonymize_plain, scan
+from dataops.anonymize.formats import copytext
+from dataops.anonymize.formats.ddl import Catalog
 from dataops.anonymize.plan import Plan
 from dataops.anonymize.rowtransform import RowTransformer, _run_kernel
 from dataops.anonymize.rules import load_rules, parse_rules

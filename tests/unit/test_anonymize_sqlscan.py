@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataops.anonymize.sqlscan import StatementSplitter, split_statements, tokenize
+from dataops.anonymize.formats.sqlscan import StatementSplitter, split_statements, tokenize
 
 
 def test_dollar_quoted_body_hides_copy_and_semicolons() -> None:

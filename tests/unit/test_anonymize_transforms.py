@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dataops.anonymize import copytext
-from dataops.anonymize.ddl import Catalog
 from dataops.anonymize.engine_api import TableData
+from dataops.anonymize.formats import copytext
+from dataops.anonymize.formats.ddl import Catalog
 from dataops.anonymize.plan import Plan
 from dataops.anonymize.rowtransform import _run_kernel
 from dataops.anonymize.rules import parse_rules

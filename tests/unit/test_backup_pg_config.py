@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from dataops.backup import engine as engine_api
 from dataops.backup import pg
 from dataops.backup.actions import pg_check
+from dataops.backup.engines import walg as walg_engine
 from dataops.config.settings import Settings, load_settings
 from dataops.errors import ConfigError
 
@@ -36,14 +38,14 @@ def settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
 
 
 def test_conf_quote() -> None:
-    assert pg.conf_quote("a b") == "'a b'"
-    assert pg.conf_quote("it's") == "'it''s'"
-    assert pg.conf_quote("c:\\x") == "'c:\\\\x'"
+    assert engine_api.conf_quote("a b") == "'a b'"
+    assert engine_api.conf_quote("it's") == "'it''s'"
+    assert engine_api.conf_quote("c:\\x") == "'c:\\\\x'"
 
 
 def test_archive_settings_render_exact_lines(monkeypatch: pytest.MonkeyPatch) -> None:
     s = settings(monkeypatch, DATAOPS_PG_DATA="/srv/pg 15/main", DATAOPS_PG_ARCHIVE_TIMEOUT="30")
-    archive = pg.archive_settings(s)
+    archive = walg_engine.archive_settings(s)
     assert archive.config_path == Path("/srv/pg 15/walg.json")
     assert archive.wrapper_path == Path("/srv/pg 15/walg-fetch.sh")
     assert archive.lines() == [
@@ -62,12 +64,12 @@ def test_archive_settings_render_exact_lines(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_config_path_explicit_or_required(monkeypatch: pytest.MonkeyPatch) -> None:
     s = settings(monkeypatch, DATAOPS_WALG_CONFIG="/etc/dataops/walg.json")
-    archive = pg.archive_settings(s)
+    archive = walg_engine.archive_settings(s)
     assert archive.config_path == Path("/etc/dataops/walg.json")
     assert archive.wrapper_path == Path("/etc/dataops/walg-fetch.sh")
     monkeypatch.delenv("DATAOPS_WALG_CONFIG")
     with pytest.raises(ConfigError, match="DATAOPS_WALG_CONFIG or DATAOPS_PG_DATA"):
-        pg.archive_settings(load_settings())
+        walg_engine.archive_settings(load_settings())
 
 
 def test_os_user_configured_or_owner_of_pgdata(
@@ -84,9 +86,9 @@ def test_write_walg_files_modes_owner_and_content(
 ) -> None:
     s = settings(monkeypatch, DATAOPS_WALG_DELTA_MAX_STEPS="4")
     config = tmp_path / "etc" / "walg.json"
-    archive = pg.archive_settings(s, config)
+    archive = walg_engine.archive_settings(s, config)
     owner = "postgres" if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
-    pg.write_walg_files(s, archive, owner)
+    walg_engine.write_walg_files(s, archive, owner)
     info = config.stat()
     assert stat.S_IMODE(info.st_mode) == 0o600
     assert info.st_uid == pwd.getpwnam(owner).pw_uid
@@ -99,7 +101,7 @@ def test_write_walg_files_modes_owner_and_content(
     assert "secret-key-value" not in wrapper.read_text()
     assert not [p for p in config.parent.iterdir() if p.name.startswith(".")]  # no temp left
     with pytest.raises(ConfigError, match="does not exist"):
-        pg.write_walg_files(s, archive, "no-such-user-xyz")
+        walg_engine.write_walg_files(s, archive, "no-such-user-xyz")
 
 
 @pytest.mark.parametrize(("walg_rc", "expected"), [(0, 0), (74, 1), (1, 255), (2, 255)])
@@ -111,7 +113,7 @@ def test_fetch_wrapper_exit_codes(tmp_path: Path, walg_rc: int, expected: int) -
     fake.chmod(0o755)
     config = tmp_path / "walg.json"
     script = tmp_path / "walg-fetch.sh"
-    script.write_text(pg.fetch_wrapper_script(str(fake), config, 5))
+    script.write_text(walg_engine.fetch_wrapper_script(str(fake), config, 5))
     script.chmod(0o700)
     done = subprocess.run(
         [str(script), "000000010000000000000003", "pg_wal/RECOVERYXLOG"],
@@ -128,7 +130,7 @@ def test_fetch_wrapper_exit_codes(tmp_path: Path, walg_rc: int, expected: int) -
 
 def test_fetch_wrapper_needs_two_arguments(tmp_path: Path) -> None:
     script = tmp_path / "w.sh"
-    script.write_text(pg.fetch_wrapper_script("/bin/true", tmp_path / "c.json", 5))
+    script.write_text(walg_engine.fetch_wrapper_script("/bin/true", tmp_path / "c.json", 5))
     script.chmod(0o700)
     done = subprocess.run([str(script)], capture_output=True, text=True, check=False)
     assert done.returncode == 255 and "usage" in done.stderr
@@ -139,7 +141,7 @@ def test_fetch_wrapper_timeout_is_a_storage_error(tmp_path: Path) -> None:
     fake.write_text("#!/bin/sh\nsleep 10\n")
     fake.chmod(0o755)
     script = tmp_path / "w.sh"
-    script.write_text(pg.fetch_wrapper_script(str(fake), tmp_path / "c.json", 1))
+    script.write_text(walg_engine.fetch_wrapper_script(str(fake), tmp_path / "c.json", 1))
     script.chmod(0o700)
     done = subprocess.run([str(script), "a", "b"], capture_output=True, check=False, timeout=20)
     assert done.returncode == 255

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from dataops.backup import engine as engine_api
+from dataops.backup import pgbackrest as core
 from dataops.backup.engines import pgbackrest as eng
 from dataops.backup.engines.walg import WalGEngine
 from dataops.config.settings import Settings, load_settings
@@ -71,7 +72,7 @@ def test_repo_options_map_storage_tls_and_encryption(
         DATAOPS_PGBACKREST_CIPHER_PASS=CIPHER,
         DATAOPS_PGBACKREST_PROCESS_MAX="3",
     )
-    options = eng.repo_options(s)
+    options = core.repo_options(s)
     assert options["repo1-type"] == "s3"
     assert options["repo1-path"] == "/pg/app"
     assert options["repo1-s3-bucket"] == "backups"
@@ -87,18 +88,18 @@ def test_repo_options_map_storage_tls_and_encryption(
 
 
 def test_repo_path_and_ca_override(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    assert eng.repo_path(settings(monkeypatch, DATAOPS_S3_PREFIX="")) == "/pgbackrest"
-    assert eng.repo_path(settings(monkeypatch, DATAOPS_PGBACKREST_REPO_PATH="x/y/")) == "/x/y"
+    assert core.repo_path(settings(monkeypatch, DATAOPS_S3_PREFIX="")) == "/pgbackrest"
+    assert core.repo_path(settings(monkeypatch, DATAOPS_PGBACKREST_REPO_PATH="x/y/")) == "/x/y"
     with pytest.raises(ConfigError, match=r"\.\."):
-        eng.repo_path(settings(monkeypatch, DATAOPS_PGBACKREST_REPO_PATH="/a/../b"))
+        core.repo_path(settings(monkeypatch, DATAOPS_PGBACKREST_REPO_PATH="/a/../b"))
     monkeypatch.delenv("DATAOPS_PGBACKREST_REPO_PATH")
     with pytest.raises(ConfigError, match="is not a file"):
-        eng.repo_options(settings(monkeypatch, DATAOPS_PGBACKREST_CA_BUNDLE=str(tmp_path / "no")))
+        core.repo_options(settings(monkeypatch, DATAOPS_PGBACKREST_CA_BUNDLE=str(tmp_path / "no")))
 
 
 def test_plain_http_endpoint_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ConfigError, match="TLS only"):
-        eng.repo_options(settings(monkeypatch, DATAOPS_S3_ENDPOINT="http://minio:9000"))
+        core.repo_options(settings(monkeypatch, DATAOPS_S3_ENDPOINT="http://minio:9000"))
 
 
 def test_argv_never_carries_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -160,7 +161,7 @@ def test_fetch_wrapper_exit_codes(tmp_path: Path, rc: int, expected: int) -> Non
     fake.write_text(f'#!/bin/sh\necho "$@" > {tmp_path}/args\nexit {rc}\n')
     fake.chmod(0o755)
     script = tmp_path / "fetch.sh"
-    script.write_text(eng.fetch_wrapper_script(str(fake), tmp_path / "c.conf", "main", 30))
+    script.write_text(core.fetch_wrapper_script(str(fake), tmp_path / "c.conf", "main", 30))
     script.chmod(0o755)
     done = subprocess.run([str(script), "000000010000000000000001", "pg_wal/RECOVERYXLOG"])
     assert done.returncode == expected
@@ -264,7 +265,7 @@ def test_wal_segments_from_listing() -> None:
 
 def test_wal_chain_names_gaps_across_timelines() -> None:
     segs = [f"0000000100000000000000{n:02X}" for n in (2, 3, 5, 6)] + ["000000020000000000000007"]
-    ranges, missing = eng.wal_chain("000000010000000000000002", segs)
+    ranges, missing = core.wal_chain("000000010000000000000002", segs)
     assert missing == ["000000010000000000000004"]
     assert [(r.start, r.end, r.status) for r in ranges] == [
         ("000000010000000000000002", "000000010000000000000003", "FOUND"),
@@ -272,9 +273,9 @@ def test_wal_chain_names_gaps_across_timelines() -> None:
         ("000000010000000000000005", "000000020000000000000007", "FOUND"),
     ]
     assert [r.count for r in ranges] == [2, 1, 3]
-    _, missing = eng.wal_chain("000000010000000000000001", segs)
+    _, missing = core.wal_chain("000000010000000000000001", segs)
     assert missing[0] == "000000010000000000000001"
-    assert eng.wal_chain(None, []) == ([], [])
+    assert core.wal_chain(None, []) == ([], [])
 
 
 def _error(*lines: str, timed_out: bool = False) -> CommandError:
@@ -298,12 +299,12 @@ def _error(*lines: str, timed_out: bool = False) -> CommandError:
     ],
 )  # fmt: skip
 def test_classify(lines: list[str], kind: type[Exception], text: str) -> None:
-    exc = eng.classify(_error(*lines), what="backup", where="s3://b/p")
+    exc = core.classify(_error(*lines), what="backup", where="s3://b/p")
     assert type(exc) is kind and text in str(exc)
 
 
 def test_classify_timeout() -> None:
-    exc = eng.classify(_error("INFO: ...", timed_out=True), what="info", where="s3://b/p")
+    exc = core.classify(_error("INFO: ...", timed_out=True), what="info", where="s3://b/p")
     assert isinstance(exc, DependencyError) and "did not finish in time" in str(exc)
 
 

@@ -9,8 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from dataops import tools
-from dataops.backup import pg
+from dataops.backup import engine as engine_api
 from dataops.backup.actions import pg_restore, pg_retain
+from dataops.backup.engines import walg as walg_engine
 from dataops.backup.walg import Backup
 from dataops.cli.backup import backup
 from dataops.config.settings import Settings
@@ -101,7 +102,7 @@ def test_recovery_settings_without_archiving() -> None:
 
 
 def test_recovery_settings_keep_archiving_with_the_new_config() -> None:
-    archive = pg.ArchiveConfig(
+    archive = walg_engine.ArchiveConfig(
         config_path=Path("/r/x.walg.json"),
         wrapper_path=Path("/r/x.walg-fetch.sh"),
         walg_bin="/usr/bin/wal-g",
@@ -112,7 +113,7 @@ def test_recovery_settings_keep_archiving_with_the_new_config() -> None:
     )
     values = pg_restore.recovery_settings(archive.restore_command, None, archive.archive_command)
     assert values["archive_mode"] == "on"
-    assert values["archive_command"] == pg.conf_quote(archive.archive_command)
+    assert values["archive_command"] == engine_api.conf_quote(archive.archive_command)
 
 
 def test_check_target(tmp_path: Path) -> None:

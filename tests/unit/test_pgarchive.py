@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dataops.anonymize import pgarchive as pa
 from dataops.anonymize.engines import pieces
+from dataops.anonymize.formats import pgarchive as pa
 from tests.unit.archive_fakes import (
     BLOBS,
     TABLES,

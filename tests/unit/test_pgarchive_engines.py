@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from dataops.anonymize import pgarchive as pa
 from dataops.anonymize.engines import pieces
 from dataops.anonymize.engines.custom import anonymize_custom
 from dataops.anonymize.engines.directory import anonymize_directory
+from dataops.anonymize.formats import pgarchive as pa
 from dataops.errors import ConfigError, OperationError
 from tests.unit.archive_fakes import (
     BLOBS,

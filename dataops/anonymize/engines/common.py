@@ -7,20 +7,21 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from dataops.anonymize.engine_api import (
+    CatalogLike,
     DumpPlan,
     TableAction,
     TableData,
     TableStats,
     check_unambiguous,
 )
-from dataops.anonymize.pgarchive import Archive, ArchiveError, TocEntry, parse_copy_stmt
+from dataops.anonymize.formats.pgarchive import Archive, ArchiveError, TocEntry, parse_copy_stmt
 from dataops.errors import OperationError
 
 if TYPE_CHECKING:
-    from dataops.anonymize.ddl import Catalog
+    from dataops.anonymize.formats.ddl import Catalog
 
 log = logging.getLogger(__name__)
 
@@ -72,12 +73,8 @@ def preview(
     return transformer.rows
 
 
-class CatalogLike(Protocol):
-    def add_sql(self, sql: str, location: str = "") -> None: ...
-
-
 def new_catalog() -> Catalog:
-    from dataops.anonymize.ddl import Catalog
+    from dataops.anonymize.formats.ddl import Catalog
 
     return Catalog()
 
@@ -138,9 +135,9 @@ def plan_archive(archive: Archive, plan: DumpPlan, catalog: CatalogLike | None =
     tables = {e.dump_id: table_of(e) for e in archive.entries if is_table_data(e)}
     check_unambiguous(tables.values())
     if "has_large_objects" in inspect.signature(plan.check).parameters:
-        plan.check(cat, list(tables.values()), has_large_objects=has_large_objects(archive))  # type: ignore[arg-type, call-arg]
+        plan.check(cat, list(tables.values()), has_large_objects=has_large_objects(archive))  # type: ignore[call-arg]
     else:
-        plan.check(cat, list(tables.values()))  # type: ignore[arg-type]
+        plan.check(cat, list(tables.values()))
     actions = {dump_id: plan.action(t) for dump_id, t in tables.items()}
     planned = Planned(tables, actions, lo_policy=large_object_policy(plan))
     for dump_id, table in tables.items():

@@ -17,11 +17,10 @@ import logging
 import zlib
 from typing import TYPE_CHECKING, BinaryIO
 
-from dataops.anonymize.engine_api import DumpPlan, TableAction, TableData, TableStats
+from dataops.anonymize.engine_api import CatalogLike, DumpPlan, TableAction, TableData, TableStats
 from dataops.anonymize.engines.common import (
     END_MARKER,
     LARGE_OBJECT_DESCS,
-    CatalogLike,
     Planned,
     Progress,
     RowHook,
@@ -44,7 +43,7 @@ from dataops.anonymize.engines.pieces import (
     transform_piece,
     zlib_header,
 )
-from dataops.anonymize.pgarchive import (
+from dataops.anonymize.formats.pgarchive import (
     BLK_BLOBS,
     DEFAULT_LEVELS,
     ArchiveError,
@@ -66,7 +65,7 @@ from dataops.anonymize.pgarchive import (
 )
 
 if TYPE_CHECKING:
-    from dataops.anonymize.run import EngineJob
+    from dataops.anonymize.engine_api import EngineJob
 
 log = logging.getLogger(__name__)
 
@@ -329,5 +328,5 @@ def engine(job: EngineJob) -> list[TableStats]:
         row_hook=job.row_hook,
         preview_rows=job.preview_rows,
         source_name=str(job.input_path or "stdin"),
-        drop_unreferenced=bool(job.extra.get("drop_unreferenced", False)),
+        drop_unreferenced=job.drop_unreferenced,
     )

@@ -34,11 +34,10 @@ from dataops.anonymize.atomic import (
     remove_stale_partials,
     write_error,
 )
-from dataops.anonymize.engine_api import DumpPlan, TableAction, TableData, TableStats
+from dataops.anonymize.engine_api import CatalogLike, DumpPlan, TableAction, TableData, TableStats
 from dataops.anonymize.engines.common import (
     END_MARKER,
     LARGE_OBJECT_DESCS,
-    CatalogLike,
     Planned,
     Progress,
     RowHook,
@@ -57,7 +56,7 @@ from dataops.anonymize.engines.pieces import (
     row_pieces,
     transform_piece,
 )
-from dataops.anonymize.pgarchive import (
+from dataops.anonymize.formats.pgarchive import (
     CHUNK_SIZE,
     DEFAULT_LEVELS,
     Archive,
@@ -71,7 +70,7 @@ from dataops.anonymize.pgarchive import (
 from dataops.errors import ConfigError, OperationError
 
 if TYPE_CHECKING:
-    from dataops.anonymize.run import EngineJob
+    from dataops.anonymize.engine_api import EngineJob
 
 log = logging.getLogger(__name__)
 
@@ -454,6 +453,6 @@ def engine(job: EngineJob) -> list[TableStats]:
         progress=job.progress,
         row_hook=job.row_hook,
         preview_rows=job.preview_rows,
-        drop_unreferenced=bool(job.extra.get("drop_unreferenced", False)),
-        before_commit=job.extra.get("before_commit"),
+        drop_unreferenced=job.drop_unreferenced,
+        before_commit=job.before_commit,
     )

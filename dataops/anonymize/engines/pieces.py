@@ -38,7 +38,7 @@ from typing import Any
 from dataops.anonymize import atomic
 from dataops.anonymize.atomic import TERMINATING_SIGNALS
 from dataops.anonymize.engine_api import DumpPlan, TableData
-from dataops.anonymize.pgarchive import Compression
+from dataops.anonymize.formats.pgarchive import Compression
 from dataops.errors import DataopsError, OperationError
 
 PIECE_SIZE = 4 << 20

@@ -257,6 +257,9 @@ class Family:
         return []
 
 
+# Filled by the family modules as they are imported.  Importing this module runs the
+# package's ``__init__`` first, which imports every family, so by the time anything can
+# call get_family() the registry is complete (no import back into the package needed).
 _REGISTRY: dict[str, Family] = {}
 
 
@@ -266,14 +269,10 @@ def register(family: Family) -> Family:
 
 
 def get_family(name: str) -> Family:
-    from dataops.anonymize import transforms  # noqa: F401  (fills the registry)
-
     return _REGISTRY[name]
 
 
 def families() -> dict[str, Family]:
-    from dataops.anonymize import transforms  # noqa: F401
-
     return dict(_REGISTRY)
 
 

@@ -9,7 +9,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from dataops.anonymize import copytext, speedups
+from dataops.anonymize import speedups
+from dataops.anonymize.formats import copytext
 from dataops.anonymize.transforms.base import (
     TEXT,
     BuildContext,

@@ -1,32 +1,14 @@
 """pgBackRest behind :class:`~dataops.backup.engine.PgBackupEngine`.
 
-Settings -> pgBackRest options in one place (:func:`repo_options`): the same options
-go into the environment of every call dataops makes (``PGBACKREST_*``; secrets never on
-argv) and into the 0600 config file that PostgreSQL's ``archive_command`` and the
-``restore_command`` wrapper name explicitly with ``--config`` (a restored or drill
-server therefore reads the same repository settings).
-
-pgBackRest 2.45 talks to S3 over TLS only: ``DATAOPS_S3_ENDPOINT`` must be ``https://``
-and a private CA is passed as ``repo1-storage-ca-file`` (verification is never turned
-off).  Path-style addressing (``repo1-s3-uri-style=path``) follows
-``DATAOPS_S3_FORCE_PATH_STYLE``.
-
-The stanza is created on first use (``stanza-create`` is idempotent).  Every call runs
-as the PostgreSQL OS user when dataops runs as root, with its own lock directory next to
-the config file.
-
-The restore_command wrapper
----------------------------
-``pgbackrest archive-get`` exits 1 when the WAL file is not in the archive and with its
-own error code (25 and up) for everything else.  PostgreSQL reads exit codes 1-125 as
-"not found" and would end recovery early; the wrapper maps 1 to 1 and every other
-failure to 255, so the startup process stops with FATAL instead (the same guarantee as
-the wal-g wrapper of :mod:`dataops.backup.pg`).
+Options, config file, wrapper and error classification are in
+:mod:`dataops.backup.pgbackrest`; argv builders and output parsers in
+:mod:`dataops.tools.pgbackrest`.  The stanza is created on first use (``stanza-create``
+is idempotent).  Every call runs as the PostgreSQL OS user when dataops runs as root,
+with its own lock directory next to the config file.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import os
@@ -35,7 +17,6 @@ import secrets
 import shlex
 import tempfile
 import time
-import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -58,213 +39,28 @@ from dataops.backup.engine import (
     facts_from,
 )
 from dataops.backup.objstore import ObjectStore, StorageConfig
-from dataops.backup.walg import segment_name, segment_number
+from dataops.backup.pgbackrest import (
+    MAX_NAMED,
+    ca_file,
+    classify,
+    default_config_path,
+    fetch_wrapper_script,
+    lock_path,
+    printable,
+    repo_options,
+    wal_chain,
+    wrapper_path,
+)
 from dataops.config.settings import Settings
 from dataops.errors import (
     CommandError,
     ConfigError,
     DataopsError,
-    DependencyError,
     OperationError,
 )
-from dataops.log import redact, register_secret
 from dataops.tools import pgbackrest as pgb
 
 log = logging.getLogger(__name__)
-
-CONFIG_NAME = "pgbackrest.conf"
-WRAPPER_SUFFIX = "-fetch.sh"
-STORAGE_ERROR_EXIT = 255
-MAX_NAMED = 64
-
-# ------------------------------------------------------------------------------ options
-
-
-def repo_path(settings: Settings) -> str:
-    """The repository path inside the bucket: DATAOPS_PGBACKREST_REPO_PATH, else /PREFIX."""
-    raw = settings.pgbackrest_repo_path
-    if raw is None:
-        prefix = settings.s3_prefix.strip("/")
-        raw = f"/{prefix}" if prefix else "/pgbackrest"
-    path = "/" + raw.strip("/")
-    if ".." in path.split("/"):
-        raise ConfigError(f"DATAOPS_PGBACKREST_REPO_PATH={raw!r} must not contain '..'")
-    return path
-
-
-def ca_file(settings: Settings) -> Path | None:
-    return settings.pgbackrest_ca_bundle or settings.s3_ca_bundle
-
-
-def repo_options(settings: Settings) -> dict[str, str]:
-    """pgBackRest's repository, encryption and performance options (with secrets)."""
-    storage = StorageConfig.from_settings(settings)
-    if not storage.endpoint:
-        host, port = f"s3.{storage.region}.amazonaws.com", 443
-    else:
-        parts = urllib.parse.urlsplit(storage.endpoint)
-        if parts.scheme != "https":
-            raise ConfigError(
-                f"DATAOPS_S3_ENDPOINT={storage.endpoint}: pgBackRest 2.45 talks to S3 over TLS "
-                "only; use an https:// endpoint (and DATAOPS_S3_CA_BUNDLE for a private CA)"
-            )
-        if not parts.hostname:
-            raise ConfigError(f"DATAOPS_S3_ENDPOINT={storage.endpoint} has no host")
-        host, port = parts.hostname, parts.port or 443
-    out = {
-        "repo1-type": "s3",
-        "repo1-path": repo_path(settings),
-        "repo1-s3-bucket": storage.bucket,
-        "repo1-s3-endpoint": host,
-        "repo1-storage-port": str(port),
-        "repo1-s3-region": storage.region,
-        "repo1-s3-uri-style": "path" if storage.path_style else "host",
-        "compress-type": settings.pgbackrest_compress_type,
-        "process-max": str(settings.pgbackrest_process_max),
-        "start-fast": "y",
-        "io-timeout": str(settings.pgbackrest_io_timeout),
-        "log-level-console": "off",
-        "log-level-stderr": "warn",
-        "log-level-file": "off",
-    }
-    ca = ca_file(settings)
-    if ca is not None:
-        if not ca.is_file():
-            raise ConfigError(
-                f"DATAOPS_PGBACKREST_CA_BUNDLE / DATAOPS_S3_CA_BUNDLE: {ca} is not a file"
-            )
-        out["repo1-storage-ca-file"] = str(ca.absolute())
-    if storage.access_key:
-        out["repo1-s3-key"] = storage.access_key
-    if storage.secret_key:
-        out["repo1-s3-key-secret"] = storage.secret_key
-    if settings.pgbackrest_cipher_pass:
-        out["repo1-cipher-type"] = "aes-256-cbc"
-        out["repo1-cipher-pass"] = settings.pgbackrest_cipher_pass.get_secret_value()
-    for key in pgb.SECRET_OPTIONS:
-        register_secret(out.get(key))
-    return out
-
-
-def default_config_path(settings: Settings) -> Path:
-    """DATAOPS_PGBACKREST_CONFIG, else ``pgbackrest.conf`` next to (not inside) PGDATA."""
-    if settings.pgbackrest_config:
-        return settings.pgbackrest_config
-    if settings.pg_data:
-        return settings.pg_data.resolve().parent / CONFIG_NAME
-    raise ConfigError(
-        "set DATAOPS_PGBACKREST_CONFIG or DATAOPS_PG_DATA (the pgBackRest config goes next to it)"
-    )
-
-
-def wrapper_path(config: Path) -> Path:
-    return config.with_name(config.stem + WRAPPER_SUFFIX)
-
-
-def lock_path(config: Path) -> Path:
-    """Each config has its own lock directory: two clusters never share a stanza lock."""
-    return config.with_name(config.stem + ".lock")
-
-
-def fetch_wrapper_script(binary: str, config: Path, stanza: str, timeout: int) -> str:
-    """The POSIX sh ``restore_command`` wrapper (see the module docstring)."""
-    argv = pgb.archive_get_argv(binary, config, stanza, "$1", "$2")
-    fetch = " ".join(f'"{a}"' if a in ("$1", "$2") else shlex.quote(a) for a in argv)
-    return f"""#!/bin/sh
-# restore_command wrapper written by `dataops backup pg` (pgBackRest); rewrite it with
-# `dataops backup pg archive-config --write-config FILE` rather than editing it.
-#
-#   restore_command = '{wrapper_path(config)} %f %p'
-#
-# pgbackrest archive-get exits {pgb.ARCHIVE_GET_MISSING} when the file is not in the archive: PostgreSQL
-# reads that as "not found" (normal at the end of the archive).  Any other failure is a
-# storage or configuration problem; PostgreSQL would read exit codes 1-125 as "not found"
-# too and end recovery early, so we exit {STORAGE_ERROR_EXIT} (> 125): the startup process stops
-# with FATAL instead.  Fix storage, start the server again.
-if [ "$#" -ne 2 ]; then
-    echo "usage: $0 WALFILE DESTINATION" >&2
-    exit {STORAGE_ERROR_EXIT}
-fi
-timeout {int(timeout)} {fetch}
-rc=$?
-case "$rc" in
-    0) exit 0 ;;
-    {pgb.ARCHIVE_GET_MISSING}) exit 1 ;;
-esac
-echo "dataops pgbackrest-fetch: pgbackrest archive-get $1 failed with exit code $rc (storage or configuration error, not a missing file); stopping recovery instead of ending it early" >&2
-exit {STORAGE_ERROR_EXIT}
-"""
-
-
-# ------------------------------------------------------------------------------- errors
-
-ARCHIVE_TIMEOUT_ERROR = 82
-_STORAGE_DOWN = (
-    "unable to connect",
-    "Connection refused",
-    "connection refused",
-    "timed out",
-    "Name or service not known",
-    "unable to get address",
-    "TLS",
-    "certificate",
-    "HostConnectError",
-)
-_STORAGE_AUTH = (
-    "InvalidAccessKeyId",
-    "SignatureDoesNotMatch",
-    "AccessDenied",
-    "403 (Forbidden)",
-)
-_DATABASE = ("unable to connect to 'dbname", "DbConnectError", "password authentication failed")
-
-
-def classify(exc: CommandError, *, what: str, where: str) -> Exception:
-    """The dataops error for a failed pgBackRest call (exit 3 for unreachable dependencies)."""
-    tail = [redact(line) for line in exc.output_tail]
-    text = "\n".join(tail)
-    code, message = pgb.first_error(tail)
-    detail = [redact(message)] if message else []
-    if exc.timed_out:
-        return DependencyError(
-            f"pgbackrest {what} did not finish in time and was killed (storage {where} or the "
-            "database may be unreachable; DATAOPS_PGBACKREST_TIMEOUT)",
-            details=tail[-5:],
-        )
-    if code == ARCHIVE_TIMEOUT_ERROR:
-        return OperationError(
-            f"pgbackrest {what}: PostgreSQL did not archive the WAL the backup needs "
-            "(archive_command fails or is not set up: see `dataops backup pg check`)",
-            details=detail,
-        )
-    if code == 56 or any(p in text for p in _DATABASE):
-        return DependencyError(
-            f"pgbackrest {what}: cannot connect to PostgreSQL (check DATAOPS_DATABASE_URL)",
-            details=detail,
-        )
-    if "NoSuchBucket" in text:
-        return DependencyError(
-            f"pgbackrest {what}: the bucket of {where} does not exist", details=detail
-        )
-    if any(p in text for p in _STORAGE_AUTH):
-        return DependencyError(
-            f"pgbackrest {what}: object storage {where} rejected the credentials "
-            "(check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)",
-            details=detail,
-        )
-    if any(p in text for p in _STORAGE_DOWN):
-        return DependencyError(
-            f"pgbackrest {what}: object storage {where} is unreachable", details=detail
-        )
-    if code == 95 or "cipher" in text.lower() or "decrypt" in text.lower():
-        return OperationError(
-            f"pgbackrest {what}: the repository cannot be decrypted with this cipher pass "
-            "(DATAOPS_PGBACKREST_CIPHER_PASS)",
-            details=detail,
-        )
-    return OperationError(
-        f"pgbackrest {what} failed (exit code {exc.returncode})", details=detail or tail[-8:]
-    )
 
 
 # ------------------------------------------------------------------------------- engine
@@ -390,7 +186,17 @@ class PgBackRestEngine:
             info = pgb.parse_info(result.stdout or b"", self.stanza)
         except pgb.ParseError as exc:
             raise OperationError(f"unexpected output from pgbackrest {exc}") from None
-        for code, message in info.repo_status:
+        for code, raw in info.repo_status:
+            message = printable(raw)
+            if code == pgb.STATUS_OTHER and "FormatError" in message and "info file" in message:
+                # pgBackRest decrypts with no authentication: a wrong pass yields garbage
+                raise OperationError(
+                    "pgbackrest info: the repository's info files cannot be read: the "
+                    "repository cannot be decrypted with this cipher pass "
+                    "(DATAOPS_PGBACKREST_CIPHER_PASS), or encryption differs from when the "
+                    "stanza was created, or the files are damaged",
+                    details=[message.splitlines()[0]],
+                )
             if code == pgb.STATUS_OTHER:
                 raise classify(
                     CommandError("info", argv=[], returncode=0, output_tail=[message]),
@@ -431,11 +237,13 @@ class PgBackRestEngine:
         info = self.info()
         return [self._to_info(info, b) for b in info.backups]
 
-    def ensure_stanza(self) -> None:
-        """``stanza-create`` unless the stanza exists (idempotent either way; needs the DB)."""
+    def ensure_stanza(self) -> pgb.StanzaInfo:
+        """``stanza-create`` unless the stanza exists (idempotent either way; needs the DB).
+
+        Returns the stanza's info (read before creating it)."""
         info = self.info()
         if info.status_code not in (pgb.STATUS_MISSING_STANZA_PATH, pgb.STATUS_MISSING_STANZA_DATA):
-            return
+            return info
         options, env = self._db_options()
         self._run(
             lambda b, c: pgb.stanza_create_argv(b, c, self.stanza),
@@ -444,6 +252,7 @@ class PgBackRestEngine:
             env=env,
         )
         log.info("pgbackrest.stanza_created", extra={"stanza": self.stanza})
+        return info
 
     def check_storage(self) -> None:
         """pgBackRest can list the repository; a probe object can be written and deleted."""
@@ -527,8 +336,7 @@ class PgBackRestEngine:
         pgdata = pg.require_pg_data(self.settings)
         if not (pgdata / "PG_VERSION").is_file():
             raise ConfigError(f"DATAOPS_PG_DATA={pgdata} is not a PostgreSQL data directory")
-        self.ensure_stanza()
-        before = {b.name for b in self.list_backups()}
+        before = {b.label for b in self.ensure_stanza().backups}
         options, env = self._db_options()
         started = time.monotonic()
         self._run(
@@ -701,57 +509,26 @@ class PgBackRestEngine:
         return replace(result, seconds=time.monotonic() - started_at)
 
     def check(self, *, now: dt.datetime | None = None) -> CheckReport:
-        return archcheck.check(self, self.settings, now=now)
+        """The common checks, then (when they pass) ``pgbackrest check``: PostgreSQL
+        switches to a new WAL segment and pgBackRest waits until it is in the archive."""
+        report = archcheck.check(self, self.settings, now=now)
+        if not report.ok:
+            return report
+        try:
+            options, env = self._db_options()
+            self._run(
+                lambda b, c: pgb.check_argv(b, c, self.stanza),
+                what="check",
+                extra=options,
+                env=env,
+            )
+        except DataopsError as exc:
+            report.add("end to end", False, archcheck.error_text(exc))
+        else:
+            report.add(
+                "end to end", True, "pgbackrest check: a new WAL segment reached the archive"
+            )
+        return report
 
     def facts(self) -> EngineFacts:
         return facts_from(self.name, self.list_backups())
-
-
-def wal_chain(first: str | None, segments: Sequence[str]) -> tuple[list[WalRange], list[str]]:
-    """Ranges of present/missing segments from ``first`` to the newest present one.
-
-    A segment number counts as present when any timeline has it (a timeline switch
-    continues the numbering).  Returns (ranges, missing segment names).
-    """
-    present: dict[int, int] = {}
-    for name in segments:
-        try:
-            tli, number = segment_number(name)
-        except ValueError:
-            continue
-        present[number] = max(tli, present.get(number, 0))
-    if not present:
-        return [], []
-    start = min(present)
-    if first:
-        with contextlib.suppress(ValueError):
-            start = segment_number(first)[1]
-    end = max(present)
-    ranges: list[WalRange] = []
-    missing: list[str] = []
-    tli = present.get(start, 1)
-    run: tuple[int, int, str] | None = None  # (first number, its timeline, status)
-    for number in range(start, end + 1):
-        status = "FOUND" if number in present else "MISSING_LOST"
-        previous_tli, tli = tli, present.get(number, tli)
-        if status != "FOUND" and len(missing) < MAX_NAMED:
-            missing.append(segment_name(tli, number))
-        if run is None:
-            run = (number, tli, status)
-        elif status != run[2]:
-            ranges.append(_range(run, number - 1, previous_tli))
-            run = (number, tli, status)
-    if run is not None:
-        ranges.append(_range(run, end, tli))
-    return ranges, missing
-
-
-def _range(run: tuple[int, int, str], last: int, last_tli: int) -> WalRange:
-    first, first_tli, status = run
-    return WalRange(
-        first_tli,
-        segment_name(first_tli, first),
-        segment_name(last_tli, last),
-        last - first + 1,
-        status,
-    )

@@ -1,20 +1,47 @@
 """wal-g behind :class:`~dataops.backup.engine.PgBackupEngine`.
 
-The wal-g specifics stay where they were: settings/env/parsing/errors in
-:mod:`dataops.backup.walg`, argv builders in :mod:`dataops.tools.walg`, the config file
-and the ``restore_command`` wrapper in :mod:`dataops.backup.pg`.  This class maps them
-to the engine records.
+Settings/env/parsing/errors are in :mod:`dataops.backup.walg`, argv builders in
+:mod:`dataops.tools.walg`; here: the archive settings, the wal-g config file and the
+``restore_command`` wrapper, and the engine class mapping wal-g to the engine records.
+
+* :func:`archive_settings` renders the exact ``postgresql.conf`` settings
+  (``archive_mode``, ``archive_command``, ``archive_timeout``, ``restore_command``);
+  ``archive_command`` calls wal-g directly under ``timeout`` because PostgreSQL runs it
+  once per 16 MB segment (no Python start-up on that path).
+* :func:`write_walg_files` writes the wal-g JSON config (mode 0600, owned by the OS
+  user running PostgreSQL) and the ``restore_command`` wrapper script next to it.
+
+The restore_command wrapper
+---------------------------
+PostgreSQL treats *any* exit code from 1 to 125 of ``restore_command`` as "this WAL file
+is not in the archive": during archive recovery it then ends recovery at that point and,
+with ``recovery_target_action = promote``, opens the database -- silently missing every
+transaction after the gap.  ``wal-g wal-fetch`` exits 74 for a file that is really
+missing and 1 for everything else (storage unreachable, credentials rejected, bad
+config).  The wrapper (built from :func:`dataops.tools.walg.wal_fetch_argv`) therefore
+maps 74 to 1 ("not found": normal at the end of the archive) and every other failure to
+255: PostgreSQL treats an exit code above 125 (or death by a signal) as a hard failure,
+the startup process stops with FATAL and the server does not come up half-recovered.
+Once storage is back, starting the server again resumes recovery where it stopped.  The
+wrapper is a few lines of POSIX sh because it runs once per segment.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import os
+import pwd
+import shlex
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
+from dataops import tools
 from dataops.backup import archcheck, pg, recovery
+from dataops.backup import walg as walg_core
 from dataops.backup.engine import (
     ArchiveSetup,
     BackupInfo,
@@ -25,6 +52,7 @@ from dataops.backup.engine import (
     RetainResult,
     VerifyResult,
     WalRange,
+    conf_quote,
     doomed,
     facts_from,
 )
@@ -33,8 +61,167 @@ from dataops.backup.walg import Backup, WalG, lsn_text, parse_delete_output
 from dataops.config.settings import Settings
 from dataops.errors import ConfigError, OperationError
 from dataops.execute import tool_version
+from dataops.tools import walg as walg_argv
 
 log = logging.getLogger(__name__)
+
+CONFIG_NAME = "walg.json"
+STORAGE_ERROR_EXIT = 255
+WRAPPER_SUFFIX = "-fetch.sh"
+
+
+def default_config_path(settings: Settings) -> Path:
+    """``DATAOPS_WALG_CONFIG``, else ``walg.json`` next to (not inside) the data directory.
+
+    Not inside PGDATA: it holds storage credentials and would travel in every base backup.
+    """
+    if settings.walg_config:
+        return settings.walg_config
+    if settings.pg_data:
+        return settings.pg_data.resolve().parent / CONFIG_NAME
+    raise ConfigError(
+        "set DATAOPS_WALG_CONFIG or DATAOPS_PG_DATA (the wal-g config goes next to it)"
+    )
+
+
+def wrapper_path(config: Path) -> Path:
+    """The ``restore_command`` wrapper lives next to the config: ``walg.json`` -> ``walg-fetch.sh``."""
+    return config.with_name(config.stem + WRAPPER_SUFFIX)
+
+
+def walg_binary(settings: Settings) -> str:
+    """Absolute path of wal-g for the commands PostgreSQL runs (its PATH is not ours)."""
+    configured = settings.walg_bin
+    if os.sep in configured and Path(configured).is_absolute():
+        return configured
+    return str(Path(tools.find("wal-g", configured)).absolute())
+
+
+# -------------------------------------------------------------------- postgresql.conf
+
+
+def archive_command(binary: str, config: Path, timeout: int) -> str:
+    argv = walg_argv.wal_push_argv(binary, config)
+    return "timeout " + str(timeout) + " " + " ".join(_sh(a) for a in argv)
+
+
+def restore_command(wrapper: Path) -> str:
+    return f"{_sh(str(wrapper))} %f %p"
+
+
+def _sh(arg: str) -> str:
+    return arg if arg in ("%p", "%f") else shlex.quote(arg)
+
+
+def shell_words(argv: list[str]) -> str:
+    """``argv`` as one sh command line; ``$1``/``$2`` stay the script's (quoted) arguments."""
+    return " ".join(f'"{a}"' if a in ("$1", "$2") else shlex.quote(a) for a in argv)
+
+
+@dataclass(frozen=True)
+class ArchiveConfig:
+    """What ``archive-config`` prints and ``check`` compares against."""
+
+    config_path: Path
+    wrapper_path: Path
+    walg_bin: str
+    archive_mode: str
+    archive_command: str
+    archive_timeout: int
+    restore_command: str
+
+    def settings(self) -> dict[str, str]:
+        """Setting name -> value as PostgreSQL reports it (``SHOW``)."""
+        return {
+            "archive_mode": self.archive_mode,
+            "archive_command": self.archive_command,
+            "archive_timeout": str(self.archive_timeout),
+            "restore_command": self.restore_command,
+        }
+
+    def conf_values(self) -> dict[str, str]:
+        """Setting name -> value as written in postgresql.conf (strings quoted)."""
+        return {
+            "archive_mode": self.archive_mode,
+            "archive_command": conf_quote(self.archive_command),
+            "archive_timeout": str(self.archive_timeout),
+            "restore_command": conf_quote(self.restore_command),
+        }
+
+    def lines(self) -> list[str]:
+        return [f"{k} = {v}" for k, v in self.conf_values().items()]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "walg_config": str(self.config_path),
+            "restore_wrapper": str(self.wrapper_path),
+            "settings": self.settings(),
+            "conf": self.conf_values(),
+            "lines": self.lines(),
+        }
+
+
+def archive_settings(settings: Settings, config_path: Path | None = None) -> ArchiveConfig:
+    config = config_path or default_config_path(settings)
+    binary = walg_binary(settings)
+    wrapper = wrapper_path(config)
+    timeout = settings.walg_archive_command_timeout
+    return ArchiveConfig(
+        config_path=config,
+        wrapper_path=wrapper,
+        walg_bin=binary,
+        archive_mode="on",
+        archive_command=archive_command(binary, config, timeout),
+        archive_timeout=settings.pg_archive_timeout,
+        restore_command=restore_command(wrapper),
+    )
+
+
+def fetch_wrapper_script(binary: str, config: Path, timeout: int) -> str:
+    """The POSIX sh ``restore_command`` wrapper (see the module docstring)."""
+    fetch = shell_words(walg_argv.wal_fetch_argv(binary, config, "$1", "$2"))
+    return f"""#!/bin/sh
+# restore_command wrapper written by `dataops backup pg`; rewrite it with
+# `dataops backup pg archive-config --write-walg-config FILE` rather than editing it.
+#
+#   restore_command = '{wrapper_path(config)} %f %p'
+#
+# wal-g wal-fetch exits 74 when the file is not in the archive: we exit 1, which
+# PostgreSQL reads as "not found" (normal at the end of the archive).  Any other
+# failure is a storage or configuration problem; PostgreSQL would read exit codes
+# 1-125 as "not found" too and end recovery early, so we exit {STORAGE_ERROR_EXIT} (> 125): the
+# startup process stops with FATAL instead.  Fix storage, start the server again.
+if [ "$#" -ne 2 ]; then
+    echo "usage: $0 WALFILE DESTINATION" >&2
+    exit {STORAGE_ERROR_EXIT}
+fi
+timeout {timeout} {fetch}
+rc=$?
+case "$rc" in
+    0) exit 0 ;;
+    {walg_argv.WAL_FETCH_MISSING}) exit 1 ;;
+esac
+echo "dataops walg-fetch: wal-g wal-fetch $1 failed with exit code $rc (storage or configuration error, not a missing file); stopping recovery instead of ending it early" >&2
+exit {STORAGE_ERROR_EXIT}
+"""
+
+
+def write_walg_files(settings: Settings, archive: ArchiveConfig, owner: str) -> None:
+    """Write the wal-g config (0600) and the fetch wrapper (0700), both owned by ``owner``."""
+    try:
+        pwd.getpwnam(owner)
+    except KeyError:
+        raise ConfigError(f"OS user {owner!r} does not exist (DATAOPS_PG_OS_USER)") from None
+    document = json.dumps(walg_core.config_document(settings), indent=2, sort_keys=True) + "\n"
+    pg.atomic_write(archive.config_path, document, 0o600, owner)
+    script = fetch_wrapper_script(
+        archive.walg_bin, archive.config_path, settings.walg_archive_command_timeout
+    )
+    pg.atomic_write(archive.wrapper_path, script, 0o700, owner)
+    log.info(
+        "backup.walg_config_written",
+        extra={"config": str(archive.config_path), "wrapper": str(archive.wrapper_path)},
+    )
 
 
 def to_info(backup: Backup) -> BackupInfo:
@@ -86,7 +273,7 @@ class WalGEngine:
         self._walg().storage_check()
 
     def archive_setup(self, config_path: Path | None = None) -> ArchiveSetup:
-        conf = pg.archive_settings(self.settings, config_path)
+        conf = archive_settings(self.settings, config_path)
         return ArchiveSetup(
             engine=self.name,
             config_path=conf.config_path,
@@ -98,8 +285,8 @@ class WalGEngine:
             restore_command=conf.restore_command,
         )
 
-    def _conf(self, setup: ArchiveSetup) -> pg.ArchiveConfig:
-        return pg.ArchiveConfig(
+    def _conf(self, setup: ArchiveSetup) -> ArchiveConfig:
+        return ArchiveConfig(
             config_path=setup.config_path,
             wrapper_path=setup.restore_wrapper,
             walg_bin=setup.binary,
@@ -111,7 +298,7 @@ class WalGEngine:
 
     def write_config(self, setup: ArchiveSetup, owner: str) -> None:
         pg.check_runnable_by(setup.binary, owner)
-        pg.write_walg_files(self.settings, self._conf(setup), owner)
+        write_walg_files(self.settings, self._conf(setup), owner)
 
     def list_backups(self) -> list[BackupInfo]:
         return [to_info(b) for b in self._walg().backup_list()]
@@ -206,7 +393,7 @@ class WalGEngine:
             recovery.empty(target, remove=created)
             raise
         recovery.complete_config_files(target)
-        pg.write_walg_files(self.settings, self._conf(setup), owner)
+        write_walg_files(self.settings, self._conf(setup), owner)
         (target / "recovery.signal").touch()
         pg.append_auto_conf(
             target,

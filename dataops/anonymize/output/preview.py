@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dataops.anonymize import copytext
 from dataops.anonymize.engine_api import CopyTransformer, TableAction, TableData
-from dataops.anonymize.report import PreviewRow
+from dataops.anonymize.formats import copytext
+from dataops.anonymize.output.report import PreviewRow
 
 
 def _text(value: bytes | None) -> str | None:

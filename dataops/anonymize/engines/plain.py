@@ -3,7 +3,7 @@
 The dump is read in 1 MB blocks.  Outside COPY blocks it is cut into lines and
 statements (quotes, ``$$`` bodies and comments tracked across lines, so a function
 body that contains ``COPY ... FROM stdin;`` or ``\\.`` is never taken for data);
-CREATE/ALTER statements go to the :class:`~dataops.anonymize.ddl.Catalog`.  The
+CREATE/ALTER statements go to the :class:`~dataops.anonymize.formats.ddl.Catalog`.  The
 first COPY header triggers the plan's check -- by then all pre-data DDL has been
 seen -- and only then is anything written.  A COPY block of a kept table is copied
 through in big slices without looking at its rows; a transformed one streams
@@ -33,15 +33,16 @@ import re
 import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from dataops.anonymize.ddl import Catalog
 from dataops.anonymize.engine_api import TableAction, TableData, TableStats, check_unambiguous
+from dataops.anonymize.formats.ddl import Catalog
 from dataops.anonymize.plan import Plan
 
 if TYPE_CHECKING:
-    from dataops.anonymize.run import EngineJob
-from dataops.anonymize.sqlscan import (
+    from dataops.anonymize.engine_api import EngineJob
+from dataops.anonymize.formats.sqlscan import (
     CopyFormError,
     CopyStatement,
     MetaCommandInStatement,
@@ -452,6 +453,18 @@ def _what_magic(data: bytes) -> str | None:
     return None
 
 
+def scan_file(path: Path) -> Scan:
+    """:func:`scan` of a (possibly compressed) dump file."""
+    from dataops.anonymize.formats import compression
+
+    try:
+        raw = path.open("rb", buffering=0)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    with raw:
+        return scan(compression.reader(raw, str(path)))
+
+
 def scan(source: BinaryIO) -> Scan:
     """First pass: the whole catalog and every data section, skipping rows quickly."""
     src = _Input(source)
@@ -546,16 +559,26 @@ def _default_jobs() -> int:
 
 
 def engine(job: EngineJob) -> list[TableStats]:
-    """The ``plain`` entry of :data:`dataops.anonymize.run.ENGINES`."""
+    """The ``plain`` entry of :data:`dataops.anonymize.run.ENGINES`.
+
+    Its own first step is the pre-scan: the whole catalog before any data is read --
+    handed over (``job.catalog``, e.g. ``--source`` dumped the schema first), or read
+    from a regular input file in a quick pass; a stream is checked table by table.
+    """
     assert job.stream is not None and job.output is not None
+    prescan: Scan | None = None
+    if isinstance(job.catalog, Catalog):
+        prescan = Scan(job.catalog, job.catalog.data_tables())
+    elif job.input_path is not None and job.input_path.is_file():
+        prescan = scan_file(job.input_path)
     return anonymize_plain(
         job.plan,
         job.stream,
         job.output,
-        prescan=job.prescan,
+        prescan=prescan,
         progress=job.progress,
         jobs=job.jobs,
-        role_passwords=str(job.extra.get("role_passwords", "drop")),
+        role_passwords=job.role_passwords,
     )
 
 

@@ -700,7 +700,7 @@ def parse_copy_stmt(stmt: str) -> tuple[str | None, str, tuple[str, ...]]:
     The statement is lexed like SQL (quoted identifiers may hold newlines, quotes,
     parentheses or ``FROM stdin``); any other form is an error, never a guess.
     """
-    from dataops.anonymize.sqlscan import CopyFormError, copy_from_stdin
+    from dataops.anonymize.formats.sqlscan import CopyFormError, copy_from_stdin
 
     try:
         parsed = copy_from_stdin(stmt)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from dataops.anonymize.coltypes import UNKNOWN, Check, ColType, TypeResolver
 from dataops.anonymize.engine_api import TableData
-from dataops.anonymize.sqlscan import Token, split_statements, tokenize
+from dataops.anonymize.formats.sqlscan import Token, split_statements, tokenize
 
 QName = tuple[str, str]  # (schema, name), unquoted
 
