@@ -25,7 +25,8 @@ from typing import Protocol, TypeVar
 from sqlalchemy.engine import make_url
 
 from dataops import execute, tools
-from dataops.backup.engine import LATEST, RestoreResult, conf_quote
+from dataops.backup import pg
+from dataops.backup.engine import LATEST, ArchiveSetup, BackupInfo, RestoreResult, conf_quote
 from dataops.config.settings import Settings
 from dataops.errors import ConfigError, OperationError
 from dataops.tools import postgres as pg_argv
@@ -299,3 +300,46 @@ def stop(settings: Settings, result: RestoreResult, mode: str = "fast") -> None:
         timeout=90,
         ok_codes=(0, 1),  # 1: not running (a stale pid file)
     )
+
+
+def finish_restore(
+    settings: Settings,
+    *,
+    engine: str,
+    setup: ArchiveSetup,
+    chosen: BackupInfo,
+    target: Path,
+    target_time: dt.datetime | None,
+    owner: str,
+    archive: bool,
+    start_server: bool,
+    port: int | None,
+    timeout: float,
+    started_at: float,
+) -> RestoreResult:
+    """What every engine does once its backup is in ``target``: the recovery settings
+    (``recovery.signal``, ``restore_command``, the target), ownership and, with
+    ``start_server``, the server started and waited for until it has promoted."""
+    complete_config_files(target)
+    (target / "recovery.signal").touch()
+    pg.append_auto_conf(
+        target,
+        recovery_settings(
+            setup.restore_command, target_time, setup.archive_command if archive else None
+        ),
+        f"added by dataops backup pg restore of {chosen.name} at "
+        f"{dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}",
+    )
+    target.chmod(0o700)
+    chown_tree(target, owner)
+    result = RestoreResult(
+        backup=chosen,
+        target_dir=target,
+        target_time=target_time,
+        config_path=setup.config_path,
+        owner=owner,
+        engine=engine,
+    )
+    if start_server:
+        result = start(settings, result, chosen.pg_version, port or free_port(), timeout)
+    return replace(result, seconds=time.monotonic() - started_at)

@@ -35,7 +35,7 @@ import os
 import pwd
 import shlex
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -392,36 +392,21 @@ class WalGEngine:
         except BaseException:
             recovery.empty(target, remove=created)
             raise
-        recovery.complete_config_files(target)
         write_walg_files(self.settings, self._conf(setup), owner)
-        (target / "recovery.signal").touch()
-        pg.append_auto_conf(
-            target,
-            recovery.recovery_settings(
-                setup.restore_command, target_time, setup.archive_command if archive else None
-            ),
-            f"added by dataops backup pg restore of {chosen.name} at "
-            f"{dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}",
-        )
-        target.chmod(0o700)
-        recovery.chown_tree(target, owner)
-        result = RestoreResult(
-            backup=chosen,
-            target_dir=target,
-            target_time=target_time,
-            config_path=setup.config_path,
-            owner=owner,
+        return recovery.finish_restore(
+            self.settings,
             engine=self.name,
+            setup=setup,
+            chosen=chosen,
+            target=target,
+            target_time=target_time,
+            owner=owner,
+            archive=archive,
+            start_server=start,
+            port=port,
+            timeout=self.settings.walg_timeout,
+            started_at=started_at,
         )
-        if start:
-            result = recovery.start(
-                self.settings,
-                result,
-                chosen.pg_version,
-                port or recovery.free_port(),
-                self.settings.walg_timeout,
-            )
-        return replace(result, seconds=time.monotonic() - started_at)
 
     def check(self, *, now: dt.datetime | None = None) -> CheckReport:
         return archcheck.check(self, self.settings, now=now)
