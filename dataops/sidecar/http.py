@@ -25,7 +25,7 @@ from dataops.sidecar.runner import new_run_id
 from dataops.sidecar.status import Readiness, job_state, status
 
 if TYPE_CHECKING:
-    from dataops.sidecar.service import Sidecar
+    from dataops.sidecar.view import SidecarView
 
 log = logging.getLogger("dataops.sidecar.http")
 
@@ -40,7 +40,7 @@ def parse_addr(addr: str) -> tuple[str, int]:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
-    sidecar: Sidecar
+    sidecar: SidecarView
     readiness: Readiness
 
 
@@ -176,7 +176,7 @@ GET_ROUTES: dict[str, Callable[[_Handler], None]] = {
 }
 
 
-def start_http(sidecar: Sidecar, addr: str) -> ThreadingHTTPServer:
+def start_http(sidecar: SidecarView, addr: str) -> ThreadingHTTPServer:
     """Bind and serve in a background thread; ConfigError/DependencyError when it cannot."""
     import threading
 

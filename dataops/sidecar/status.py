@@ -12,8 +12,8 @@ from dataops import __version__
 
 if TYPE_CHECKING:
     from dataops.config.settings import Settings
-    from dataops.sidecar.service import Sidecar
     from dataops.sidecar.state import RunRecord
+    from dataops.sidecar.view import SidecarView
 
 
 def iso(value: float | None) -> str | None:
@@ -40,7 +40,7 @@ def _record(key: str, record: RunRecord, next_run: float | None) -> dict[str, An
     }
 
 
-def job_state(sidecar: Sidecar, name: str) -> str:
+def job_state(sidecar: SidecarView, name: str) -> str:
     job = sidecar.jobs[name]
     if not job.config.enabled:
         return "disabled"
@@ -51,7 +51,7 @@ def job_state(sidecar: Sidecar, name: str) -> str:
     return "scheduled"
 
 
-def status(sidecar: Sidecar) -> dict[str, Any]:
+def status(sidecar: SidecarView) -> dict[str, Any]:
     records = sidecar.state.all()
     running = sidecar.runner.running()
     jobs = []
