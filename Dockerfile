@@ -21,14 +21,15 @@ RUN install-tools packages build \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=go /usr/local/go /usr/local/go
 ENV PATH=/usr/local/go/bin:$PATH \
-    GOPATH=/root/go \
+    GOPATH=/go \
+    GOCACHE=/tmp/go-build \
     GOPROXY="https://proxy.golang.org|direct" \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 # wal-g from source at the pinned commit (scripts/install-tools pins it).
 RUN install-tools walg /opt/wal-g \
     && /opt/wal-g/wal-g --version \
-    && rm -rf /root/go /root/.cache
+    && rm -rf /go /tmp/go-build
 # Borg 1.4 in its own virtualenv, at the path it keeps in the final stage.
 RUN install-tools borg /opt/borg /usr/bin/python3
 WORKDIR /src
