@@ -47,7 +47,7 @@ def test_archive_settings_render_exact_lines(monkeypatch: pytest.MonkeyPatch) ->
     s = settings(monkeypatch, DATAOPS_PG_DATA="/srv/pg 15/main", DATAOPS_PG_ARCHIVE_TIMEOUT="30")
     archive = walg_engine.archive_settings(s)
     assert archive.config_path == Path("/srv/pg 15/walg.json")
-    assert archive.wrapper_path == Path("/srv/pg 15/walg-fetch.sh")
+    assert archive.restore_wrapper == Path("/srv/pg 15/walg-fetch.sh")
     assert archive.lines() == [
         "archive_mode = on",
         "archive_command = 'timeout 600 ''/opt/wal g/wal-g'' --config ''/srv/pg 15/walg.json''"
@@ -66,7 +66,7 @@ def test_config_path_explicit_or_required(monkeypatch: pytest.MonkeyPatch) -> No
     s = settings(monkeypatch, DATAOPS_WALG_CONFIG="/etc/dataops/walg.json")
     archive = walg_engine.archive_settings(s)
     assert archive.config_path == Path("/etc/dataops/walg.json")
-    assert archive.wrapper_path == Path("/etc/dataops/walg-fetch.sh")
+    assert archive.restore_wrapper == Path("/etc/dataops/walg-fetch.sh")
     monkeypatch.delenv("DATAOPS_WALG_CONFIG")
     with pytest.raises(ConfigError, match="DATAOPS_WALG_CONFIG or DATAOPS_PG_DATA"):
         walg_engine.archive_settings(load_settings())
@@ -96,7 +96,7 @@ def test_write_walg_files_modes_owner_and_content(
     assert doc["WALG_S3_PREFIX"] == "s3://backups/pg"
     assert doc["AWS_SECRET_ACCESS_KEY"] == "secret-key-value"
     assert doc["WALG_DELTA_MAX_STEPS"] == "4"
-    wrapper = archive.wrapper_path
+    wrapper = archive.restore_wrapper
     assert stat.S_IMODE(wrapper.stat().st_mode) == 0o700
     assert "secret-key-value" not in wrapper.read_text()
     assert not [p for p in config.parent.iterdir() if p.name.startswith(".")]  # no temp left

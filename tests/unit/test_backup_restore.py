@@ -11,7 +11,6 @@ from click.testing import CliRunner
 from dataops import tools
 from dataops.backup import engine as engine_api
 from dataops.backup.actions import pg_restore, pg_retain
-from dataops.backup.engines import walg as walg_engine
 from dataops.backup.walg import Backup
 from dataops.cli.backup import backup
 from dataops.config.settings import Settings
@@ -102,10 +101,11 @@ def test_recovery_settings_without_archiving() -> None:
 
 
 def test_recovery_settings_keep_archiving_with_the_new_config() -> None:
-    archive = walg_engine.ArchiveConfig(
+    archive = engine_api.ArchiveSetup(
+        engine="walg",
         config_path=Path("/r/x.walg.json"),
-        wrapper_path=Path("/r/x.walg-fetch.sh"),
-        walg_bin="/usr/bin/wal-g",
+        restore_wrapper=Path("/r/x.walg-fetch.sh"),
+        binary="/usr/bin/wal-g",
         archive_mode="on",
         archive_command="timeout 600 /usr/bin/wal-g --config /r/x.walg.json wal-push %p",
         archive_timeout=60,

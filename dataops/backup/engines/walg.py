@@ -37,7 +37,6 @@ import shlex
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from dataops import tools
 from dataops.backup import archcheck, pg, recovery
@@ -52,7 +51,6 @@ from dataops.backup.engine import (
     RetainResult,
     VerifyResult,
     WalRange,
-    conf_quote,
     doomed,
     facts_from,
 )
@@ -118,58 +116,16 @@ def shell_words(argv: list[str]) -> str:
     return " ".join(f'"{a}"' if a in ("$1", "$2") else shlex.quote(a) for a in argv)
 
 
-@dataclass(frozen=True)
-class ArchiveConfig:
-    """What ``archive-config`` prints and ``check`` compares against."""
-
-    config_path: Path
-    wrapper_path: Path
-    walg_bin: str
-    archive_mode: str
-    archive_command: str
-    archive_timeout: int
-    restore_command: str
-
-    def settings(self) -> dict[str, str]:
-        """Setting name -> value as PostgreSQL reports it (``SHOW``)."""
-        return {
-            "archive_mode": self.archive_mode,
-            "archive_command": self.archive_command,
-            "archive_timeout": str(self.archive_timeout),
-            "restore_command": self.restore_command,
-        }
-
-    def conf_values(self) -> dict[str, str]:
-        """Setting name -> value as written in postgresql.conf (strings quoted)."""
-        return {
-            "archive_mode": self.archive_mode,
-            "archive_command": conf_quote(self.archive_command),
-            "archive_timeout": str(self.archive_timeout),
-            "restore_command": conf_quote(self.restore_command),
-        }
-
-    def lines(self) -> list[str]:
-        return [f"{k} = {v}" for k, v in self.conf_values().items()]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "walg_config": str(self.config_path),
-            "restore_wrapper": str(self.wrapper_path),
-            "settings": self.settings(),
-            "conf": self.conf_values(),
-            "lines": self.lines(),
-        }
-
-
-def archive_settings(settings: Settings, config_path: Path | None = None) -> ArchiveConfig:
+def archive_settings(settings: Settings, config_path: Path | None = None) -> ArchiveSetup:
     config = config_path or default_config_path(settings)
     binary = walg_binary(settings)
     wrapper = wrapper_path(config)
     timeout = settings.walg_archive_command_timeout
-    return ArchiveConfig(
+    return ArchiveSetup(
+        engine="walg",
         config_path=config,
-        wrapper_path=wrapper,
-        walg_bin=binary,
+        restore_wrapper=wrapper,
+        binary=binary,
         archive_mode="on",
         archive_command=archive_command(binary, config, timeout),
         archive_timeout=settings.pg_archive_timeout,
@@ -206,7 +162,7 @@ exit {STORAGE_ERROR_EXIT}
 """
 
 
-def write_walg_files(settings: Settings, archive: ArchiveConfig, owner: str) -> None:
+def write_walg_files(settings: Settings, archive: ArchiveSetup, owner: str) -> None:
     """Write the wal-g config (0600) and the fetch wrapper (0700), both owned by ``owner``."""
     try:
         pwd.getpwnam(owner)
@@ -215,12 +171,12 @@ def write_walg_files(settings: Settings, archive: ArchiveConfig, owner: str) -> 
     document = json.dumps(walg_core.config_document(settings), indent=2, sort_keys=True) + "\n"
     pg.atomic_write(archive.config_path, document, 0o600, owner)
     script = fetch_wrapper_script(
-        archive.walg_bin, archive.config_path, settings.walg_archive_command_timeout
+        archive.binary, archive.config_path, settings.walg_archive_command_timeout
     )
-    pg.atomic_write(archive.wrapper_path, script, 0o700, owner)
+    pg.atomic_write(archive.restore_wrapper, script, 0o700, owner)
     log.info(
         "backup.walg_config_written",
-        extra={"config": str(archive.config_path), "wrapper": str(archive.wrapper_path)},
+        extra={"config": str(archive.config_path), "wrapper": str(archive.restore_wrapper)},
     )
 
 
@@ -273,32 +229,11 @@ class WalGEngine:
         self._walg().storage_check()
 
     def archive_setup(self, config_path: Path | None = None) -> ArchiveSetup:
-        conf = archive_settings(self.settings, config_path)
-        return ArchiveSetup(
-            engine=self.name,
-            config_path=conf.config_path,
-            restore_wrapper=conf.wrapper_path,
-            binary=conf.walg_bin,
-            archive_mode=conf.archive_mode,
-            archive_command=conf.archive_command,
-            archive_timeout=conf.archive_timeout,
-            restore_command=conf.restore_command,
-        )
-
-    def _conf(self, setup: ArchiveSetup) -> ArchiveConfig:
-        return ArchiveConfig(
-            config_path=setup.config_path,
-            wrapper_path=setup.restore_wrapper,
-            walg_bin=setup.binary,
-            archive_mode=setup.archive_mode,
-            archive_command=setup.archive_command,
-            archive_timeout=setup.archive_timeout,
-            restore_command=setup.restore_command,
-        )
+        return archive_settings(self.settings, config_path)
 
     def write_config(self, setup: ArchiveSetup, owner: str) -> None:
         pg.check_runnable_by(setup.binary, owner)
-        write_walg_files(self.settings, self._conf(setup), owner)
+        write_walg_files(self.settings, setup, owner)
 
     def list_backups(self) -> list[BackupInfo]:
         return [to_info(b) for b in self._walg().backup_list()]
@@ -392,7 +327,7 @@ class WalGEngine:
         except BaseException:
             recovery.empty(target, remove=created)
             raise
-        write_walg_files(self.settings, self._conf(setup), owner)
+        write_walg_files(self.settings, setup, owner)
         return recovery.finish_restore(
             self.settings,
             engine=self.name,
