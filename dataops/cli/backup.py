@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from dataops.cli.context import app
-from dataops.cli.output import echo_json, echo_table
+from dataops.cli.output import echo_json, echo_table, human_size
 from dataops.errors import DependencyError, OperationError
 from dataops.locks import command_lock
 
@@ -27,15 +27,6 @@ def pg_group() -> None:
     failed (or WAL gap), 2 usage/configuration, 3 storage, database or engine
     unreachable/missing.
     """
-
-
-def _size(n: int) -> str:
-    value = float(n)
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{n} B"
 
 
 @pg_group.command("archive-config")
@@ -102,8 +93,8 @@ def push_cmd(ctx: click.Context, full: bool, kind: str | None, as_json: bool) ->
         return
     b = result.backup
     click.echo(
-        f"backup {b.name} ({b.kind}): {_size(b.size_bytes)} "
-        f"-> {_size(b.stored_bytes)} in {result.seconds:.1f} s"
+        f"backup {b.name} ({b.kind}): {human_size(b.size_bytes)} "
+        f"-> {human_size(b.stored_bytes)} in {result.seconds:.1f} s"
     )
 
 
@@ -130,8 +121,8 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
                 b.start_time.isoformat(timespec="seconds"),
                 b.stop_time.isoformat(timespec="seconds"),
                 f"{b.wal_start or ''}..{b.wal_stop or ''}",
-                _size(b.size_bytes),
-                _size(b.stored_bytes),
+                human_size(b.size_bytes),
+                human_size(b.stored_bytes),
             )
             for b in backups
         ],

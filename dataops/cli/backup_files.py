@@ -7,17 +7,8 @@ from pathlib import Path
 import click
 
 from dataops.cli.context import app
-from dataops.cli.output import echo_json, echo_table
+from dataops.cli.output import echo_json, echo_table, human_size
 from dataops.locks import command_lock
-
-
-def _size(n: int) -> str:
-    value = float(n)
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{n} B"
 
 
 @click.group("files")
@@ -76,8 +67,8 @@ def push_cmd(
     else:
         a = result.archive
         click.echo(
-            f"archive {a.name}: {a.nfiles} files, {_size(a.original_size)} "
-            f"(+{_size(a.deduplicated_size)} new) in {a.duration:.1f} s"
+            f"archive {a.name}: {a.nfiles} files, {human_size(a.original_size)} "
+            f"(+{human_size(a.deduplicated_size)} new) in {a.duration:.1f} s"
             + (" [warnings]" if result.warning else "")
         )
         for warning in result.warnings:

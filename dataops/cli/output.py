@@ -19,3 +19,13 @@ def echo_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     for n, row in enumerate(cells):
         line = "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
         click.echo(click.style(line, bold=True) if n == 0 else line)
+
+
+def human_size(n: int) -> str:
+    """Bytes for people: ``512 B``, ``1.5 MB`` (powers of 1024)."""
+    value = float(n)
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{n} B"
