@@ -9,6 +9,7 @@ touched: the bytes of the row around them are re-joined as they were.
 
 from __future__ import annotations
 
+import functools
 import gc
 import itertools
 import operator
@@ -42,17 +43,18 @@ class UniqueGuard:
     def check_block(self, ins: Sequence[bytes], outs: Sequence[bytes]) -> None:
         """The same check for a whole column block, with set operations in C."""
         if len(set(outs)) != len(set(ins)):
-            self._collision()
+            self.collision()
         seen = self.seen
         if len(seen) >= self.limit:
             return
         pairs = dict(zip(map(hash, outs), map(hash, ins), strict=True))
         for h_out in pairs.keys() & seen.keys():
             if seen[h_out] != pairs[h_out]:
-                self._collision()
+                self.collision()
         seen.update(pairs)
 
-    def _collision(self) -> None:
+    def collision(self) -> None:
+        """Raise the collision error (the compiled loop calls it when it finds one)."""
         raise OperationError(
             f"unique: two different values of {self.where} were anonymized to the same "
             "value (a collision); change the transform's parameters (e.g. a longer hash)"
@@ -64,7 +66,7 @@ class UniqueGuard:
             return
         h_in = hash(raw)
         if seen.setdefault(hash(out), h_in) != h_in:
-            self._collision()
+            self.collision()
 
 
 @dataclass(frozen=True)
@@ -124,8 +126,9 @@ class RowTransformer:
 
     Rows of a block are split (only as far as the last transformed column), the
     fields transposed into columns with ``zip(*rows)``, each transformed column
-    mapped through its function, and the rows re-joined: the per-row work happens
-    in C, only the transforms themselves run Python code.
+    mapped through its function, and the rows re-joined.  With the compiled module
+    the whole loop is one :class:`speedups.Program` call per block; this Python path
+    is the reference it must equal byte for byte.
     """
 
     def __init__(
@@ -154,9 +157,20 @@ class RowTransformer:
         else:
             self.maxsplit = self.max_index + 1  # the rest of the row stays one field
             self.width = self.max_index + 2
-        # compiled split/join: only the transformed fields become bytes objects
-        self._wanted = sorted(i for i, _ in self._choices)
-        self._compiled = speedups.enabled() and 0 < len(self._wanted) <= 256
+        # compiled: the whole split -> transform -> join loop of a block in C
+        self._program = self._build_program() if speedups.enabled() and self._choices else None
+
+    def _build_program(self) -> speedups.Program:
+        """C ops for the columns whose kernel has one (the per-value Python function as the
+        fallback for values it declines); the other columns go through :meth:`_column`."""
+        columns: list[speedups.ProgramColumn] = []
+        for i, fns in sorted(self._choices, key=operator.itemgetter(0)):
+            if isinstance(fns.kernel, speedups.FieldKernel):
+                collision = fns.guard.collision if fns.guard is not None else None
+                columns.append((i, fns.kernel.op, fns.raw, collision))
+            else:
+                columns.append((i, None, functools.partial(self._column_list, fns=fns), None))
+        return speedups.Program(self.ncols, self.maxsplit, columns)
 
     def feed(self, chunk: bytes) -> bytes:
         data = self._tail + chunk if self._tail else chunk
@@ -218,15 +232,12 @@ class RowTransformer:
         return exc if isinstance(exc, OperationError) else OperationError(message)
 
     def _columnar(self, block: bytes) -> bytes:
-        if self._compiled:
-            split = speedups.split_columns(block, self._wanted, self.maxsplit, self.ncols)
-            if split is not None:  # None: a bad row, reported by the path below
-                columns, spans, rows = split
-                by_index = dict(zip(self._wanted, columns, strict=True))
-                for i, fns in self._choices:
-                    by_index[i] = list(self._column(by_index[i], fns))
+        if self._program is not None:
+            done = self._program.run(block)
+            if done is not None:  # None: a bad row, reported by the path below
+                out, rows = done
                 self.rows += rows
-                return speedups.join_columns(block, spans, [by_index[i] for i in self._wanted])
+                return out
         lines = block.split(b"\n")
         maxsplit = self.maxsplit
         parts = [line.split(b"\t", maxsplit) for line in lines]
@@ -241,6 +252,9 @@ class RowTransformer:
             cols[i] = self._column(cols[i], fns)
         self.rows += len(lines)
         return b"\n".join(map(b"\t".join, zip(*cols, strict=True))) + b"\n"
+
+    def _column_list(self, column: Sequence[bytes], fns: ColumnFns) -> list[bytes]:
+        return list(self._column(column, fns))
 
     def _column(self, column: Sequence[bytes], fns: ColumnFns) -> Iterable[bytes]:
         """One block of one column: a kernel for columns of mostly distinct values, the
