@@ -858,7 +858,11 @@ static void hash_many(const Op *op, int n, const char *const s[], const Py_ssize
 #define GUARD_LIMIT 200000
 
 typedef struct {
-    uint64_t *keys, *vals; /* key 0: empty slot */
+    uint64_t key, val; /* key 0: an empty slot */
+} GSlot;
+
+typedef struct {
+    GSlot *slots;
     size_t mask, count;
 } GTable;
 
@@ -885,36 +889,27 @@ static uint64_t h64(const char *s, Py_ssize_t n) {
 static int gtable_init(GTable *t, size_t slots) {
     size_t cap = 16;
     while (cap < slots) cap <<= 1;
-    t->keys = PyMem_Calloc(cap, sizeof(uint64_t));
-    t->vals = PyMem_Calloc(cap, sizeof(uint64_t));
+    t->slots = PyMem_RawCalloc(cap, sizeof(GSlot));
     t->mask = cap - 1;
     t->count = 0;
-    if (t->keys == NULL || t->vals == NULL) {
-        PyMem_Free(t->keys);
-        PyMem_Free(t->vals);
-        t->keys = t->vals = NULL;
-        PyErr_NoMemory();
-        return -1;
-    }
-    return 0;
+    return t->slots == NULL ? -1 : 0; /* no memory: the caller sets the error (with the GIL) */
 }
 
 static void gtable_free(GTable *t) {
-    PyMem_Free(t->keys);
-    PyMem_Free(t->vals);
-    t->keys = t->vals = NULL;
+    PyMem_RawFree(t->slots);
+    t->slots = NULL;
 }
 
 /* 1: ho is known with another input (a collision); 0: fine.  Inserts while below limit. */
 static int gtable_check(GTable *t, uint64_t ho, uint64_t hi, size_t limit) {
     size_t i = (size_t)(ho ^ (ho >> 29)) & t->mask;
-    while (t->keys[i] != 0) {
-        if (t->keys[i] == ho) return t->vals[i] != hi;
+    while (t->slots[i].key != 0) {
+        if (t->slots[i].key == ho) return t->slots[i].val != hi;
         i = (i + 1) & t->mask;
     }
     if (t->count < limit) {
-        t->keys[i] = ho;
-        t->vals[i] = hi;
+        t->slots[i].key = ho;
+        t->slots[i].val = hi;
         t->count++;
     }
     return 0;
@@ -949,11 +944,8 @@ static char *arena_take(Arena *a, Py_ssize_t need) {
     char *p;
     if (a->cap - a->len < need) {
         Py_ssize_t cap = a->cap + a->cap / 2 + need + 4096;
-        char *nb = PyMem_Realloc(a->buf, (size_t)cap);
-        if (nb == NULL) {
-            PyErr_NoMemory();
-            return NULL;
-        }
+        char *nb = PyMem_RawRealloc(a->buf, (size_t)cap);
+        if (nb == NULL) return NULL; /* no memory: the caller sets the error */
         a->buf = nb;
         a->cap = cap;
     }
@@ -964,16 +956,16 @@ static char *arena_take(Arena *a, Py_ssize_t need) {
 
 #define BATCH 16
 
-/* The outputs of ``op`` for n fields (s[i], len[i]) into arena ``ar`` at off[i] / olen[i]
- * (a declined value is given by ``fallback(field)``; without one, returns 1 at the first
- * declined value).  ``cache`` may be NULL.  0: done, -1: an exception is set. */
-static int native_column(const Op *op, Py_ssize_t n, const char *const *s,
-                         const Py_ssize_t *len, PyObject *fallback, CacheEntry *cache,
-                         Arena *ar, Py_ssize_t *off, Py_ssize_t *olen) {
+/* The outputs of ``op`` for n fields (s[i], len[i]) into arena ``ar`` at off[i] / olen[i];
+ * olen[i] is -1 for a value the op declines.  ``cache`` may be NULL.  Runs without the
+ * GIL: the number of declined values, or -1 when out of memory (no exception set). */
+static Py_ssize_t native_core(const Op *op, Py_ssize_t n, const char *const *s,
+                              const Py_ssize_t *len, CacheEntry *cache, Arena *ar,
+                              Py_ssize_t *off, Py_ssize_t *olen) {
     const char *bs[BATCH];
     Py_ssize_t blen[BATCH], brow[BATCH];
     uint8_t d[BATCH][64];
-    Py_ssize_t i, lookups = 0, hits = 0, out;
+    Py_ssize_t i, lookups = 0, hits = 0, out, declined = 0;
     int nb = 0, use_cache = cache != NULL, hashes = op_hashes(op), b;
     size_t dsize = op_dsize(op);
     for (i = 0; i <= n; i++) {
@@ -984,7 +976,8 @@ static int native_column(const Op *op, Py_ssize_t n, const char *const *s,
                 char *w = ar->buf + off[r];
                 out = op_finish(op, bs[b], blen[b], d[b], w);
                 if (out < 0) {
-                    olen[r] = -1; /* the fallback, below */
+                    olen[r] = -1; /* declined */
+                    declined++;
                     continue;
                 }
                 olen[r] = out;
@@ -1030,10 +1023,20 @@ static int native_column(const Op *op, Py_ssize_t n, const char *const *s,
                 blen[nb] = len[i];
                 brow[nb] = i;
                 nb++;
+            } else {
+                declined++;
             }
         }
     }
-    /* declined values: the Python path, one by one */
+    return declined;
+}
+
+/* The declined values of a column (olen -1) by ``fallback(field)``, the Python path
+ * (NULL: none; returns 1).  Holds the GIL.  0: done, -1: an exception is set. */
+static int native_fallbacks(PyObject *fallback, Py_ssize_t n, const char *const *s,
+                            const Py_ssize_t *len, Arena *ar, Py_ssize_t *off,
+                            Py_ssize_t *olen) {
+    Py_ssize_t i;
     for (i = 0; i < n; i++) {
         PyObject *field, *v;
         char *w;
@@ -1052,6 +1055,7 @@ static int native_column(const Op *op, Py_ssize_t n, const char *const *s,
         w = arena_take(ar, PyBytes_GET_SIZE(v));
         if (w == NULL) {
             Py_DECREF(v);
+            PyErr_NoMemory();
             return -1;
         }
         memcpy(w, PyBytes_AS_STRING(v), (size_t)PyBytes_GET_SIZE(v));
@@ -1078,6 +1082,23 @@ static PyObject *digest(PyObject *self, PyObject *args) {
                  (size_t)size, out);
     PyBuffer_Release(&prefix);
     return PyBytes_FromStringAndSize((const char *)out, size);
+}
+
+/* count_lines(buffer, start, end) -> the number of b"\n" in buffer[start:end]: as
+ * bytes.count(b"\n", start, end), vectorised by the compiler. */
+static PyObject *count_lines(PyObject *self, PyObject *args) {
+    Py_buffer b;
+    Py_ssize_t start, end, i, n = 0;
+    const unsigned char *p;
+    if (!PyArg_ParseTuple(args, "y*nn:count_lines", &b, &start, &end)) return NULL;
+    if (start < 0) start = 0;
+    if (end > b.len) end = b.len;
+    p = b.buf;
+    Py_BEGIN_ALLOW_THREADS;
+    for (i = start; i < end; i++) n += p[i] == '\n';
+    Py_END_ALLOW_THREADS;
+    PyBuffer_Release(&b);
+    return PyLong_FromSsize_t(n);
 }
 
 /* digests(key, values, size) -> [blake2b(key + v, size)] through the batched path (tests) */
@@ -1154,7 +1175,11 @@ static PyObject *column(PyObject *self, PyObject *args) {
         s[i] = PyBytes_AS_STRING(v);
         len[i] = PyBytes_GET_SIZE(v);
     }
-    rc = native_column(&op, n, s, len, NULL, NULL, &ar, off, olen);
+    if (native_core(&op, n, s, len, NULL, &ar, off, olen) < 0) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    rc = native_fallbacks(NULL, n, s, len, &ar, off, olen);
     if (rc < 0) goto done;
     if (rc == 1) {
         result = Py_NewRef(Py_None);
@@ -1175,7 +1200,7 @@ done:
     PyMem_Free(len);
     PyMem_Free(off);
     PyMem_Free(olen);
-    PyMem_Free(ar.buf);
+    PyMem_RawFree(ar.buf);
     Py_XDECREF(seq);
     op_clear(&op);
     return result;
@@ -1211,6 +1236,7 @@ typedef struct {
     PyObject_HEAD
     Py_ssize_t ncols, maxsplit, nw;
     Col *cols;
+    int busy; /* inside run() (which releases the GIL) */
 } ProgramObject;
 
 static void program_dealloc(ProgramObject *self) {
@@ -1282,7 +1308,10 @@ static int program_init(ProgramObject *self, PyObject *args, PyObject *kwds) {
             }
             if (coll != Py_None) {
                 c->collision = Py_NewRef(coll);
-                if (gtable_init(&c->seen, 2 * GUARD_LIMIT) < 0) goto fail;
+                if (gtable_init(&c->seen, 2 * GUARD_LIMIT) < 0) {
+                    PyErr_NoMemory();
+                    goto fail;
+                }
             }
         } else if (coll != Py_None) {
             PyErr_SetString(PyExc_ValueError, "Program: a Python column guards itself");
@@ -1296,115 +1325,209 @@ fail:
     return -1;
 }
 
-/* Check a unique column's (input, output) pairs; -1 with the guard's exception set. */
-static int guard_column(Col *c, Py_ssize_t n, const char *const *s, const Py_ssize_t *len,
-                        const char *outs, const Py_ssize_t *off, const Py_ssize_t *olen) {
+/* A unique column's (input, output) pairs checked (without the GIL): 1 a collision,
+ * 0 none, -1 out of memory. */
+static int guard_scan(Col *c, Py_ssize_t n, const char *const *s, const Py_ssize_t *len,
+                      const char *outs, const Py_ssize_t *off, const Py_ssize_t *olen) {
     GTable block;
     Py_ssize_t i;
     int bad = 0;
     if (gtable_init(&block, 2 * (size_t)n) < 0) return -1;
     for (i = 0; i < n && !bad; i++) {
         uint64_t hi = h64(s[i], len[i]), ho = h64(outs + off[i], olen[i]);
-        bad = gtable_check(&block, ho, hi, (size_t)n) || gtable_check(&c->seen, ho, hi, GUARD_LIMIT);
+        /* across blocks: the first GUARD_LIMIT values, as UniqueGuard (then no more
+         * look-ups: a full table would cost a cache miss per value for nothing new) */
+        bad = gtable_check(&block, ho, hi, (size_t)n) ||
+              (c->seen.count < GUARD_LIMIT && gtable_check(&c->seen, ho, hi, GUARD_LIMIT));
     }
     gtable_free(&block);
-    if (bad) {
-        PyObject *x = PyObject_CallNoArgs(c->collision);
-        if (x != NULL) {
-            Py_DECREF(x);
-            PyErr_SetString(PyExc_ValueError, "unique: a collision");
-        }
-        return -1;
-    }
-    return 0;
+    return bad;
 }
 
 typedef struct {
     Arena ar;
     const char **s;
     Py_ssize_t *len, *off, *olen;
+    Py_ssize_t declined;
+    int guard; /* guard_scan's result */
     PyObject *py; /* a Python column's outputs (a fast sequence) */
 } ColOut;
 
+/* Pass 1 and the C columns (no GIL): 0, 1 a row of the wrong width, -1 no memory. */
+static int run_split(ProgramObject *self, const char *buf, Py_ssize_t blen, Py_ssize_t rows,
+                     ColOut *co) {
+    Py_ssize_t nw = self->nw, r, k, pos = 0;
+    const char *endp = buf + blen;
+    for (k = 0; k < nw; k++) {
+        co[k].s = PyMem_RawMalloc(sizeof(char *) * (size_t)rows);
+        co[k].len = PyMem_RawMalloc(sizeof(Py_ssize_t) * (size_t)rows);
+        co[k].off = PyMem_RawMalloc(sizeof(Py_ssize_t) * (size_t)rows);
+        co[k].olen = PyMem_RawMalloc(sizeof(Py_ssize_t) * (size_t)rows);
+        if (co[k].s == NULL || co[k].len == NULL || co[k].off == NULL || co[k].olen == NULL)
+            return -1;
+    }
+    for (r = 0; r < rows; r++) {
+        const char *row = buf + pos, *nl = memchr(row, '\n', (size_t)(endp - row));
+        const char *rowend = nl ? nl : endp, *p = row;
+        Py_ssize_t fieldno = 0, wi = 0;
+        for (;;) {
+            const char *tab = memchr(p, '\t', (size_t)(rowend - p));
+            const char *fend = tab ? tab : rowend;
+            if (wi < nw && self->cols[wi].index == fieldno) {
+                co[wi].s[r] = p;
+                co[wi].len[r] = fend - p;
+                wi++;
+            }
+            if (tab == NULL) break;
+            fieldno++;
+            p = tab + 1;
+            if (self->maxsplit >= 0 && fieldno == self->maxsplit) break; /* rest: kept */
+        }
+        if (self->maxsplit >= 0 ? fieldno != self->maxsplit : fieldno != self->ncols - 1)
+            return 1;
+        pos = (rowend - buf) + 1;
+    }
+    for (k = 0; k < nw; k++) {
+        Col *c = &self->cols[k];
+        if (!c->native) continue;
+        co[k].declined = native_core(&c->op, rows, co[k].s, co[k].len, c->cache, &co[k].ar,
+                                     co[k].off, co[k].olen);
+        if (co[k].declined < 0) return -1;
+    }
+    return 0;
+}
+
+/* Pass 3 (no GIL): the rows, kept bytes and new fields, into w. */
+static void run_join(ProgramObject *self, const char *buf, Py_ssize_t blen, Py_ssize_t rows,
+                     ColOut *co, char *w) {
+    Py_ssize_t nw = self->nw, r, k, cursor = 0;
+    for (r = 0; r < rows; r++) {
+        for (k = 0; k < nw; k++) {
+            ColOut *o = &co[k];
+            Py_ssize_t a = o->s[r] - buf;
+            memcpy(w, buf + cursor, (size_t)(a - cursor));
+            w += a - cursor;
+            cursor = a + o->len[r];
+            if (o->py != NULL) {
+                PyObject *v = PySequence_Fast_GET_ITEM(o->py, r);
+                memcpy(w, PyBytes_AS_STRING(v), (size_t)PyBytes_GET_SIZE(v));
+                w += PyBytes_GET_SIZE(v);
+            } else {
+                memcpy(w, o->ar.buf + o->off[r], (size_t)o->olen[r]);
+                w += o->olen[r];
+            }
+        }
+    }
+    memcpy(w, buf + cursor, (size_t)(blen - cursor));
+    w[blen - cursor] = '\n';
+}
+
+/* run(block): the heavy passes release the GIL, so threads can run other programs (one
+ * thread at a time per program: its cache and guard are its own). */
 static PyObject *program_run(ProgramObject *self, PyObject *args) {
     Py_buffer block;
-    Py_ssize_t nw = self->nw, rows, r, k, cursor, total;
+    Py_ssize_t nw = self->nw, rows, r, k, total;
     PyObject *out = NULL, *result = NULL;
     ColOut *co = NULL;
-    const char *buf, *endp;
-    char *w;
+    const char *buf;
+    char *raw = NULL;
+    int rc;
     if (!PyArg_ParseTuple(args, "y*:run", &block)) return NULL;
-    if (self->cols == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "Program not initialised");
+    if (self->cols == NULL || self->busy) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        self->cols == NULL ? "Program not initialised"
+                                           : "Program.run: one thread at a time");
         PyBuffer_Release(&block);
         return NULL;
     }
+    self->busy = 1;
     buf = block.buf;
-    endp = buf + block.len;
-    rows = 1;
+    co = PyMem_RawCalloc((size_t)nw, sizeof(ColOut));
+    if (co == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* Without the GIL, in one go when every column is a C op and no value declines (the
+     * usual case): taking the GIL back costs up to a switch interval (5 ms) when another
+     * thread runs Python code, so it is taken once, at the end. */
+    Py_BEGIN_ALLOW_THREADS;
     {
-        const char *p = buf;
+        const char *p = buf, *endp = buf + block.len;
+        rows = 1;
         while ((p = memchr(p, '\n', (size_t)(endp - p))) != NULL) {
             rows++;
             p++;
         }
     }
-    co = PyMem_Calloc((size_t)nw, sizeof(ColOut));
-    if (co == NULL) {
+    rc = run_split(self, buf, block.len, rows, co);
+    if (rc == 0) {
+        int slow = 0;
+        for (k = 0; k < nw; k++) slow |= !self->cols[k].native || co[k].declined > 0;
+        if (!slow) {
+            total = block.len + 1;
+            for (k = 0; k < nw && rc == 0; k++) {
+                ColOut *o = &co[k];
+                if (self->cols[k].collision != NULL) {
+                    o->guard = guard_scan(&self->cols[k], rows, o->s, o->len, o->ar.buf, o->off,
+                                          o->olen);
+                    if (o->guard != 0) rc = 2; /* the error, with the GIL */
+                }
+                for (r = 0; r < rows; r++) total += o->olen[r] - o->len[r];
+            }
+            if (rc == 0) {
+                raw = PyMem_RawMalloc((size_t)total);
+                if (raw == NULL) {
+                    rc = -1;
+                } else {
+                    run_join(self, buf, block.len, rows, co, raw);
+                    rc = 3; /* done */
+                }
+            }
+        }
+    }
+    Py_END_ALLOW_THREADS;
+    if (rc < 0) {
         PyErr_NoMemory();
         goto done;
     }
-    for (k = 0; k < nw; k++) {
-        co[k].s = PyMem_Malloc(sizeof(char *) * (size_t)rows);
-        co[k].len = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)rows);
-        co[k].off = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)rows);
-        co[k].olen = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)rows);
-        if (co[k].s == NULL || co[k].len == NULL || co[k].off == NULL || co[k].olen == NULL) {
-            PyErr_NoMemory();
-            goto done;
-        }
+    if (rc == 1) { /* a bad row: nothing was called */
+        result = Py_NewRef(Py_None);
+        goto done;
     }
-    /* pass 1: every transformed field; a row of the wrong width declines the block */
-    {
-        Py_ssize_t pos = 0;
-        for (r = 0; r < rows; r++) {
-            const char *row = buf + pos, *nl = memchr(row, '\n', (size_t)(endp - row));
-            const char *rowend = nl ? nl : endp, *p = row;
-            Py_ssize_t fieldno = 0, wi = 0;
-            for (;;) {
-                const char *tab = memchr(p, '\t', (size_t)(rowend - p));
-                const char *fend = tab ? tab : rowend;
-                if (wi < nw && self->cols[wi].index == fieldno) {
-                    co[wi].s[r] = p;
-                    co[wi].len[r] = fend - p;
-                    wi++;
-                }
-                if (tab == NULL) break;
-                fieldno++;
-                p = tab + 1;
-                if (self->maxsplit >= 0 && fieldno == self->maxsplit) break; /* rest: kept */
-            }
-            if (self->maxsplit >= 0 ? fieldno != self->maxsplit : fieldno != self->ncols - 1) {
-                result = Py_NewRef(Py_None);
+    if (rc == 3) {
+        out = PyBytes_FromStringAndSize(raw, total);
+        if (out == NULL) goto done;
+        result = Py_BuildValue("(Nn)", out, rows);
+        out = NULL;
+        goto done;
+    }
+    if (rc == 2) {
+        for (k = 0; k < nw; k++) {
+            if (co[k].guard < 0) {
+                PyErr_NoMemory();
                 goto done;
             }
-            pos = (rowend - buf) + 1;
+            if (co[k].guard > 0) {
+                PyObject *x = PyObject_CallNoArgs(self->cols[k].collision);
+                if (x != NULL) {
+                    Py_DECREF(x);
+                    PyErr_SetString(PyExc_ValueError, "unique: a collision");
+                }
+                goto done;
+            }
         }
     }
-    /* pass 2: column by column */
-    total = block.len + 1;
+    /* with the GIL: declined values and the Python columns */
     for (k = 0; k < nw; k++) {
         Col *c = &self->cols[k];
         ColOut *o = &co[k];
         if (c->native) {
-            if (native_column(&c->op, rows, o->s, o->len, c->fn, c->cache, &o->ar, o->off,
-                              o->olen) < 0)
+            if (o->declined > 0 &&
+                native_fallbacks(c->fn, rows, o->s, o->len, &o->ar, o->off, o->olen) < 0)
                 goto done;
-            if (c->collision != NULL &&
-                guard_column(c, rows, o->s, o->len, o->ar.buf, o->off, o->olen) < 0)
-                goto done;
-            for (r = 0; r < rows; r++) total += o->olen[r] - o->len[r];
-        } else {
+            continue;
+        }
+        {
             PyObject *list = PyList_New(rows), *res;
             if (list == NULL) goto done;
             for (r = 0; r < rows; r++) {
@@ -1426,56 +1549,64 @@ static PyObject *program_run(ProgramObject *self, PyObject *args) {
                 goto done;
             }
             for (r = 0; r < rows; r++) {
-                PyObject *v = PySequence_Fast_GET_ITEM(o->py, r);
-                if (!PyBytes_Check(v)) {
+                if (!PyBytes_Check(PySequence_Fast_GET_ITEM(o->py, r))) {
                     PyErr_SetString(PyExc_TypeError, "a column function returned a non-bytes");
                     goto done;
                 }
-                total += PyBytes_GET_SIZE(v) - o->len[r];
             }
         }
     }
-    /* pass 3: the rows, kept bytes and new fields */
+    /* the unique guards and the output's size */
+    total = block.len + 1;
+    Py_BEGIN_ALLOW_THREADS;
+    for (k = 0; k < nw; k++) {
+        Col *c = &self->cols[k];
+        ColOut *o = &co[k];
+        if (o->py != NULL) continue;
+        if (c->collision != NULL)
+            o->guard = guard_scan(c, rows, o->s, o->len, o->ar.buf, o->off, o->olen);
+        for (r = 0; r < rows; r++) total += o->olen[r] - o->len[r];
+    }
+    Py_END_ALLOW_THREADS;
+    for (k = 0; k < nw; k++) {
+        ColOut *o = &co[k];
+        if (o->py != NULL) {
+            for (r = 0; r < rows; r++)
+                total += PyBytes_GET_SIZE(PySequence_Fast_GET_ITEM(o->py, r)) - o->len[r];
+        } else if (o->guard < 0) {
+            PyErr_NoMemory();
+            goto done;
+        } else if (o->guard > 0) {
+            PyObject *x = PyObject_CallNoArgs(self->cols[k].collision);
+            if (x != NULL) {
+                Py_DECREF(x);
+                PyErr_SetString(PyExc_ValueError, "unique: a collision");
+            }
+            goto done;
+        }
+    }
     out = PyBytes_FromStringAndSize(NULL, total);
     if (out == NULL) goto done;
-    w = PyBytes_AS_STRING(out);
-    cursor = 0;
-    for (r = 0; r < rows; r++) {
-        for (k = 0; k < nw; k++) {
-            ColOut *o = &co[k];
-            Py_ssize_t a = o->s[r] - buf;
-            memcpy(w, buf + cursor, (size_t)(a - cursor));
-            w += a - cursor;
-            cursor = a + o->len[r];
-            if (o->py != NULL) {
-                PyObject *v = PySequence_Fast_GET_ITEM(o->py, r);
-                memcpy(w, PyBytes_AS_STRING(v), (size_t)PyBytes_GET_SIZE(v));
-                w += PyBytes_GET_SIZE(v);
-            } else {
-                memcpy(w, o->ar.buf + o->off[r], (size_t)o->olen[r]);
-                w += o->olen[r];
-            }
-        }
-    }
-    memcpy(w, buf + cursor, (size_t)(block.len - cursor));
-    w += block.len - cursor;
-    *w++ = '\n';
-    assert(w - PyBytes_AS_STRING(out) == total);
+    Py_BEGIN_ALLOW_THREADS;
+    run_join(self, buf, block.len, rows, co, PyBytes_AS_STRING(out));
+    Py_END_ALLOW_THREADS;
     result = Py_BuildValue("(Nn)", out, rows);
     out = NULL;
 done:
     Py_XDECREF(out);
     if (co != NULL) {
         for (k = 0; k < nw; k++) {
-            PyMem_Free(co[k].ar.buf);
-            PyMem_Free(co[k].s);
-            PyMem_Free(co[k].len);
-            PyMem_Free(co[k].off);
-            PyMem_Free(co[k].olen);
+            PyMem_RawFree(co[k].ar.buf);
+            PyMem_RawFree(co[k].s);
+            PyMem_RawFree(co[k].len);
+            PyMem_RawFree(co[k].off);
+            PyMem_RawFree(co[k].olen);
             Py_XDECREF(co[k].py);
         }
-        PyMem_Free(co);
+        PyMem_RawFree(co);
     }
+    PyMem_RawFree(raw);
+    self->busy = 0;
     PyBuffer_Release(&block);
     return result;
 }
@@ -1503,6 +1634,8 @@ static PyMethodDef methods[] = {
     {"digest", digest, METH_VARARGS, "digest(prefix, value, size): blake2b(prefix + value)"},
     {"digests", digests, METH_VARARGS,
      "digests(key, values, size): [blake2b(key + v)], the batched path (tests)"},
+    {"count_lines", count_lines, METH_VARARGS,
+     "count_lines(buffer, start, end): buffer.count(b'\\n', start, end)"},
     {"column", column, METH_VARARGS,
      "column(op, fields) -> [output field] | None (a field declines)"},
     {NULL, NULL, 0, NULL}};

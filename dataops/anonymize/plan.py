@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from dataops.anonymize import arrays, typecheck
+from dataops.anonymize import arrays, speedups, typecheck
 from dataops.anonymize.coltypes import UNKNOWN, ColType
 from dataops.anonymize.engine_api import CopyTransformer, TableAction, TableData
 from dataops.anonymize.formats import copytext
@@ -60,6 +60,7 @@ class Plan:
         self._checked = False
         self._value_fns: dict[tuple[str, str, ColType | None], ValueFn] = {}
         self._column_fns: dict[tuple[object, ...], ColumnFns] = {}
+        self._programs: dict[object, speedups.Program] = {}  # compiled loops (RowTransformer)
 
     # ------------------------------------------------------------ DumpPlan API
     @property
@@ -161,7 +162,9 @@ class Plan:
                 )
                 continue
             fns.append((index, self._column_fn(table, name, rule.spec)))
-        return RowTransformer(table, columns, fns, _order_templates(templates))
+        return RowTransformer(
+            table, columns, fns, _order_templates(templates), programs=self._programs
+        )
 
     # ------------------------------------------------------------- internals
     def _get(self, table: TableData) -> ResolvedTable:

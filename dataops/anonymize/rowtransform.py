@@ -13,6 +13,7 @@ import functools
 import gc
 import itertools
 import operator
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -121,6 +122,10 @@ def _run_kernel(kernel: Kernel, column: Sequence[bytes]) -> Iterable[bytes] | No
     return out
 
 
+def _column_list(column: Sequence[bytes], fns: ColumnFns) -> list[bytes]:
+    return list(RowTransformer._column(column, fns))
+
+
 class RowTransformer:
     """feed()/finish() over one table's COPY text data; counts rows.
 
@@ -137,6 +142,7 @@ class RowTransformer:
         columns: Sequence[str],
         fns: Sequence[tuple[int, ColumnFns]],
         templates: Sequence[TemplateColumn] = (),
+        programs: dict[object, speedups.Program] | None = None,
     ) -> None:
         self.table = table
         self.columns = list(columns)
@@ -158,7 +164,34 @@ class RowTransformer:
             self.maxsplit = self.max_index + 1  # the rest of the row stays one field
             self.width = self.max_index + 2
         # compiled: the whole split -> transform -> join loop of a block in C
-        self._program = self._build_program() if speedups.enabled() and self._choices else None
+        self._program: speedups.Program | None = None
+        if speedups.enabled() and self._choices and not self.templates:
+            self._program = self._get_program(programs)
+
+    @property
+    def gil_free(self) -> bool:
+        """Every transformed column runs in C, which releases the GIL: threads can share
+        the work (see engines/pieces.py) instead of processes."""
+        return self._program is not None and all(
+            isinstance(fns.kernel, speedups.FieldKernel) for _, fns in self._choices
+        )
+
+    def _get_program(self, programs: dict[object, speedups.Program] | None) -> speedups.Program:
+        """The table's program: one per thread and plan (``programs``, kept by the plan), so
+        the value caches and unique guards carry over from piece to piece like the Python
+        path's, and no two threads share one."""
+        key = (
+            threading.get_ident(),
+            self.ncols,
+            self.maxsplit,
+            tuple((i, id(fns)) for i, fns in self._choices),
+        )
+        program = programs.get(key) if programs is not None else None
+        if program is None:
+            program = self._build_program()
+            if programs is not None:
+                programs[key] = program
+        return program
 
     def _build_program(self) -> speedups.Program:
         """C ops for the columns whose kernel has one (the per-value Python function as the
@@ -169,7 +202,7 @@ class RowTransformer:
                 collision = fns.guard.collision if fns.guard is not None else None
                 columns.append((i, fns.kernel.op, fns.raw, collision))
             else:
-                columns.append((i, None, functools.partial(self._column_list, fns=fns), None))
+                columns.append((i, None, functools.partial(_column_list, fns=fns), None))
         return speedups.Program(self.ncols, self.maxsplit, columns)
 
     def feed(self, chunk: bytes) -> bytes:
@@ -253,10 +286,8 @@ class RowTransformer:
         self.rows += len(lines)
         return b"\n".join(map(b"\t".join, zip(*cols, strict=True))) + b"\n"
 
-    def _column_list(self, column: Sequence[bytes], fns: ColumnFns) -> list[bytes]:
-        return list(self._column(column, fns))
-
-    def _column(self, column: Sequence[bytes], fns: ColumnFns) -> Iterable[bytes]:
+    @staticmethod
+    def _column(column: Sequence[bytes], fns: ColumnFns) -> Iterable[bytes]:
         """One block of one column: a kernel for columns of mostly distinct values, the
         cached per-value function for repetitive ones, the uncached one otherwise."""
         many = len(column) >= 64

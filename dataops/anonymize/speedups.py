@@ -136,6 +136,20 @@ def digest(prefix: bytes, value: bytes, size: int) -> bytes:
     return result
 
 
+def count_lines(data: bytes | memoryview, start: int = 0, end: int | None = None) -> int:
+    """``data.count(b"\\n", start, end)``, several times faster when compiled (the plain
+    engine counts the lines of every COPY block, twice)."""
+    stop = len(data) if end is None else end
+    if _C is not None and ENABLED:
+        result: int = _C.count_lines(data, start, stop)
+        return result
+    return (
+        bytes(data[start:stop]).count(b"\n")
+        if isinstance(data, memoryview)
+        else data.count(b"\n", start, stop)
+    )
+
+
 def digests(key: bytes, values: Sequence[bytes], size: int) -> list[bytes]:
     """:func:`digest` of each value through the batched (SIMD) path ops use (for tests)."""
     result: list[bytes] = _mod().digests(key, values, size)

@@ -63,6 +63,7 @@ from dataops.anonymize.formats.pgarchive import (
     read_stream,
     skip_stream,
 )
+from dataops.anonymize.speedups import count_lines
 
 if TYPE_CHECKING:
     from dataops.anonymize.engine_api import EngineJob
@@ -307,7 +308,7 @@ def _table_block(
                     pool.then(timer.stop)  # the table is done when its last piece is written
                 else:
                     pool.submit(transform_piece, (table, piece, mode, level, rows), sink.add)
-                    rows += piece.count(b"\n")
+                    rows += count_lines(piece)
         except ArchiveError as exc:
             raise ArchiveError(f"TOC entry {dump_id} ({table.qualified}): {exc}") from exc
     stats.bytes_in += reader.pos - start

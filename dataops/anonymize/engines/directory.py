@@ -67,6 +67,7 @@ from dataops.anonymize.formats.pgarchive import (
     decompressor,
     read_toc_file,
 )
+from dataops.anonymize.speedups import count_lines
 from dataops.errors import ConfigError, OperationError
 
 if TYPE_CHECKING:
@@ -424,7 +425,7 @@ def _table_file(
                     pool.then(timer.stop)  # the table is done when its last piece is written
                 else:
                     pool.submit(transform_piece, (table, piece, sink.mode, level, rows), sink.add)
-                    rows += piece.count(b"\n")
+                    rows += count_lines(piece)
         except ArchiveError as exc:
             sink.abort()
             raise ArchiveError(f"{src.name} ({table.qualified}): {exc}") from exc
