@@ -33,11 +33,12 @@ from dataops.anonymize.engines.common import (
 from dataops.anonymize.engines.pieces import (
     DEFLATE_END,
     MODE_DEFLATE,
-    OrderedPool,
     PieceResult,
+    Pool,
     adler32_combine,
     default_jobs,
     encode_piece,
+    make_pool,
     piece_mode,
     row_pieces,
     transform_piece,
@@ -146,7 +147,10 @@ def anonymize_custom(
     ends = block_ends(archive.entries)
     seen: set[int] = set()
     try:
-        with OrderedPool(jobs if planned.any_transform else 1, plan) as pool:
+        transformed = [
+            t for i, t in planned.tables.items() if planned.actions[i] is TableAction.TRANSFORM
+        ]
+        with make_pool(jobs if planned.any_transform else 1, plan, transformed) as pool:
             while (block := read_block_header(reader)) is not None:
                 blk, dump_id = block
                 if dump_id in seen:
@@ -266,7 +270,7 @@ def _empty_blobs(reader: Reader, out: BinaryIO, method: Compression, level: int)
 def _table_block(
     reader: Reader,
     writer: CustomWriter,
-    pool: OrderedPool,
+    pool: Pool,
     action: TableAction,
     block: tuple[int, int],
     table: TableData,

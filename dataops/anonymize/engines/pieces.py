@@ -491,6 +491,19 @@ class ThreadPool:
             self.terminate()
 
 
+Pool = OrderedPool | ThreadPool
+
+
+def make_pool(jobs: int, plan: DumpPlan, transformed: Iterable[TableData]) -> Pool:
+    """Threads when every transformed table runs wholly in the compiled loop (no pickling,
+    no pipes), else worker processes; inline with ``jobs <= 1``."""
+    if jobs > 1 and all(
+        getattr(plan.transformer(table), "gil_free", False) for table in transformed
+    ):
+        return ThreadPool(jobs, plan)
+    return OrderedPool(jobs, plan)
+
+
 def default_jobs() -> int:
     return (
         len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
