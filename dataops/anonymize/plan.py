@@ -9,7 +9,6 @@ that, :meth:`Plan.action` and :meth:`Plan.transformer` drive the engine.
 from __future__ import annotations
 
 import functools
-import itertools
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -593,11 +592,7 @@ def _null_column(raw: bytes) -> bytes:
     return copytext.NULL
 
 
-def _null_kernel(values: Sequence[bytes]) -> Iterable[bytes]:
-    return itertools.repeat(copytext.NULL, len(values))
-
-
-NULL_FNS = ColumnFns(_null_column, _null_column, _null_kernel)
+NULL_FNS = ColumnFns(_null_column, _null_column, speedups.NullOut())
 
 
 def _column_wrapper(

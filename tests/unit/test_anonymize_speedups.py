@@ -458,3 +458,121 @@ def test_int_permute_equals_the_python_permutation(type_name: str, ints: list[in
     assert kernel(fields) == [*map(value_fn, values), copytext.NULL]
     for declined in ([str(hi + 1).encode()], [b"1.5"], [b"-0"], [b"+1"], [b"1\\t2"], [b""]):
         assert kernel(declined) is None
+
+
+# ------------------------------------------------------------------ engines: threads, processes
+
+MIXED_RULES = """\
+version: 1
+secret: speedups-engine-secret
+tables:
+  public.person:
+    columns:
+      id: keep
+      name: {transform: fake, provider: last_name}
+      email: {transform: email, domain: example.com, unique: true}
+      note: null
+      born: {transform: date_shift, max_days: 30}
+  public.event:
+    columns:
+      id: keep
+      code: {transform: regex_replace, pattern: '[0-9]', replacement: '#'}
+      who: {transform: hash, length: 12}
+"""
+
+
+def mixed_dump(rows: int) -> bytes:
+    person = b"".join(
+        b"%d\tname %d\tp%d@mail.test\t%s\t%s\n"
+        % (i, i % 50, i, b"\\N" if i % 7 == 0 else b"note\\t%d" % i, b"2001-02-%02d" % (1 + i % 28))
+        for i in range(rows)
+    )
+    event = b"".join(b"%d\tcode-%d\twho %d\n" % (i, i, i % 13) for i in range(rows))
+    return (
+        b"CREATE TABLE public.person (id integer, name text, email text, note text, born date);\n"
+        b"CREATE TABLE public.event (id integer, code text, who text);\n"
+        b"COPY public.person (id, name, email, note, born) FROM stdin;\n" + person + b"\\.\n\n"
+        b"COPY public.event (id, code, who) FROM stdin;\n" + event + b"\\.\n"
+    )
+
+
+def test_threads_processes_and_pure_python_write_the_same_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """person runs wholly in C (worker threads with --jobs 2), event has a Python column
+    (worker processes); both against one job and the pure-Python path."""
+    from dataops.anonymize.engines import pieces, plain
+
+    monkeypatch.setattr(plain, "BLOCK", 4096)  # many slices
+    monkeypatch.setattr(pieces.ThreadPool, "piece_size", 3000)
+    dump = mixed_dump(3000)
+    made: list[str] = []
+    real_thread_init = pieces.ThreadPool.__init__
+
+    def spy(self: pieces.ThreadPool, *args: object) -> None:
+        made.append("threads")
+        real_thread_init(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pieces.ThreadPool, "__init__", spy)
+
+    def run(jobs: int, compiled: bool) -> bytes:
+        saved = speedups.ENABLED
+        speedups.ENABLED = compiled
+        try:
+            rules = parse_rules(MIXED_RULES, "rules.yaml", {})
+            out = io.BytesIO()
+            stats = anonymize_plain(Plan(rules), io.BytesIO(dump), out, jobs=jobs)
+            assert [s.rows for s in stats] == [3000, 3000]
+            return out.getvalue()
+        finally:
+            speedups.ENABLED = saved
+
+    reference = run(1, compiled=False)
+    assert run(1, compiled=True) == reference
+    assert not made
+    assert run(2, compiled=True) == reference
+    assert made == ["threads"]  # person: threads; event: processes (a Python column)
+    assert b"p17@mail.test" not in reference and b"code-#" in reference
+
+
+def test_a_table_is_gil_free_only_when_every_column_runs_in_c() -> None:
+    rules = parse_rules(MIXED_RULES, "rules.yaml", {})
+    plan = Plan(rules)
+    scanned = scan(io.BytesIO(mixed_dump(3)))
+    plan.check(scanned.catalog, scanned.tables)
+    person, event = scanned.tables
+    assert getattr(plan.transformer(person), "gil_free", None) is True
+    assert getattr(plan.transformer(event), "gil_free", None) is False
+    saved = speedups.ENABLED
+    try:
+        speedups.ENABLED = False
+        assert getattr(Plan(rules).transformer(person), "gil_free", None) is False
+    finally:
+        speedups.ENABLED = saved
+
+
+def test_thread_pool_keeps_order_and_raises_in_the_caller() -> None:
+    import time
+
+    from dataops.anonymize.engines.pieces import ThreadPool
+
+    got: list[int] = []
+    with ThreadPool(3, COMPILED[0]) as pool:
+        for n in range(20):
+            pool.submit(time.sleep, ((20 - n) / 2000,), lambda _, n=n: got.append(n))
+        pool.then(lambda: got.append(-1))
+    assert got == [*range(20), -1]
+
+    def fail() -> None:
+        raise OperationError("piece failed")
+
+    with pytest.raises(OperationError, match="piece failed"), ThreadPool(2, COMPILED[0]) as pool:
+        pool.submit(fail, (), got.append)
+        pool.drain()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=3000), st.integers(0, 3100), st.integers(0, 3100))
+def test_count_lines_equals_bytes_count(data: bytes, start: int, end: int) -> None:
+    assert speedups.count_lines(data, start, end) == data.count(b"\n", start, end)
+    assert speedups.count_lines(memoryview(data)) == data.count(b"\n")
