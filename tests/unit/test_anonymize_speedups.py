@@ -576,3 +576,27 @@ def test_thread_pool_keeps_order_and_raises_in_the_caller() -> None:
 def test_count_lines_equals_bytes_count(data: bytes, start: int, end: int) -> None:
     assert speedups.count_lines(data, start, end) == data.count(b"\n", start, end)
     assert speedups.count_lines(memoryview(data)) == data.count(b"\n")
+
+
+@pytest.mark.parametrize(("jobs", "compiled"), [(1, False), (1, True), (2, True)])
+def test_a_bad_value_is_named_by_its_row_in_every_path(
+    jobs: int, compiled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The C loop hands a value it declines to the Python path, which reports it: the same
+    row number with one job, worker threads (many slices) and pure Python."""
+    from dataops.anonymize.engines import pieces, plain
+
+    monkeypatch.setattr(plain, "BLOCK", 4096)
+    monkeypatch.setattr(pieces.ThreadPool, "piece_size", 3000)
+    dump = mixed_dump(3000)
+    start = dump.index(b"\n2345\tname ")  # the 2346th row of person
+    end = dump.index(b"\n", start + 1)
+    dump = dump[: end - 10] + b"2001-02-30" + dump[end:]
+    saved = speedups.ENABLED
+    speedups.ENABLED = compiled
+    try:
+        with pytest.raises(ConfigError, match=r"public\.person, column born, row 2346 "):
+            plan = Plan(parse_rules(MIXED_RULES, "rules.yaml", {}))
+            anonymize_plain(plan, io.BytesIO(dump), io.BytesIO(), jobs=jobs)
+    finally:
+        speedups.ENABLED = saved

@@ -804,18 +804,18 @@ class _PlainEngine:
         parts: list[bytes | memoryview] = []  # whole rows, views into the reads
         size = 0
         piece_size = getattr(pool, "piece_size", BLOCK // 2)
-        first = self.src.lineno  # rows submitted so far: input lines since the header
+        first = self.src.lineno
+        rows_before = 0  # rows submitted so far: input lines since the header
         for view in self.src.copy_views():
             parts.append(view)
             size += len(view)
             if size >= piece_size:  # a slice: one copy of the rows (a row spanning two
                 piece = bytes(view) if len(parts) == 1 else b"".join(parts)  # reads: joined)
-                rows_before = self.src.lineno - first - count_lines(piece)
                 pool.submit(transform_piece, (table, piece, MODE_RAW, 0, rows_before), deliver)
+                rows_before = self.src.lineno - first  # counted by copy_views already
                 parts, size = [], 0
         if parts:
             piece = b"".join(parts)
-            rows_before = self.src.lineno - first - 1 - count_lines(piece)
             pool.submit(transform_piece, (table, piece, MODE_RAW, 0, rows_before), deliver)
         pool.drain()
         return written[0]
