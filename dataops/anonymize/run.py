@@ -47,13 +47,14 @@ from dataops.tools import postgres as pg_argv
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("auto", "plain", "custom", "directory")
+FORMATS = ("auto", "plain", "custom", "directory", "mysql")
 CUSTOM_MAGIC = b"PGDMP"
 
 ENGINES: dict[str, str] = {
     "plain": "dataops.anonymize.engines.plain:engine",
     "custom": "dataops.anonymize.engines.custom:engine",
     "directory": "dataops.anonymize.engines.directory:engine",
+    "mysql": "dataops.anonymize.engines.mysql:engine",
 }
 
 
@@ -87,6 +88,11 @@ def detect_format(input_path: Path | None, stream: io.BufferedReader | None) -> 
         return "directory"
     if stream is not None and stream.peek(len(CUSTOM_MAGIC))[:5] == CUSTOM_MAGIC:
         return "custom"
+    if stream is not None:
+        from dataops.anonymize.formats.mysqldump import looks_like_mysqldump
+
+        if looks_like_mysqldump(stream.peek(8192)):
+            return "mysql"
     return "plain"
 
 

@@ -74,6 +74,7 @@ VALUE = (
 )
 ROW = rb"\((?:[^'\"()]++|" + _STR1 + rb"|" + _STR2 + rb")*+\)"
 _ROW_RE = re.compile(ROW)
+ROW_RE = _ROW_RE  # one row "(...)" (strings skipped)
 _ROWS_RE = re.compile(rb"(?:" + ROW + rb"\s*+,\s*+)++")
 _VALUES_RE = re.compile(rb"\s*+(" + VALUE + rb")\s*+(,|\))")
 
