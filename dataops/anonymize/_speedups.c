@@ -828,6 +828,141 @@ done:
     return result;
 }
 
+/* ------------------------------------------------- MySQL rows (mysql engine, issue 18)
+ * Kept apart from the COPY kernels above: used by dataops/anonymize/engines/mysql.py.
+ *
+ * mysql_split(block, wanted, nvalues) -> (columns, spans, rows) or None
+ *
+ * ``block``: complete INSERT rows "(v, v, ...)" with their separators (whitespace and
+ * commas), as the mysql engine's reader hands them.  Every row must hold exactly
+ * ``nvalues`` values: a value is an (introduced, concatenated) string -- '' or "" with
+ * backslash escapes and doubled quotes -- or a bare token without , ( ) or quotes.
+ * ``wanted``: sorted value positions; their literals (surrounding whitespace trimmed)
+ * come back as columns, with (start, end) Py_ssize_t spans per row for join_columns.
+ * None when a row does not read so (the Python path then names the row and the line).
+ */
+static int my_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+static const char *my_string_end(const char *p, const char *e) {
+    char q = *p++;
+    while (p < e) {
+        const char *hit = p;
+        while (hit < e && *hit != q && *hit != '\\') hit++;
+        if (hit >= e) return NULL;
+        if (*hit == '\\') {
+            p = hit + 2;
+            continue;
+        }
+        if (hit + 1 < e && hit[1] == q) {
+            p = hit + 2;
+            continue;
+        }
+        return hit + 1;
+    }
+    return NULL;
+}
+
+static PyObject *mysql_split(PyObject *self, PyObject *args) {
+    Py_buffer block;
+    PyObject *wanted, *wseq = NULL, *cols = NULL, *spans = NULL, *result = NULL;
+    Py_ssize_t nvalues, nw, rows = 0, k, cap = 0, used = 0;
+    Py_ssize_t idx[256];
+    Py_ssize_t *sp = NULL;
+    const char *buf, *e, *p;
+    if (!PyArg_ParseTuple(args, "y*On:mysql_split", &block, &wanted, &nvalues)) return NULL;
+    buf = block.buf;
+    e = buf + block.len;
+    wseq = PySequence_Fast(wanted, "wanted");
+    if (wseq == NULL) goto done;
+    nw = PySequence_Fast_GET_SIZE(wseq);
+    if (nw < 1 || nw > 256) {
+        PyErr_SetString(PyExc_ValueError, "1..256 wanted values");
+        goto done;
+    }
+    for (k = 0; k < nw; k++) {
+        idx[k] = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(wseq, k));
+        if (idx[k] == -1 && PyErr_Occurred()) goto done;
+        if (idx[k] < 0 || idx[k] >= nvalues || (k > 0 && idx[k] <= idx[k - 1])) {
+            PyErr_SetString(PyExc_ValueError, "wanted: sorted distinct value positions");
+            goto done;
+        }
+    }
+    cols = PyList_New(nw);
+    if (cols == NULL) goto done;
+    for (k = 0; k < nw; k++) {
+        PyObject *col = PyList_New(0);
+        if (col == NULL) goto done;
+        PyList_SET_ITEM(cols, k, col);
+    }
+    p = buf;
+    for (;;) {
+        Py_ssize_t v, w = 0;
+        while (p < e && my_space(*p)) p++;
+        if (p >= e) break;
+        if (*p != '(') goto decline;
+        p++;
+        if (used + 2 * nw > cap) {
+            Py_ssize_t ncap = cap ? cap * 2 : 4096;
+            Py_ssize_t *nsp = PyMem_Realloc(sp, (size_t)ncap * sizeof(Py_ssize_t));
+            if (nsp == NULL) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            sp = nsp;
+            cap = ncap;
+        }
+        for (v = 0; v < nvalues; v++) {
+            const char *start, *end;
+            while (p < e && my_space(*p)) p++;
+            start = p;
+            while (p < e && *p != ',' && *p != ')') {
+                if (*p == '\'' || *p == '"') {
+                    p = my_string_end(p, e);
+                    if (p == NULL) goto decline;
+                } else if (*p == '(') {
+                    goto decline;
+                } else {
+                    p++;
+                }
+            }
+            if (p >= e) goto decline;
+            end = p;
+            while (end > start && my_space(end[-1])) end--;
+            if (end == start) goto decline;
+            if (*p != (v == nvalues - 1 ? ')' : ',')) goto decline;
+            p++;
+            if (w < nw && idx[w] == v) {
+                PyObject *f = PyBytes_FromStringAndSize(start, end - start);
+                if (f == NULL) goto done;
+                if (PyList_Append(PyList_GET_ITEM(cols, w), f) < 0) {
+                    Py_DECREF(f);
+                    goto done;
+                }
+                Py_DECREF(f);
+                sp[used++] = start - buf;
+                sp[used++] = end - buf;
+                w++;
+            }
+        }
+        rows++;
+        while (p < e && my_space(*p)) p++;
+        if (p < e && *p == ',') p++;
+    }
+    spans = PyBytes_FromStringAndSize((const char *)sp, used * (Py_ssize_t)sizeof(Py_ssize_t));
+    if (spans == NULL) goto done;
+    result = Py_BuildValue("(OOn)", cols, spans, rows);
+    goto done;
+decline:
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_Free(sp);
+    Py_XDECREF(wseq);
+    Py_XDECREF(cols);
+    Py_XDECREF(spans);
+    PyBuffer_Release(&block);
+    return result;
+}
+
 /* ------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
@@ -843,6 +978,9 @@ static PyMethodDef methods[] = {
     {"split_columns", split_columns, METH_VARARGS,
      "split_columns(block, wanted, maxsplit, ncols) -> (columns, spans, rows) | None"},
     {"join_columns", join_columns, METH_VARARGS, "join_columns(block, spans, columns) -> bytes"},
+    /* MySQL rows (mysql engine) */
+    {"mysql_split", mysql_split, METH_VARARGS,
+     "mysql_split(block, wanted, nvalues) -> (columns, spans, rows) | None"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {

@@ -155,3 +155,11 @@ def join_columns(block: bytes, spans: bytes, columns: Sequence[Sequence[bytes]])
     """``block`` with the spanned fields replaced by ``columns``, plus the final newline."""
     result: bytes = _mod().join_columns(block, spans, columns)
     return result
+
+
+def mysql_split(block: bytes, wanted: Sequence[int], nvalues: int) -> Split | None:
+    """The literals at the ``wanted`` value positions of every INSERT row in ``block``
+    (rows with their separators), their byte spans and the row count; None when a row
+    does not read as ``nvalues`` values (the Python path then reports it)."""
+    result: Split | None = _mod().mysql_split(block, list(wanted), nvalues)
+    return result

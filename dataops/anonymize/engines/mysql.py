@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import operator
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -36,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from dataops.anonymize import speedups
 from dataops.anonymize.engine_api import TableAction, TableData, TableStats, check_unambiguous
 from dataops.anonymize.formats import copytext
 from dataops.anonymize.formats import mysqldump as my
@@ -43,7 +45,8 @@ from dataops.anonymize.rowtransform import RowTransformer
 from dataops.errors import ConfigError, OperationError
 
 if TYPE_CHECKING:
-    from dataops.anonymize.engine_api import EngineJob
+    from dataops.anonymize import speedups
+from dataops.anonymize.engine_api import EngineJob
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +145,7 @@ class _Engine:
         self.seen: dict[tuple[str, str], TableData] = {}
         self.rows_done = 0
         self._last_progress = 0.0
+        self.reader.raw = self._raw_rows
 
     def _tick(self, table: str, rows: int) -> None:
         if self.progress is None:
@@ -150,6 +154,9 @@ class _Engine:
         if now - self._last_progress >= 0.2:
             self._last_progress = now
             self.progress(table, self.reader.consumed, rows)
+
+    def _raw_rows(self, start: my.InsertStart) -> bool:
+        return True  # every INSERT's rows as one block: kept ones are never split
 
     def run(self) -> list[TableStats]:
         if self.prescan is not None:
@@ -222,6 +229,7 @@ class _Engine:
             transformer = self.transformers.get(tkey)
             if transformer is None:
                 transformer = _MyRows(self.plan, table, start, self.catalog)
+                transformer.preview = self.row_hook is not None
                 self.transformers[tkey] = transformer
             transformer.start = start  # for messages: the INSERT being read
         return _Current(table, action, stats, transformer, start, time.monotonic())
@@ -268,8 +276,9 @@ class _MyRows:
         self.transformed = sorted(transformed)
         self.needed = sorted(needed)
         self.generated = my.generated_positions(catalog, start)
-        wanted = [self.positions[i] for i in self.needed] + list(self.generated)
-        k = max(wanted) + 1 if wanted else 0
+        self.wanted = sorted({self.positions[i] for i in self.needed} | set(self.generated))
+        self._compiled = speedups.enabled() and 0 < len(self.wanted) <= 256
+        k = max(self.wanted) + 1 if self.wanted else 0
         self.k = k
         value = my.VALUE
         sep = rb"\s*+,\s*+"
@@ -286,10 +295,19 @@ class _MyRows:
         self.ncols = len(table.columns)
         self.rows = 0
         self.last_copy: tuple[bytes, bytes] | None = None
-        self.preview = True
+        self.preview = False  # keep the last block as COPY text (--preview)
 
     def transform(self, block: my.Rows) -> bytes:
         data = block.data
+        if self._compiled:
+            split = speedups.mysql_split(data, self.wanted, self.nvalues)
+            if split is not None:  # None: a bad row, named by the path below
+                literals, spans, n = split
+                if n == 0:
+                    return data
+                by_pos: dict[int, Sequence[bytes]] = dict(zip(self.wanted, literals, strict=True))
+                self._columns(block, by_pos, n)
+                return speedups.join_columns(data, spans, [by_pos[w] for w in self.wanted])[:-1]
         rows = self.row_re.findall(data)
         if b"".join(itertools.chain.from_iterable(rows)) != data:
             raise self._bad_row(block)
@@ -297,14 +315,48 @@ class _MyRows:
         if n == 0:
             return data
         cols: list[Sequence[bytes]] = list(zip(*rows, strict=True))
-        copy_cols: list[Any] = [itertools.repeat(b"", n) for _ in range(self.ncols)]
+        by_pos = {w: cols[1 + 2 * w] for w in self.wanted}
+        self._columns(block, by_pos, n)
+        for w in self.wanted:
+            cols[1 + 2 * w] = by_pos[w]
+        return b"".join(itertools.chain.from_iterable(zip(*cols, strict=True)))
+
+    def _columns(self, block: my.Rows, by_pos: dict[int, Sequence[bytes]], n: int) -> None:
+        """Replace the transformed (and generated) columns' literals in ``by_pos``."""
+        copy_cols: dict[int, list[bytes]] = {}
+        quoted: dict[int, bool] = {}
         for i in self.needed:
-            g = 1 + 2 * self.positions[i]
+            literals = by_pos[self.positions[i]]
             try:
-                copy_cols[i] = list(map(_to_copy, cols[g]))
+                copy_cols[i], quoted[i] = _column_to_copy(literals)
             except ValueError as exc:
-                raise self._value_error(block, cols[g], i, exc) from None
-        lines = b"\n".join(map(b"\t".join, zip(*copy_cols, strict=True)))
+                raise self._value_error(block, literals, i, exc) from None
+        out_cols: dict[int, Sequence[bytes]] = {}
+        if not self.rt.templates and not self.preview:
+            try:  # column by column: the transformer's kernels, caches and unique guards
+                for i, fns in self.rt._choices:
+                    out_cols[i] = list(self.rt._column(copy_cols[i], fns))
+            except (ConfigError, OperationError, ValueError, ArithmeticError):
+                out_cols = {}  # the row path below names the table, column and row
+        if not out_cols:
+            out_cols = self._by_rows(block, copy_cols, n)
+        self.rows += n
+        for i in self.transformed:
+            pos = self.positions[i]
+            by_pos[pos] = _column_to_mysql(out_cols[i], by_pos[pos], quoted[i])
+        for pos in self.generated:
+            by_pos[pos] = [b"DEFAULT"] * n
+
+    def _by_rows(
+        self, block: my.Rows, copy_cols: dict[int, list[bytes]], n: int
+    ) -> dict[int, Sequence[bytes]]:
+        """The rows as COPY text lines through the RowTransformer (templates, preview,
+        and the located error of a value a transform cannot read)."""
+        blank = [b""] * n
+        lines = b"\n".join(
+            map(b"\t".join, zip(*(copy_cols.get(i, blank) for i in range(self.ncols)), strict=True))
+        )
+        self.rt.rows = self.rows
         try:
             out = self.rt.transform_rows(lines)
         except (ConfigError, OperationError) as exc:
@@ -312,17 +364,11 @@ class _MyRows:
                 exc.message.replace("(COPY at ", "(INSERT at ")
                 + f" [{self.rt.table.qualified}: rows from line {block.line}]"
             ) from None
-        self.rows += n
         if self.preview:
             self.last_copy = (lines, out)
         out_fields = [line.split(b"\t") for line in out[:-1].split(b"\n")]
-        out_cols = list(zip(*out_fields, strict=True))
-        for i in self.transformed:
-            g = 1 + 2 * self.positions[i]
-            cols[g] = list(map(_to_mysql, out_cols[i], cols[g]))
-        for pos in self.generated:
-            cols[1 + 2 * pos] = [b"DEFAULT"] * n
-        return b"".join(itertools.chain.from_iterable(zip(*cols, strict=True)))
+        columns = list(zip(*out_fields, strict=True))
+        return {i: columns[i] for i in self.transformed}
 
     def _bad_row(self, block: my.Rows) -> my.DumpError:
         data = block.data
@@ -360,6 +406,34 @@ class _MyRows:
         return my.DumpError(f"{self.table.qualified}: {exc}")
 
 
+_INNER = operator.itemgetter(slice(1, -1))
+_COPY_UNSAFE_ANY = re.compile(rb"[\\\t\n\r]")
+_MYSQL_UNSAFE_COPY = re.compile(b"[\\\\'\"\0\x1a\n\r]")
+_QUOTED = b"'%b'".__mod__
+
+
+def _column_to_copy(literals: Sequence[bytes]) -> tuple[list[bytes], bool]:
+    """A column of literals -> COPY text fields, and whether all were plain quoted strings
+    (then the fields are the literals without their quotes: C-level slicing)."""
+    n = len(literals)
+    joined = b"".join(literals)
+    if (
+        joined.count(b"'") == 2 * n
+        and _COPY_UNSAFE_ANY.search(joined) is None
+        and sum(map(bytes.startswith, literals, itertools.repeat(b"'", n))) == n
+    ):
+        return list(map(_INNER, literals)), True
+    return list(map(_to_copy, literals)), False
+
+
+def _column_to_mysql(
+    fields: Sequence[bytes], originals: Sequence[bytes], all_quoted: bool
+) -> list[bytes]:
+    if all_quoted and _MYSQL_UNSAFE_COPY.search(b"".join(fields)) is None:
+        return list(map(_QUOTED, fields))
+    return list(map(_to_mysql, fields, originals))
+
+
 def _to_copy(literal: bytes) -> bytes:
     """A MySQL value literal -> the COPY text field of its value."""
     first = literal[0]
@@ -375,6 +449,10 @@ def _to_copy(literal: bytes) -> bytes:
         raise ValueError(
             f"a value dataops cannot read (the keyword {literal[:20].decode(errors='replace')!r})"
         )
+    if first == 0x27 and literal[-1] == 0x27:
+        inner = literal[1:-1]
+        if b"'" not in inner.replace(b"\\\\", b"").replace(b"\\'", b""):
+            return copytext.escape(my.unescape(inner))  # one string, no '' or 'a' 'b'
     value = my.decode_literal(literal)
     return copytext.escape(value)
 

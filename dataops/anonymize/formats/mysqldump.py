@@ -37,7 +37,7 @@ Public API (see also docs/anonymize.md):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -305,6 +305,8 @@ class DumpReader:
         self.delimiter = b";"
         self.database = ""
         self._special = self._special_re(b";")
+        # asked at each INSERT: True -> its rows come as one raw block (kept tables, scans)
+        self.raw: Callable[[InsertStart], bool] | None = None
 
     # ----------------------------------------------------------- buffer
     def _fill(self) -> bool:
@@ -314,12 +316,14 @@ class DumpReader:
         if not data:
             self.eof = True
             return False
-        if self.pos > BLOCK:
-            self.buf = self.buf[self.pos :] + data
-            self.pos = 0
-        else:
-            self.buf += data
+        self.buf += data
         return True
+
+    def _compact(self) -> None:
+        """Drop what was handed out (only where no caller holds a position into buf)."""
+        if self.pos > BLOCK:
+            self.buf = self.buf[self.pos :]
+            self.pos = 0
 
     def _take(self, end: int) -> bytes:
         data = self.buf[self.pos : end]
@@ -335,6 +339,7 @@ class DumpReader:
     # ----------------------------------------------------------- events
     def events(self) -> Iterator[Event]:
         while True:
+            self._compact()
             if not self._ensure_line():
                 return
             lead = _LEADING.match(self.buf, self.pos)
@@ -425,6 +430,30 @@ class DumpReader:
                     continue
                 i = nl + 1
 
+    def _raw_end(self) -> tuple[int, int] | None:
+        """Where the rows of the INSERT at pos end (before ``;``) and the statement ends
+        (after it), found without splitting rows: a ``);`` candidate (mysqldump ends every
+        INSERT so) outside any string, which holds when the single quotes before it are
+        balanced once escaped characters are taken out.  None when that cannot be told
+        (double quotes in the data): the caller then delimits the rows one by one."""
+        start = self.pos
+        at = start
+        while True:
+            buf = self.buf
+            cand = buf.find(b");", at)
+            if cand < 0 or cand + 2 >= len(buf):
+                if len(buf) - start > MAX_PENDING or not self._fill():
+                    return None
+                continue
+            segment = buf[start : cand + 1]
+            if b"\\" in segment:  # inside strings: \\ pairs, then one escaped character
+                segment = segment.replace(b"\\\\", b"")
+            if segment.count(b'"') != segment.count(b'\\"'):
+                return None  # double-quoted strings: not told apart this way
+            if (segment.count(b"'") - segment.count(b"\\'")) % 2 == 0:
+                return cand + 1, cand + 2
+            at = cand + 2
+
     def _truncated(self, line: int) -> DumpError:
         return DumpError(
             f"{self.name}: the dump ends inside the statement at line {line}; it is truncated"
@@ -451,9 +480,19 @@ class DumpReader:
         line = self.line
         header = InsertStart(self._take(m.end()), line, verb, database, table, columns)
         yield header
+        if self.raw is not None and self.delimiter == b";" and self.raw(header):
+            end = self._raw_end()
+            if end is not None:
+                body_line = self.line
+                body = self._take(end[0])
+                yield Rows(body, body_line)
+                end_line = self.line
+                yield InsertEnd(self._take(end[1]), end_line)
+                return
         delim = re.escape(self.delimiter)
         last_re = re.compile(rb"(" + ROW + rb")(\s*+" + delim + rb")")
         while True:
+            self._compact()
             buf = self.buf
             rows = _ROWS_RE.match(buf, self.pos)
             if rows is not None and (rows.end() < len(buf) or self.eof):
@@ -922,6 +961,7 @@ def scan(source: BinaryIO, name: str = "the dump") -> Scan:
     catalog = MySQLCatalog()
     inserts: dict[QName, TableData] = {}
     reader = DumpReader(source, name=name)
+    reader.raw = _always
     for event in reader.events():
         if isinstance(event, Chunk):
             if event.kind == "statement":
@@ -936,6 +976,10 @@ def scan(source: BinaryIO, name: str = "the dump") -> Scan:
         if key not in tables:
             tables[key] = td
     return Scan(catalog, list(tables.values()))
+
+
+def _always(_: InsertStart) -> bool:
+    return True
 
 
 def iter_rows(
