@@ -963,6 +963,190 @@ done:
     return result;
 }
 
+/* mysql_statement_end(buf, start) -> index of the ";" ending the INSERT whose rows start
+ * at ``start`` (outside '' and "" strings); -1: not in ``buf`` yet (read more);
+ * -2: a comment starts outside strings (the Python path decides). */
+static PyObject *mysql_statement_end(PyObject *self, PyObject *args) {
+    Py_buffer block;
+    Py_ssize_t start, found = -1;
+    const char *buf, *e, *p;
+    if (!PyArg_ParseTuple(args, "y*n:mysql_statement_end", &block, &start)) return NULL;
+    buf = block.buf;
+    e = buf + block.len;
+    p = buf + (start < 0 ? 0 : (start > block.len ? block.len : start));
+    while (p < e) {
+        char c = *p;
+        if (c == '\'' || c == '"') {
+            p = my_string_end(p, e);
+            if (p == NULL) break;
+        } else if (c == ';') {
+            found = p - buf;
+            break;
+        } else if (c == '#' || (c == '-' && p + 1 < e && p[1] == '-') ||
+                   (c == '/' && p + 1 < e && p[1] == '*')) {
+            found = -2;
+            break;
+        } else {
+            p++;
+        }
+    }
+    PyBuffer_Release(&block);
+    return PyLong_FromSsize_t(found);
+}
+
+/* mysql_to_copy(literals) -> COPY text fields, or None unless every literal is NULL or
+ * one single-quoted string (MySQL escapes read as the server does; '' is a quote). */
+static PyObject *mysql_to_copy(PyObject *self, PyObject *args) {
+    PyObject *values, *seq, *out = NULL;
+    Py_ssize_t i, n;
+    char *tmp = NULL;
+    Py_ssize_t tcap = 0;
+    if (!PyArg_ParseTuple(args, "O:mysql_to_copy", &values)) return NULL;
+    seq = fast_bytes_seq(values, "mysql_to_copy");
+    if (seq == NULL) return NULL;
+    n = PySequence_Fast_GET_SIZE(seq);
+    out = PyList_New(n);
+    if (out == NULL) goto fail;
+    for (i = 0; i < n; i++) {
+        PyObject *lit = PySequence_Fast_GET_ITEM(seq, i), *f;
+        const char *s = PyBytes_AS_STRING(lit), *q, *e;
+        Py_ssize_t len = PyBytes_GET_SIZE(lit), w = 0;
+        if (len == 4 && memcmp(s, "NULL", 4) == 0) {
+            f = PyBytes_FromStringAndSize("\\N", 2);
+            if (f == NULL) goto fail;
+            PyList_SET_ITEM(out, i, f);
+            continue;
+        }
+        if (len < 2 || s[0] != '\'' || s[len - 1] != '\'') goto decline;
+        if (2 * len > tcap) { /* each input byte gives at most 2 (\0: 4 from 2) */
+            char *nt = PyMem_Realloc(tmp, (size_t)(2 * len));
+            if (nt == NULL) {
+                PyErr_NoMemory();
+                goto fail;
+            }
+            tmp = nt;
+            tcap = 2 * len;
+        }
+        q = s + 1;
+        e = s + len - 1;
+        while (q < e) {
+            char c = *q++;
+            if (c == '\\') {
+                if (q >= e) goto decline;
+                c = *q++;
+                switch (c) {
+                case '0': tmp[w++] = '\\'; tmp[w++] = '0'; tmp[w++] = '0'; tmp[w++] = '0'; break;
+                case 'n': tmp[w++] = '\\'; tmp[w++] = 'n'; break;
+                case 'r': tmp[w++] = '\\'; tmp[w++] = 'r'; break;
+                case 't': tmp[w++] = '\\'; tmp[w++] = 't'; break;
+                case 'b': tmp[w++] = '\\'; tmp[w++] = 'b'; break;
+                case 'Z': tmp[w++] = '\x1a'; break;
+                case '\\': tmp[w++] = '\\'; tmp[w++] = '\\'; break;
+                case '%': case '_': tmp[w++] = '\\'; tmp[w++] = '\\'; tmp[w++] = c; break;
+                default: tmp[w++] = c; break;
+                }
+            } else if (c == '\'') {
+                if (q < e && *q == '\'') {
+                    tmp[w++] = '\'';
+                    q++;
+                } else {
+                    goto decline; /* 'a' 'b': several parts */
+                }
+            } else if (c == '\t') {
+                tmp[w++] = '\\'; tmp[w++] = 't';
+            } else if (c == '\n') {
+                tmp[w++] = '\\'; tmp[w++] = 'n';
+            } else if (c == '\r') {
+                tmp[w++] = '\\'; tmp[w++] = 'r';
+            } else {
+                tmp[w++] = c;
+            }
+        }
+        f = PyBytes_FromStringAndSize(tmp, w);
+        if (f == NULL) goto fail;
+        PyList_SET_ITEM(out, i, f);
+    }
+    PyMem_Free(tmp);
+    Py_DECREF(seq);
+    return out;
+decline:
+    PyMem_Free(tmp);
+    Py_DECREF(seq);
+    Py_DECREF(out);
+    Py_RETURN_NONE;
+fail:
+    PyMem_Free(tmp);
+    Py_DECREF(seq);
+    Py_XDECREF(out);
+    return NULL;
+}
+
+/* copy_to_mysql(fields) -> single-quoted MySQL literals (\N -> NULL), escaped as
+ * mysqldump does; None if a field holds another backslash escape (the Python path). */
+static PyObject *copy_to_mysql(PyObject *self, PyObject *args) {
+    PyObject *values, *seq, *out = NULL;
+    Py_ssize_t i, n;
+    char *tmp = NULL;
+    Py_ssize_t tcap = 0;
+    if (!PyArg_ParseTuple(args, "O:copy_to_mysql", &values)) return NULL;
+    seq = fast_bytes_seq(values, "copy_to_mysql");
+    if (seq == NULL) return NULL;
+    n = PySequence_Fast_GET_SIZE(seq);
+    out = PyList_New(n);
+    if (out == NULL) goto fail;
+    for (i = 0; i < n; i++) {
+        PyObject *fld = PySequence_Fast_GET_ITEM(seq, i), *f;
+        const char *s = PyBytes_AS_STRING(fld);
+        Py_ssize_t len = PyBytes_GET_SIZE(fld), k, w = 0;
+        if (len == 2 && s[0] == '\\' && s[1] == 'N') {
+            f = PyBytes_FromStringAndSize("NULL", 4);
+            if (f == NULL) goto fail;
+            PyList_SET_ITEM(out, i, f);
+            continue;
+        }
+        if (2 * len + 2 > tcap) {
+            char *nt = PyMem_Realloc(tmp, (size_t)(2 * len + 2));
+            if (nt == NULL) {
+                PyErr_NoMemory();
+                goto fail;
+            }
+            tmp = nt;
+            tcap = 2 * len + 2;
+        }
+        tmp[w++] = '\'';
+        for (k = 0; k < len; k++) {
+            char c = s[k];
+            switch (c) {
+            case '\\': goto decline;
+            case '\'': tmp[w++] = '\\'; tmp[w++] = '\''; break;
+            case '"': tmp[w++] = '\\'; tmp[w++] = '"'; break;
+            case '\0': tmp[w++] = '\\'; tmp[w++] = '0'; break;
+            case '\x1a': tmp[w++] = '\\'; tmp[w++] = 'Z'; break;
+            case '\n': tmp[w++] = '\\'; tmp[w++] = 'n'; break;
+            case '\r': tmp[w++] = '\\'; tmp[w++] = 'r'; break;
+            default: tmp[w++] = c; break;
+            }
+        }
+        tmp[w++] = '\'';
+        f = PyBytes_FromStringAndSize(tmp, w);
+        if (f == NULL) goto fail;
+        PyList_SET_ITEM(out, i, f);
+    }
+    PyMem_Free(tmp);
+    Py_DECREF(seq);
+    return out;
+decline:
+    PyMem_Free(tmp);
+    Py_DECREF(seq);
+    Py_DECREF(out);
+    Py_RETURN_NONE;
+fail:
+    PyMem_Free(tmp);
+    Py_DECREF(seq);
+    Py_XDECREF(out);
+    return NULL;
+}
+
 /* ------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
@@ -981,6 +1165,10 @@ static PyMethodDef methods[] = {
     /* MySQL rows (mysql engine) */
     {"mysql_split", mysql_split, METH_VARARGS,
      "mysql_split(block, wanted, nvalues) -> (columns, spans, rows) | None"},
+    {"mysql_statement_end", mysql_statement_end, METH_VARARGS,
+     "mysql_statement_end(buf, start) -> index of the ending ; | -1 | -2"},
+    {"mysql_to_copy", mysql_to_copy, METH_VARARGS, "mysql_to_copy(literals) -> fields | None"},
+    {"copy_to_mysql", copy_to_mysql, METH_VARARGS, "copy_to_mysql(fields) -> literals | None"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {

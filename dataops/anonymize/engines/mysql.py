@@ -161,6 +161,10 @@ class _Engine:
     def run(self) -> list[TableStats]:
         if self.prescan is not None:
             self.plan.check(self.catalog, self.prescan.tables)
+        elif hasattr(self.plan, "catalog"):
+            # a stream: the catalog fills as the DDL goes by; each table's check and
+            # transforms (type adaptations) see its CREATE TABLE, met before its data
+            self.plan.catalog = self.catalog
         write = self.out.write
         current: _Current | None = None
         header_seen = False
@@ -415,6 +419,10 @@ _QUOTED = b"'%b'".__mod__
 def _column_to_copy(literals: Sequence[bytes]) -> tuple[list[bytes], bool]:
     """A column of literals -> COPY text fields, and whether all were plain quoted strings
     (then the fields are the literals without their quotes: C-level slicing)."""
+    if speedups.enabled():
+        fields = speedups.mysql_to_copy(literals)
+        if fields is not None:
+            return fields, True
     n = len(literals)
     joined = b"".join(literals)
     if (
@@ -429,6 +437,10 @@ def _column_to_copy(literals: Sequence[bytes]) -> tuple[list[bytes], bool]:
 def _column_to_mysql(
     fields: Sequence[bytes], originals: Sequence[bytes], all_quoted: bool
 ) -> list[bytes]:
+    if all_quoted and speedups.enabled():
+        quoted = speedups.copy_to_mysql(fields)
+        if quoted is not None:
+            return quoted
     if all_quoted and _MYSQL_UNSAFE_COPY.search(b"".join(fields)) is None:
         return list(map(_QUOTED, fields))
     return list(map(_to_mysql, fields, originals))
