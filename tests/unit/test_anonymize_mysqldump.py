@@ -365,3 +365,10 @@ def test_pure_python_path_gives_the_same_bytes() -> None:
         assert _run(MYSQL8, prescan=False) == compiled
     finally:
         speedups.use(True)
+
+
+def test_jobs_give_the_same_bytes() -> None:
+    plan = Plan(parse_rules(RULES, "rules.yaml", {}))
+    out = io.BytesIO()
+    anonymize_mysql(plan, io.BytesIO(MYSQL8), out, prescan=my.scan(io.BytesIO(MYSQL8)), jobs=2)
+    assert out.getvalue() == _run(MYSQL8)

@@ -27,9 +27,11 @@ the values of transformed columns is written back byte for byte.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import operator
+import os
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -75,6 +77,7 @@ def engine(job: EngineJob) -> list[TableStats]:
         name=name,
         row_hook=job.row_hook,
         preview_rows=job.preview_rows,
+        jobs=job.jobs,
     )
 
 
@@ -102,9 +105,50 @@ def anonymize_mysql(
     name: str = "the input",
     row_hook: Callable[[TableData, bytes, bytes], None] | None = None,
     preview_rows: int | None = None,
+    jobs: int | None = 1,
 ) -> list[TableStats]:
-    """Stream a mysqldump from ``source`` to ``out``; return per-table statistics."""
-    return _Engine(plan, source, out, prescan, progress, name, row_hook, preview_rows).run()
+    """Stream a mysqldump from ``source`` to ``out``; return per-table statistics.
+
+    With ``jobs`` > 1 (None: one per CPU) and the whole catalog known first
+    (``prescan``), the rows of transformed tables are transformed in that many worker
+    processes, one INSERT's rows at a time, and written back in order; the output is
+    the same bytes."""
+    engine = _Engine(plan, source, out, prescan, progress, name, row_hook, preview_rows)
+    if prescan is not None and row_hook is None:
+        engine.jobs = _default_jobs() if jobs is None else max(1, jobs)
+    try:
+        stats = engine.run()
+    except BaseException:
+        engine.close_pool(ok=False)
+        raise
+    engine.close_pool(ok=True)
+    return stats
+
+
+def _default_jobs() -> int:
+    return (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    )
+
+
+_WORKER_ROWS: dict[tuple[str, str, tuple[str, ...] | None], _MyRows] = {}
+
+
+def _transform_block(table: TableData, start: my.InsertStart, rows: my.Rows) -> tuple[bytes, int]:
+    """Worker entry point: one block of rows of a transformed table -> (output, rows)."""
+    from dataops.anonymize.engines import pieces
+
+    plan = pieces._PLAN
+    assert plan is not None, "worker started without a plan"
+    key = (table.schema, table.table, start.columns)
+    transformer = _WORKER_ROWS.get(key)
+    if transformer is None:
+        catalog = plan.catalog  # type: ignore[attr-defined]
+        transformer = _WORKER_ROWS[key] = _MyRows(plan, table, start, catalog)
+    transformer.start = start
+    before = transformer.rows
+    data = transformer.transform(rows)
+    return data, transformer.rows - before
 
 
 @dataclass
@@ -145,6 +189,8 @@ class _Engine:
         self.seen: dict[tuple[str, str], TableData] = {}
         self.rows_done = 0
         self._last_progress = 0.0
+        self.jobs = 1
+        self.pool: Any = None
         self.reader.raw = self._raw_rows
 
     def _tick(self, table: str, rows: int) -> None:
@@ -154,6 +200,32 @@ class _Engine:
         if now - self._last_progress >= 0.2:
             self._last_progress = now
             self.progress(table, self.reader.consumed, rows)
+
+    def _get_pool(self) -> Any:
+        if self.pool is None and self.jobs > 1:
+            from dataops.anonymize.engines.pieces import OrderedPool
+
+            prepare = getattr(self.plan, "prepare", None)
+            if prepare is not None:
+                prepare()  # Faker pools etc. built once, inherited by the forked workers
+            self.pool = OrderedPool(self.jobs, self.plan)
+        return self.pool
+
+    def close_pool(self, ok: bool) -> None:
+        if self.pool is not None:
+            pool, self.pool = self.pool, None
+            if ok:
+                pool.close()
+            else:
+                pool.terminate()
+
+    def write(self, data: bytes) -> None:
+        """Write now, or behind the transformed blocks still in the workers."""
+        pool = self.pool
+        if pool is not None and pool.pending:
+            pool.then(functools.partial(self.out.write, data))
+        else:
+            self.out.write(data)
 
     def _raw_rows(self, start: my.InsertStart) -> bool:
         return True  # every INSERT's rows as one block: kept ones are never split
@@ -165,7 +237,7 @@ class _Engine:
             # a stream: the catalog fills as the DDL goes by; each table's check and
             # transforms (type adaptations) see its CREATE TABLE, met before its data
             self.plan.catalog = self.catalog
-        write = self.out.write
+        write = self.write
         current: _Current | None = None
         header_seen = False
         completed = False
@@ -195,6 +267,8 @@ class _Engine:
                     write(event.data)
                 current.stats.seconds += time.monotonic() - current.started
                 current = None
+        if self.pool is not None:
+            self.pool.drain()
         if header_seen and not completed:
             raise my.DumpError(
                 f"{self.reader.name}: the dump has no '-- Dump completed' line at its end: "
@@ -243,9 +317,19 @@ class _Engine:
         stats.bytes_in += len(rows.data)
         if current.action is TableAction.KEEP:  # copied as is (rows are not counted)
             stats.bytes_out += len(rows.data)
-            self.out.write(rows.data)
+            self.write(rows.data)
         elif current.action is TableAction.TRUNCATE:
             pass
+        elif self._get_pool() is not None:
+
+            def deliver(result: tuple[bytes, int]) -> None:
+                data, count = result
+                self.out.write(data)
+                stats.rows += count
+                stats.bytes_out += len(data)
+                self._tick(current.table.qualified, stats.rows)
+
+            self.pool.submit(_transform_block, (current.table, current.start, rows), deliver)
         else:
             assert current.transformer is not None
             data = current.transformer.transform(rows)
