@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -71,10 +70,14 @@ INSERT INTO orders SELECT seq, 1 + seq % {users}, (seq % 100000) / 100, 'shipped
 """
 
 
-def timed(argv: list[str], *, stdin: Path | None = None, stdout: Path | None = None,
-          env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one command (run with /usr/bin/time-like rusage)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def timed(
+    argv: list[str],
+    *,
+    stdin: Path | None = None,
+    stdout: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one command (its own rusage, via wait4)."""
     start = time.monotonic()
     with open(stdin or os.devnull, "rb") as fin, open(stdout or os.devnull, "wb") as fout:
         proc = subprocess.Popen(argv, stdin=fin, stdout=fout, env=env)
@@ -82,7 +85,6 @@ def timed(argv: list[str], *, stdin: Path | None = None, stdout: Path | None = N
     seconds = time.monotonic() - start
     if status != 0:
         raise SystemExit(f"{argv[0]} failed ({status})")
-    del before
     return seconds, usage.ru_maxrss
 
 
@@ -118,10 +120,24 @@ def main() -> None:
         rows = [("mariadb-dump (server -> file)", secs, rss)]
         rules = work / "rules.yaml"
         rules.write_text(RULES)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("DATAOPS_")}
+        # PYTHONDONTWRITEBYTECODE would recompile every module at each start (~1 s here)
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("DATAOPS_") and k != "PYTHONDONTWRITEBYTECODE"
+        }
         env["DATAOPS_ANONYMIZE_POOL_CACHE"] = str(work / "pools")
-        base = [sys.executable, "-m", "dataops", "anonymize", "--config", str(rules),
-                "--no-progress", "--jobs", args.jobs]
+        base = [
+            sys.executable,
+            "-m",
+            "dataops",
+            "anonymize",
+            "--config",
+            str(rules),
+            "--no-progress",
+            "--jobs",
+            args.jobs,
+        ]
         timed([*base, str(dump), "-o", str(work / "warm.sql")], env=env)  # warm the pool cache
         secs, rss = timed([*base, str(dump), "-o", str(work / "anon.sql")], env=env)
         rows.append(("dataops anonymize FILE -o FILE", secs, rss))
@@ -129,7 +145,9 @@ def main() -> None:
         rows.append(("dataops anonymize < FILE > FILE", secs, rss))
         secs, rss = timed(["sed", "s/Main St/Main Street/", str(dump)], stdout=work / "sed.sql")
         rows.append(("sed (floor of a streaming filter)", secs, rss))
-        print(f"dump: {mb:.0f} MB ({users:,} users, {orders:,} orders), mariadb-dump default options")
+        print(
+            f"dump: {mb:.0f} MB ({users:,} users, {orders:,} orders), mariadb-dump default options"
+        )
         print(f"{'':36} {'seconds':>8} {'MB/s':>8} {'peak RSS MB':>12}")
         for name, s, r in rows:
             print(f"{name:36} {s:8.2f} {mb / s:8.1f} {r / 1024:12.0f}")

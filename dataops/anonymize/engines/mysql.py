@@ -379,7 +379,8 @@ class _MyRows:
         if k == 0:
             rest = rest[len(sep) :]
         parts.append(rb"(" + rest + rb"\s*+\)(?:\s*+,\s*+)?)")
-        self.row_re = re.compile(b"".join(parts))
+        self._row_pattern = b"".join(parts)
+        self._row_re: re.Pattern[bytes] | None = None  # compiled when first needed
         self.ncols = len(table.columns)
         self.rows = 0
         self.last_copy: tuple[bytes, bytes] | None = None
@@ -396,7 +397,9 @@ class _MyRows:
                 by_pos: dict[int, Sequence[bytes]] = dict(zip(self.wanted, literals, strict=True))
                 self._columns(block, by_pos, n)
                 return speedups.join_columns(data, spans, [by_pos[w] for w in self.wanted])[:-1]
-        rows = self.row_re.findall(data)
+        if self._row_re is None:
+            self._row_re = re.compile(self._row_pattern)
+        rows = self._row_re.findall(data)
         if b"".join(itertools.chain.from_iterable(rows)) != data:
             raise self._bad_row(block)
         n = len(rows)
