@@ -846,14 +846,14 @@ static int my_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == 
 static const char *my_string_end(const char *p, const char *e) {
     char q = *p++;
     while (p < e) {
-        const char *hit = p;
-        while (hit < e && *hit != q && *hit != '\\') hit++;
-        if (hit >= e) return NULL;
-        if (*hit == '\\') {
-            p = hit + 2;
+        const char *hit = memchr(p, q, (size_t)(e - p)), *bs;
+        if (hit == NULL) return NULL;
+        bs = memchr(p, '\\', (size_t)(hit - p));
+        if (bs != NULL) { /* an escaped character before the quote: skip it, look again */
+            p = bs + 2;
             continue;
         }
-        if (hit + 1 < e && hit[1] == q) {
+        if (hit + 1 < e && hit[1] == q) { /* a doubled quote */
             p = hit + 2;
             continue;
         }
