@@ -372,3 +372,53 @@ def test_jobs_give_the_same_bytes() -> None:
     out = io.BytesIO()
     anonymize_mysql(plan, io.BytesIO(MYSQL8), out, prescan=my.scan(io.BytesIO(MYSQL8)), jobs=2)
     assert out.getvalue() == _run(MYSQL8)
+
+
+def test_use_db_insert_ignore_and_replace() -> None:
+    dump = b"""CREATE DATABASE `a`;
+USE `a`;
+CREATE TABLE `t` (`id` int NOT NULL, `v` varchar(20), PRIMARY KEY (`id`));
+INSERT IGNORE INTO `t` VALUES (1,'alpha-secret'),(2,'beta-secret');
+CREATE DATABASE `b`;
+USE `b`;
+CREATE TABLE `t` (`id` int NOT NULL, `v` varchar(20), PRIMARY KEY (`id`));
+REPLACE INTO `t` (`id`, `v`) VALUES (1,'kept-value');
+INSERT INTO `a`.`t` VALUES (3,'gamma-secret');
+"""
+    rules = """\
+version: 1
+secret: unit-test-secret
+tables:
+  a.t:
+    columns:
+      id: keep
+      v: {transform: hash, length: 12}
+  b.t: keep
+"""
+    out = _run(dump, rules)
+    assert b"secret" not in out and b"REPLACE INTO `t` (`id`, `v`) VALUES (1,'kept-value');" in out
+    assert (
+        b"INSERT IGNORE INTO `t` VALUES (1,'" in out and b"INSERT INTO `a`.`t` VALUES (3,'" in out
+    )
+    starts = [e for e in my.DumpReader(io.BytesIO(dump)).events() if isinstance(e, my.InsertStart)]
+    assert [(s.verb, s.database, s.table) for s in starts] == [
+        ("INSERT IGNORE", "a", "t"),
+        ("REPLACE", "b", "t"),
+        ("INSERT", "a", "t"),
+    ]
+
+
+def test_source_option_file_keeps_the_password_out_of_argv() -> None:
+    import stat
+
+    from dataops.anonymize import mysqlsource
+
+    src = mysqlsource.parse_source('mysql://app:p@ss"w\\rd:x@db.example:3307/shop')
+    with mysqlsource.option_file(src) as path:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        text = path.read_text()
+        assert 'password="p@ss\\"w\\\\rd:x"' in text and "port=3307" in text
+        argv = mysqlsource.dump_argv("mariadb-dump", path, src.database)
+        assert argv[1] == f"--defaults-extra-file={path}" and argv[-1] == "shop"
+        assert not any("p@ss" in a for a in argv)
+    assert not path.exists()
