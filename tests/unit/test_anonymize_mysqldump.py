@@ -422,3 +422,17 @@ def test_source_option_file_keeps_the_password_out_of_argv() -> None:
         assert argv[1] == f"--defaults-extra-file={path}" and argv[-1] == "shop"
         assert not any("p@ss" in a for a in argv)
     assert not path.exists()
+
+
+def test_verify_restore_is_refused_for_mysql_dumps(tmp_path: Path) -> None:
+    src = tmp_path / "dump.sql"
+    src.write_bytes(MYSQL8)
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES)
+    out = tmp_path / "out.sql"
+    options = AnonymizeOptions(
+        rules, str(src), str(out), progress=False, verify_restore="postgresql://localhost/x"
+    )
+    with pytest.raises(ConfigError, match="cannot check a MySQL dump"):
+        anonymize(Settings(), options)
+    assert not out.exists()
