@@ -352,7 +352,7 @@ class _MyRows:
         self.table = table
         self.start = start
         self.rt: RowTransformer = plan.row_transformer(table)
-        value_columns = catalog.insert_columns(start) or table.columns
+        value_columns = my.insert_columns(catalog, start) or table.columns
         self.nvalues = len(value_columns)
         position = {c: i for i, c in enumerate(value_columns)}
         self.positions = [position[c] for c in table.columns]
