@@ -963,12 +963,13 @@ done:
     return result;
 }
 
-/* mysql_statement_end(buf, start) -> index of the ";" ending the INSERT whose rows start
- * at ``start`` (outside '' and "" strings); -1: not in ``buf`` yet (read more);
- * -2: a comment starts outside strings (the Python path decides). */
+/* mysql_statement_end(buf, start) -> (index, rows): index of the ";" ending the INSERT
+ * whose rows start at ``start`` (outside '' and "" strings) and the rows before it (the
+ * "(" at depth 0); index -1: not in ``buf`` yet (read more); -2: a comment starts
+ * outside strings (the Python path decides). */
 static PyObject *mysql_statement_end(PyObject *self, PyObject *args) {
     Py_buffer block;
-    Py_ssize_t start, found = -1;
+    Py_ssize_t start, found = -1, rows = 0, depth = 0;
     const char *buf, *e, *p;
     if (!PyArg_ParseTuple(args, "y*n:mysql_statement_end", &block, &start)) return NULL;
     buf = block.buf;
@@ -987,11 +988,17 @@ static PyObject *mysql_statement_end(PyObject *self, PyObject *args) {
             found = -2;
             break;
         } else {
+            if (c == '(') {
+                if (depth == 0) rows++;
+                depth++;
+            } else if (c == ')' && depth > 0) {
+                depth--;
+            }
             p++;
         }
     }
     PyBuffer_Release(&block);
-    return PyLong_FromSsize_t(found);
+    return Py_BuildValue("(nn)", found, rows);
 }
 
 /* mysql_to_copy(literals) -> COPY text fields, or None unless every literal is NULL or
@@ -1166,7 +1173,7 @@ static PyMethodDef methods[] = {
     {"mysql_split", mysql_split, METH_VARARGS,
      "mysql_split(block, wanted, nvalues) -> (columns, spans, rows) | None"},
     {"mysql_statement_end", mysql_statement_end, METH_VARARGS,
-     "mysql_statement_end(buf, start) -> index of the ending ; | -1 | -2"},
+     "mysql_statement_end(buf, start) -> (index of the ending ; | -1 | -2, rows)"},
     {"mysql_to_copy", mysql_to_copy, METH_VARARGS, "mysql_to_copy(literals) -> fields | None"},
     {"copy_to_mysql", copy_to_mysql, METH_VARARGS, "copy_to_mysql(fields) -> literals | None"},
     {NULL, NULL, 0, NULL}};

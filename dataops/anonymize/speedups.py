@@ -165,10 +165,11 @@ def mysql_split(block: bytes, wanted: Sequence[int], nvalues: int) -> Split | No
     return result
 
 
-def mysql_statement_end(buf: bytes, start: int) -> int:
-    """Index of the ``;`` ending the INSERT rows starting at ``start`` (strings skipped);
-    -1: not in ``buf`` yet; -2: a comment outside strings (the Python path decides)."""
-    result: int = _mod().mysql_statement_end(buf, start)
+def mysql_statement_end(buf: bytes, start: int) -> tuple[int, int]:
+    """(index of the ``;`` ending the INSERT rows starting at ``start`` (strings skipped),
+    rows before it); index -1: not in ``buf`` yet; -2: a comment outside strings (the
+    Python path decides)."""
+    result: tuple[int, int] = _mod().mysql_statement_end(buf, start)
     return result
 
 

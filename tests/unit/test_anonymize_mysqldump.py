@@ -400,6 +400,16 @@ tables:
     assert (
         b"INSERT IGNORE INTO `t` VALUES (1,'" in out and b"INSERT INTO `a`.`t` VALUES (3,'" in out
     )
+    stats = anonymize_mysql(
+        Plan(parse_rules(rules, "rules.yaml", {})),
+        io.BytesIO(dump),
+        io.BytesIO(),
+        prescan=my.scan(io.BytesIO(dump)),
+    )
+    assert {s.table: (s.action, s.rows) for s in stats} == {
+        "a.t": ("transform", 3),
+        "b.t": ("keep", 1),
+    }
     starts = [e for e in my.DumpReader(io.BytesIO(dump)).events() if isinstance(e, my.InsertStart)]
     assert [(s.verb, s.database, s.table) for s in starts] == [
         ("INSERT IGNORE", "a", "t"),

@@ -315,7 +315,8 @@ class _Engine:
     def _rows(self, current: _Current, rows: my.Rows) -> None:
         stats = current.stats
         stats.bytes_in += len(rows.data)
-        if current.action is TableAction.KEEP:  # copied as is (rows are not counted)
+        if current.action is TableAction.KEEP:  # copied as is, never split
+            stats.rows += rows.count or 0  # counted by the compiled scan
             stats.bytes_out += len(rows.data)
             self.write(rows.data)
         elif current.action is TableAction.TRUNCATE:

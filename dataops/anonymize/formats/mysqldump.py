@@ -287,6 +287,7 @@ class InsertStart:
 class Rows:
     data: bytes  # complete rows with the separators after them
     line: int
+    count: int | None = None  # rows in data, when the reader counted them (raw blocks)
 
 
 @dataclass(frozen=True)
@@ -462,7 +463,7 @@ class DumpReader:
                     continue
                 i = nl + 1
 
-    def _raw_end(self) -> tuple[int, int] | None:
+    def _raw_end(self) -> tuple[int, int, int | None] | None:
         """Where the rows of the INSERT at pos end (before ``;``) and the statement ends
         (after it), found without splitting rows: a ``);`` candidate (mysqldump ends every
         INSERT so) outside any string, which holds when the single quotes before it are
@@ -472,9 +473,9 @@ class DumpReader:
         at = start
         if speedups.enabled():  # exact: strings skipped in C
             while True:
-                found = speedups.mysql_statement_end(self.buf, start)
+                found, count = speedups.mysql_statement_end(self.buf, start)
                 if found >= 0:
-                    return found, found + 1
+                    return found, found + 1, count
                 if found == -2 or len(self.buf) - start > MAX_PENDING or not self._fill():
                     return None
         while True:
@@ -490,7 +491,7 @@ class DumpReader:
             if segment.count(b'"') != segment.count(b'\\"'):
                 return None  # double-quoted strings: not told apart this way
             if (segment.count(b"'") - segment.count(b"\\'")) % 2 == 0:
-                return cand + 1, cand + 2
+                return cand + 1, cand + 2, None
             at = cand + 2
 
     def _truncated(self, line: int) -> DumpError:
@@ -524,7 +525,7 @@ class DumpReader:
             if end is not None:
                 body_line = self.line
                 body = self._take(end[0])
-                yield Rows(body, body_line)
+                yield Rows(body, body_line, end[2])
                 end_line = self.line
                 yield InsertEnd(self._take(end[1]), end_line)
                 return
