@@ -262,6 +262,16 @@ def test_gzip_and_auto_detection(tmp_path: Path) -> None:
     report = anonymize(Settings(), AnonymizeOptions(rules, str(src), str(out), progress=False))
     assert report.format == "mysql"
     assert out.read_bytes() == _run(MYSQL8)
+    import zstandard
+
+    zsrc = tmp_path / "dump.sql.zst"
+    zsrc.write_bytes(zstandard.ZstdCompressor().compress(MYSQL8))
+    zout = tmp_path / "out.sql.zst"
+    report = anonymize(Settings(), AnonymizeOptions(rules, str(zsrc), str(zout), progress=False))
+    assert report.format == "mysql"
+    assert zstandard.ZstdDecompressor().decompressobj().decompress(zout.read_bytes()) == _run(
+        MYSQL8
+    )
 
 
 def test_same_outputs_as_the_postgresql_engine() -> None:
