@@ -536,3 +536,40 @@ def test_engine_keeps_every_kept_value_and_replaces_the_others(
     assert [g[2] for g in got] == [None if b == b"NULL" else b"c" for _, b in rows]
     kept = [my.split_row(m.group())[1] for m in my.ROW_RE.finditer(out.split(b"VALUES ", 1)[1])]
     assert kept == [a for a, _ in rows]  # byte for byte
+
+
+def test_templates_and_preview_take_the_row_path() -> None:
+    dump = (
+        b"CREATE TABLE `p` (`id` int, `first` varchar(20), `last` varchar(20), `full` varchar(60),"
+        b" `note` text);\nINSERT INTO `p` VALUES (1,'Ann','O\\'Hara','Ann O\\'Hara','x'),"
+        b"(2,'Bob',NULL,'Bob','y');\n"
+    )
+    rules = """\
+version: 1
+secret: unit-test-secret
+tables:
+  p:
+    columns:
+      id: keep
+      first: {transform: constant, value: 'F'}
+      last: {transform: constant, value: "L'x"}
+      full: {transform: template, template: '{first} {last}'}
+      note: keep
+"""
+    out = _run(dump, rules)
+    rows = [r[2] for r in my.iter_rows(io.BytesIO(out))]
+    assert rows == [
+        [b"1", b"F", b"L'x", b"F L'x", b"x"],
+        [b"2", b"F", None, b"F ", b"y"],
+    ]
+    seen: list[tuple[bytes, bytes]] = []
+    plan = Plan(parse_rules(rules, "rules.yaml", {}))
+    anonymize_mysql(
+        plan,
+        io.BytesIO(dump),
+        io.BytesIO(),
+        prescan=my.scan(io.BytesIO(dump)),
+        row_hook=lambda table, before, after: seen.append((before, after)),
+        preview_rows=2,
+    )
+    assert len(seen) == 1 and b"Ann" in seen[0][0] and b"Ann" not in seen[0][1]
