@@ -377,10 +377,12 @@ def test_pure_python_path_gives_the_same_bytes() -> None:
         speedups.use(True)
 
 
-def test_jobs_give_the_same_bytes() -> None:
+@pytest.mark.parametrize("prescan", [True, False])
+def test_jobs_give_the_same_bytes(prescan: bool) -> None:
     plan = Plan(parse_rules(RULES, "rules.yaml", {}))
     out = io.BytesIO()
-    anonymize_mysql(plan, io.BytesIO(MYSQL8), out, prescan=my.scan(io.BytesIO(MYSQL8)), jobs=2)
+    scanned = my.scan(io.BytesIO(MYSQL8)) if prescan else None
+    anonymize_mysql(plan, io.BytesIO(MYSQL8), out, prescan=scanned, jobs=2)
     assert out.getvalue() == _run(MYSQL8)
 
 
