@@ -399,6 +399,9 @@ def _as_datetime(value: Any) -> dt.datetime:
     raise TypeError(f"not a date: {value!r}")
 
 
+as_datetime = _as_datetime
+
+
 def _datey(value: Any) -> bool:
     return isinstance(value, dt.date) or (
         isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}", value) is not None

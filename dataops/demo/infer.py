@@ -70,6 +70,9 @@ def infer_spec(
         for col in table.columns.values():
             if col.computed or col.autoincrement:
                 continue
+            if col.trigger_filled:
+                notes.append(f"{name}.{col.name}: left to its BEFORE INSERT trigger")
+                continue
             entry = fitting_entry(table, col, schema, rows, locale, pools)
             if entry is None:
                 if col.required:

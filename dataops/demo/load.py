@@ -168,6 +168,14 @@ def execute_plan(plan: Plan, conn: Connection, reset: bool) -> LoadReport:
     quote = conn.dialect.identifier_preparer.quote
     loader = registry()[dialect](conn.connection.driver_connection, quote)
     report = LoadReport(dialect=dialect, seed=plan.spec.seed, reset=reset)
+    if plan.suspended:
+        try:
+            loader.suspend(plan.suspended)
+        except Exception as exc:
+            raise OperationError(
+                f"suspending {', '.join(fk.name for fk in plan.suspended)} failed: "
+                f"{db_message(exc)}; nothing was written (rolled back)"
+            ) from None
     if reset:
         try:
             report.deleted = _reset(loader, plan)
@@ -210,6 +218,9 @@ def execute_plan(plan: Plan, conn: Connection, reset: bool) -> LoadReport:
             raise OperationError(
                 f"setting {fk.label} failed: {db_message(exc)}; nothing was written (rolled back)"
             ) from None
+    if plan.suspended:
+        loaded = [fk for name in plan.order for fk in plan.schema.tables[name].foreign_keys]
+        loader.restore(plan.suspended, loaded)
     for name in plan.order:
         model = plan.models[name]
         auto = [

@@ -45,6 +45,7 @@ class Plan:
     models: dict[str, TableModel]
     order: list[str]
     deferred: list[ForeignKey] = field(default_factory=list)
+    suspended: list[ForeignKey] = field(default_factory=list)  # NOT NULL cycles
     existing: dict[str, ExistingTable] = field(default_factory=dict)
 
     def values(self, table: str, column: str, rows: Sequence[int]) -> list[Any]:
@@ -107,11 +108,11 @@ class Planner:
             self._fixed_rows(spec.tables[name], schema.tables[name])
             self._checks(spec.tables[name], schema.tables[name])
             self.uniques.build(spec.tables[name], schema.tables[name])
-        order, deferred = load_sequence(self.state, names)
+        order, deferred, suspended = load_sequence(self.state, names)
         self.p.raise_if_any(f"the spec {spec.source} cannot be loaded")
         for model in self.models.values():
             model.resolver = self.state.values
-        return Plan(spec, schema, self.models, order, deferred, self.existing)
+        return Plan(spec, schema, self.models, order, deferred, suspended, self.existing)
 
     # ---------------------------------------------------------------- columns
     def _columns(self, tspec: TableSpec, table: Table) -> None:
@@ -145,7 +146,7 @@ class Planner:
             if column.name in model.columns or column.computed:
                 continue
             if column.autoincrement and column.kind == "int":
-                start = self.facts.max_value(table.name, column.name) + 1
+                start = self._id_start(table, column.name)
                 self._implicit(model, column, Sequence_(start, {}), "auto")
             elif (
                 column.required
@@ -158,6 +159,21 @@ class Planner:
                     self._implicit(model, column, Constant(None, {}), "auto")
                     continue
                 self._infer(model, table, column, tspec.where)
+
+    def _id_start(self, table: Table, column: str) -> int:
+        """After the current maximum; an inheritance child also after its parent's and its
+        earlier siblings' new ids (they share the parent's sequence)."""
+        parent = table.inherits
+        if parent is None or parent not in self.spec.tables or parent not in self.schema.tables:
+            return self.facts.max_value(table.name, column) + 1
+        start = self._id_start(self.schema.tables[parent], column) + self.rows.estimate(parent)
+        for sibling in sorted(self.spec.tables):
+            other = self.schema.tables.get(sibling)
+            if sibling == table.name:
+                break
+            if other is not None and other.inherits == parent:
+                start += self.rows.estimate(sibling)
+        return start
 
     def _implicit(
         self, model: TableModel, column: Column, gen: Generator, origin: str

@@ -12,13 +12,14 @@ cycles by choosing a nullable foreign key to insert as NULL and update later.
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlalchemy import inspect, text, types
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
+from sqlalchemy.exc import NoSuchTableError, SAWarning, SQLAlchemyError
 
 from dataops.demo.checks import (
     ParsedCheck,
@@ -62,11 +63,19 @@ class Column:
     enum_values: tuple[str, ...] | None = None
     timezone: bool = False
     rules: Rules = field(default_factory=Rules)
+    pg_type: str | None = None  # PostgreSQL type name for kind "other" (arrays end in [])
+    labels: tuple[str, ...] = ()  # enum labels of an enum array's elements
+    trigger_filled: bool = False  # a BEFORE INSERT trigger assigns it
 
     @property
     def required(self) -> bool:
         """NOT NULL without a default: the loader must supply a value."""
-        return not self.nullable and not self.has_default and not self.autoincrement
+        return (
+            not self.nullable
+            and not self.has_default
+            and not self.autoincrement
+            and not self.trigger_filled
+        )
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,8 @@ class ForeignKey:
     columns: tuple[str, ...]
     ref_table: str
     ref_columns: tuple[str, ...]
+    deferrable: bool = False
+    definition: str = ""  # PostgreSQL: pg_get_constraintdef, to re-create it
 
     @property
     def label(self) -> str:
@@ -99,6 +110,9 @@ class Table:
     uniques: list[tuple[str, ...]] = field(default_factory=list)
     foreign_keys: list[ForeignKey] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    owned: bool = True  # the role may ALTER it (PostgreSQL: owner or member of the owner)
+    inherits: str | None = None  # old-style inheritance parent
+    partitions: list[str] = field(default_factory=list)  # declarative partitions (PostgreSQL)
 
     def unique_sets(self) -> list[tuple[str, ...]]:
         out: list[tuple[str, ...]] = []
@@ -224,11 +238,21 @@ def reflect(conn: Connection, only: Iterable[str] | None = None) -> Schema:
         insp = inspect(conn)
         names = sorted(insp.get_table_names())
         wanted = set(only) if only is not None else None
+        pg = None
+        if dialect == "postgresql":
+            from dataops.demo import pgcatalog
+
+            pg = pgcatalog.read(conn)
+            names = [n for n in names if n not in pg.partitions]  # rows go to the parent
         tables: dict[str, Table] = {}
-        for name in names:
-            if wanted is not None and name not in wanted:
-                continue
-            tables[name] = _reflect_table(conn, insp, name, dialect)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Did not recognize type", SAWarning)
+            for name in names:
+                if wanted is not None and name not in wanted:
+                    continue
+                tables[name] = _reflect_table(conn, insp, name, dialect)
+        if pg is not None:
+            pgcatalog.apply(tables, pg)
     except NoSuchTableError as exc:
         raise DependencyError(f"table disappeared during reflection: {exc}") from None
     except SQLAlchemyError as exc:
@@ -329,6 +353,7 @@ def _reflect_table(conn: Connection, insp: Any, name: str, dialect: str) -> Tabl
 class LoadOrder:
     tables: list[str]
     deferred: list[ForeignKey]  # inserted as NULL, updated after every table is loaded
+    suspended: list[ForeignKey] = field(default_factory=list)  # NOT NULL cycles: checked at the end
 
 
 def _sccs(nodes: Sequence[str], edges: dict[str, set[str]]) -> list[list[str]]:
@@ -381,12 +406,18 @@ def _sccs(nodes: Sequence[str], edges: dict[str, set[str]]) -> list[list[str]]:
 def load_order(
     tables: Sequence[str], fks: Sequence[ForeignKey], nullable: dict[ForeignKey, bool]
 ) -> tuple[LoadOrder, list[str]]:
-    """Parents first; break cycles with nullable FKs.  Returns (order, problems)."""
+    """Parents first; break cycles with nullable FKs, else suspend one FK of the cycle.
+
+    A cycle of NOT NULL references cannot be inserted row by row: one of its
+    foreign keys (a deferrable one when there is one) is *suspended* (checked once
+    every table is in, see :mod:`dataops.demo.cycles`).  Returns (order, problems).
+    """
     names = sorted(set(tables))
     active = [
         fk for fk in fks if fk.table in names and fk.ref_table in names and fk.table != fk.ref_table
     ]
     deferred: list[ForeignKey] = []
+    suspended: list[ForeignKey] = []
     problems: list[str] = []
     while True:
         edges: dict[str, set[str]] = {}
@@ -402,12 +433,9 @@ def load_order(
                 (fk for fk in inside if nullable.get(fk)), key=lambda f: (f.table, f.name)
             )
             if not breakable:
-                problems.append(
-                    "foreign-key cycle "
-                    + " / ".join(fk.label for fk in sorted(inside, key=lambda f: f.name))
-                    + " has no nullable reference to insert as NULL first"
-                )
-                active = [fk for fk in active if fk not in inside]
+                pick = sorted(inside, key=lambda f: (not f.deferrable, f.table, f.name))[0]
+                suspended.append(pick)
+                active.remove(pick)
             else:
                 deferred.append(breakable[0])
                 active.remove(breakable[0])
@@ -430,4 +458,4 @@ def load_order(
     for n in names:  # only reachable when a problem was reported above
         if n not in order:
             order.append(n)
-    return LoadOrder(tables=order, deferred=deferred), problems
+    return LoadOrder(tables=order, deferred=deferred, suspended=suspended), problems
