@@ -210,6 +210,8 @@ def _suggest(
     if allowed:
         return {"choice": allowed}
     kind = column.kind
+    if kind == "bits":
+        return {"range": [0, column.int_max or 1]}
     if kind == "int":
         if unique or column.autoincrement:
             return {"sequence": 1}

@@ -168,6 +168,7 @@ _NATIVE: dict[str, tuple[type, ...]] = {
     "text": (str,),
     "enum": (str,),
     "int": (int,),
+    "bits": (int,),
     "decimal": (int, Decimal, float),
     "float": (int, Decimal, float),
     "bool": (bool,),
@@ -183,7 +184,7 @@ def converter_for(column: Column) -> Converter | None:
     kind = column.kind
     if kind in ("text", "enum"):
         return _to_text
-    if kind == "int":
+    if kind in ("int", "bits"):
         return _to_int
     if kind in ("decimal", "float"):
         return _to_number

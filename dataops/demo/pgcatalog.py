@@ -345,6 +345,8 @@ def apply(tables: dict[str, Any], facts: PgFacts) -> None:
             info = facts.columns.get((name, column.name))
             if info is None:
                 continue
+            if column.type_text == "NullType":  # a type SQLAlchemy does not know
+                column.type_text = info["format"]
             if info["domain"] or column.kind == "other":
                 kind, extra = column_type(info)
                 if kind is not None:

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 Kind = Literal[
     "text", "int", "decimal", "float", "bool", "date", "datetime", "time", "uuid", "json",
-    "bytes", "enum", "other",
+    "bytes", "enum", "bits", "other",
 ]  # fmt: skip
 
 _INT_BOUNDS = {
@@ -145,6 +145,15 @@ def _kind(sqltype: Any, dialect: str) -> tuple[Kind, dict[str, Any]]:
             return "enum", extra
     if isinstance(sqltype, types.Boolean) or name == "BOOL":
         return "bool", extra
+    if name == "SET" and getattr(sqltype, "values", None):
+        extra["enum_values"] = tuple(str(v) for v in sqltype.values)  # one member is a value
+        return "enum", extra
+    if name == "YEAR":
+        extra.update(int_min=1901, int_max=2155)
+        return "int", extra
+    if name == "BIT" and dialect == "mysql":
+        extra.update(int_min=0, int_max=2 ** int(getattr(sqltype, "length", None) or 1) - 1)
+        return "bits", extra
     if name == "TINYINT" and getattr(sqltype, "display_width", None) == 1:
         return "bool", extra
     if isinstance(sqltype, types.Integer):
@@ -212,6 +221,17 @@ def _mysql_checks(conn: Connection, table: str) -> list[dict[str, str]]:
         {"t": table},
     )
     return [{"name": str(r[0]), "sqltext": str(r[1])} for r in rows]
+
+
+def _mysql_type(conn: Connection, table: str, column: str) -> str | None:
+    value = conn.execute(
+        text(
+            "SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+            "AND TABLE_NAME = :t AND COLUMN_NAME = :c"
+        ),
+        {"t": table, "c": column},
+    ).scalar()
+    return str(value).lower() if value else None
 
 
 def _sqlite_unique_indexes(conn: Connection, table: str) -> list[tuple[str, ...]]:
@@ -293,6 +313,8 @@ def _reflect_table(conn: Connection, insp: Any, name: str, dialect: str) -> Tabl
             col.autoincrement = True  # INTEGER PRIMARY KEY is the rowid
         if col.name in pk:
             col.nullable = False
+        if kind == "other" and dialect == "mysql":
+            col.pg_type = _mysql_type(conn, name, col.name)  # inet6, inet4...
         columns[col.name] = col
     uniques: list[tuple[str, ...]] = []
     for uc in insp.get_unique_constraints(name):

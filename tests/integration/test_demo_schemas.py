@@ -12,7 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.demo_support import EXAMPLES, apply_sql, assert_integrity, checksums, cli
+from dataops import db
+from tests.integration.demo_support import (
+    EXAMPLES,
+    apply_sql,
+    assert_integrity,
+    checksums,
+    cli,
+    execute,
+    rows,
+    scalar,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -36,10 +46,109 @@ def test_infer_then_load_unchanged(
     apply_sql(url, schema.read_text())
     spec = tmp_path / "spec.yaml"
     assert cli("demo", "infer", "--db", url, "-o", str(spec), "--rows", "30") == 0
-    assert cli("demo", "load", "--config", str(spec), "--db", url) == 0, spec.read_text()
+    written = spec.read_text()
+    assert "NOTE: row counts are flat" not in written, written  # the shaped counts planned
+    assert "load will report" not in written, written
+    assert cli("demo", "load", "--config", str(spec), "--db", url) == 0, written
     counts = assert_integrity(url)
     assert sum(counts.values()) > 0
     tables = tuple(sorted(t for t, n in counts.items() if n))
     first = checksums(url, tables)
     assert cli("demo", "load", "--config", str(spec), "--db", url, "--reset") == 0
     assert checksums(url, tables) == first
+
+
+def _infer_load(url: str, tmp_path: Path, *infer_args: str) -> str:
+    spec = tmp_path / "spec.yaml"
+    assert cli("demo", "infer", "--db", url, "-o", str(spec), *infer_args) == 0
+    assert cli("demo", "load", "--config", str(spec), "--db", url) == 0
+    return spec.read_text()
+
+
+def test_partitions_get_rows_through_the_parent_spread_over_bounds(
+    pg_db: str, tmp_path: Path
+) -> None:
+    apply_sql(pg_db, (DATA / "partitions.postgres.sql").read_text())
+    text = _infer_load(pg_db, tmp_path, "--rows", "60")
+    assert (
+        "payments_2024_01" not in text and "shipments_eu" not in text
+    )  # partitions are not tables
+    assert "paid_at: {date_between: ['2024-01-01', '2024-03-31']}" in text
+    per_partition = dict(
+        rows(pg_db, "SELECT tableoid::regclass::text, COUNT(*) FROM payments GROUP BY 1")
+    )
+    assert set(per_partition) == {"payments_2024_01", "payments_2024_02", "payments_2024_03"}
+    assert all(n >= 5 for n in per_partition.values()), per_partition
+    for table, parts in (("shipments", 2), ("sessions", 2), ("events", 2)):
+        spread = rows(pg_db, f"SELECT tableoid::regclass::text, COUNT(*) FROM {table} GROUP BY 1")
+        assert len(spread) == parts, (table, spread)
+    # the inheritance child is filled inside its CHECK, with ids after the parent's own
+    assert scalar(pg_db, "SELECT COUNT(*) FROM ONLY rentals_2007") > 0
+    assert scalar(pg_db, "SELECT COUNT(*) FROM ONLY rentals") > 0
+    total = scalar(pg_db, "SELECT COUNT(*) FROM rentals")
+    assert scalar(pg_db, "SELECT COUNT(DISTINCT id) FROM rentals") == total
+
+
+def test_not_null_cycle_needs_deferrable_or_owner(pg_db: str, tmp_path: Path) -> None:
+    """A role that neither owns the tables nor has deferrable FKs gets a clear exit 2."""
+    apply_sql(pg_db, (DATA / "cycles.postgres.sql").read_text())
+    spec = tmp_path / "spec.yaml"
+    assert cli("demo", "infer", "--db", pg_db, "-o", str(spec), "--rows", "10") == 0
+    role = "demo_loader_" + pg_db.rsplit("/", 1)[1]
+    execute(
+        pg_db,
+        f"CREATE ROLE {role} LOGIN PASSWORD 'pw'",
+        f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}",
+        f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}",
+        f"GRANT CREATE, USAGE ON SCHEMA public TO {role}",
+    )
+    url = db.parse(pg_db)
+    other = f"postgresql://{role}:pw@{url.host}:{url.port}/{url.database}"
+    try:
+        assert cli("demo", "load", "--config", str(spec), "--db", other) == 2
+        assert scalar(pg_db, "SELECT COUNT(*) FROM staff") == 0
+        # the owner loads it: drop + re-create inside the transaction, every row validated
+        assert cli("demo", "load", "--config", str(spec), "--db", pg_db) == 0
+        names = rows(pg_db, "SELECT conname FROM pg_constraint WHERE contype = 'f' ORDER BY 1")
+        assert ("store_manager_fk",) in names and ("author_best_book_fk",) in names
+        assert scalar(pg_db, "SELECT COUNT(*) FROM store WHERE manager_staff_id IS NULL") == 0
+    finally:
+        execute(pg_db, f"DROP OWNED BY {role}", f"DROP ROLE {role}")
+
+
+def test_trigger_fills_its_column(pg_db: str, tmp_path: Path) -> None:
+    apply_sql(pg_db, (DATA / "types.postgres.sql").read_text())
+    text = _infer_load(pg_db, tmp_path, "--rows", "20")
+    assert "film.fulltext: left to its BEFORE INSERT trigger" in text
+    assert scalar(pg_db, "SELECT COUNT(*) FROM film WHERE length(fulltext) = 0") == 0
+    assert scalar(pg_db, "SELECT COUNT(DISTINCT ip) FROM everything") == 20
+
+
+def test_from_stats_shapes_the_spec_without_real_values(pg_db: str, tmp_path: Path) -> None:
+    apply_sql(pg_db, (DATA / "rentals.postgres.sql").read_text())
+    execute(
+        pg_db,
+        "INSERT INTO language (name) SELECT 'lang' || g FROM generate_series(1, 3) g",
+        "INSERT INTO country (country) SELECT 'Secretland' || g FROM generate_series(1, 4) g",
+        "INSERT INTO city (city, country_id) SELECT 'Hiddenville', 1 + mod(g, 4) "
+        "FROM generate_series(1, 40) g",
+        "INSERT INTO customer (city_id, first_name, last_name, email) "
+        "SELECT 1 + mod(g, 40), 'Zebulon', 'Quux' || mod(g, 3), "
+        "CASE WHEN mod(g, 2) = 0 THEN 'x@y.z' END "
+        "FROM generate_series(1, 400) g",
+        "INSERT INTO film (title, language_id, length) SELECT 'Film', 1, 60 + mod(g, 90) "
+        "FROM generate_series(1, 50) g",
+        "ANALYZE",
+    )
+    spec = tmp_path / "stats.yaml"
+    assert cli("demo", "infer", "--db", pg_db, "--from-stats", "-o", str(spec)) == 0
+    text = spec.read_text()
+    for secret in ("Secretland", "Hiddenville", "Zebulon", "Quux", "x@y.z"):
+        assert secret not in text
+    assert "country:\n    rows: 4\n" in text
+    assert "customer:\n    rows: {per: city, min: 0, max: 20}" in text
+    assert "email: {fake: email, null_rate: 0.5}" in text
+    assert "length: {range: [61, 110]" in text  # first and last histogram bounds
+    assert "film_actor:\n    rows: {per: film, min: 1, max: 4}" in text  # no statistics: heuristics
+    assert cli("demo", "load", "--config", str(spec), "--db", pg_db, "--reset") == 0
+    assert scalar(pg_db, "SELECT COUNT(*) FROM city") == 40

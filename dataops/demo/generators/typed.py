@@ -56,6 +56,8 @@ SCALARS: dict[str, tuple[int, Callable[[int], str]]] = {
     "interval": (1_000_000, lambda i: f"{i // 60} hours {i % 60} minutes"),
     "money": (1_000_000, lambda i: f"{i // 100}.{i % 100:02d}"),
     "inet": (1 << 24, lambda i: f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"),
+    "inet4": (1 << 24, lambda i: f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"),
+    "inet6": (1 << 32, lambda i: f"2001:db8::{i >> 16:x}:{i & 0xFFFF:x}"),
     "cidr": (1 << 16, lambda i: f"10.{(i >> 8) & 255}.{i & 255}.0/24"),
     "macaddr": (1 << 24, lambda i: f"08:00:2b:{(i >> 16) & 255:02x}:{(i >> 8) & 255:02x}:{i & 255:02x}"),
     "macaddr8": (1 << 24, lambda i: f"08:00:2b:ff:fe:{(i >> 16) & 255:02x}:{(i >> 8) & 255:02x}:{i & 255:02x}"),
