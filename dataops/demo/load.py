@@ -67,6 +67,8 @@ class LoadReport:
     deleted: int = 0
     updated: int = 0
     seconds: float = 0.0
+    checked: list[str] = field(default_factory=list)  # NOT NULL cycle FKs checked at the end
+    check_seconds: float = 0.0
 
     @property
     def rows(self) -> int:
@@ -219,8 +221,11 @@ def execute_plan(plan: Plan, conn: Connection, reset: bool) -> LoadReport:
                 f"setting {fk.label} failed: {db_message(exc)}; nothing was written (rolled back)"
             ) from None
     if plan.suspended:
+        started = time.perf_counter()
         loaded = [fk for name in plan.order for fk in plan.schema.tables[name].foreign_keys]
         loader.restore(plan.suspended, loaded)
+        report.checked = [fk.name for fk in plan.suspended]
+        report.check_seconds = round(time.perf_counter() - started, 3)
     for name in plan.order:
         model = plan.models[name]
         auto = [
