@@ -17,15 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from dataops.demo.checks import Rules, UnsupportedCheck, parse_check
-
-if TYPE_CHECKING:
-    from dataops.demo.reflect import Kind
+from dataops.demo.schema import Check, ForeignKey, Kind, Table
 
 _SCHEMA = "n.nspname = current_schema()"
 
@@ -333,10 +331,8 @@ def _longer(a: tuple[Any, Any], b: tuple[Any, Any]) -> bool:
         return False
 
 
-def apply(tables: dict[str, Any], facts: PgFacts) -> None:
-    """Fold the catalog facts into reflected :class:`~dataops.demo.reflect.Table` s."""
-    from dataops.demo.reflect import Check
-
+def apply(tables: dict[str, Table], facts: PgFacts) -> None:
+    """Fold the catalog facts into reflected :class:`~dataops.demo.schema.Table` s."""
     for name, table in tables.items():
         table.owned = name in facts.owned
         table.inherits = facts.inherits.get(name)
@@ -384,14 +380,14 @@ def apply(tables: dict[str, Any], facts: PgFacts) -> None:
         if layout is not None:
             table.partitions = list(layout.partitions)
             if len(layout.columns) == 1 and layout.columns[0] in table.columns:
-                key = table.columns[layout.columns[0]]
-                bounds = partition_rules(layout, key.kind)
+                key_column = table.columns[layout.columns[0]]
+                bounds = partition_rules(layout, key_column.kind)
                 if bounds is not None:
-                    key.rules.merge(bounds)
+                    key_column.rules.merge(bounds)
         fks = []
         for fk in table.foreign_keys:
             fks.append(
-                type(fk)(
+                ForeignKey(
                     name=fk.name,
                     table=fk.table,
                     columns=fk.columns,
