@@ -182,6 +182,10 @@ def reflect(conn: Connection, only: Iterable[str] | None = None) -> Schema:
                 tables[name] = _reflect_table(conn, insp, name, dialect)
         if pg is not None:
             pgcatalog.apply(tables, pg)
+        if dialect == "mysql":
+            from dataops.demo import mycatalog
+
+            mycatalog.apply(conn, tables)
     except NoSuchTableError as exc:
         raise DependencyError(f"table disappeared during reflection: {exc}") from None
     except SQLAlchemyError as exc:

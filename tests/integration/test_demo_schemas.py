@@ -89,7 +89,9 @@ def test_partitions_get_rows_through_the_parent_spread_over_bounds(
     assert scalar(pg_db, "SELECT COUNT(DISTINCT id) FROM rentals") == total
 
 
-def test_not_null_cycle_needs_deferrable_or_owner(pg_db: str, tmp_path: Path) -> None:
+def test_not_null_cycle_needs_deferrable_or_owner(
+    pg_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A role that neither owns the tables nor has deferrable FKs gets a clear exit 2."""
     apply_sql(pg_db, (DATA / "cycles.postgres.sql").read_text())
     spec = tmp_path / "spec.yaml"
@@ -106,6 +108,10 @@ def test_not_null_cycle_needs_deferrable_or_owner(pg_db: str, tmp_path: Path) ->
     other = f"postgresql://{role}:pw@{url.host}:{url.port}/{url.database}"
     try:
         assert cli("demo", "load", "--config", str(spec), "--db", other) == 2
+        err = capsys.readouterr().err
+        assert "staff_store_id_fkey must be checked at the end of the load" in err
+        assert "make it DEFERRABLE" in err and "a role that owns table staff" in err
+        assert "author_best_book_fk" not in err  # deferrable: any role can load that cycle
         assert scalar(pg_db, "SELECT COUNT(*) FROM staff") == 0
         # the owner loads it: drop + re-create inside the transaction, every row validated
         assert cli("demo", "load", "--config", str(spec), "--db", pg_db) == 0
@@ -152,3 +158,17 @@ def test_from_stats_shapes_the_spec_without_real_values(pg_db: str, tmp_path: Pa
     assert "film_actor:\n    rows: {per: film, min: 1, max: 4}" in text  # no statistics: heuristics
     assert cli("demo", "load", "--config", str(spec), "--db", pg_db, "--reset") == 0
     assert scalar(pg_db, "SELECT COUNT(*) FROM city") == 40
+
+
+def test_mariadb_partitions_spread_over_their_bounds(mariadb_db: str, tmp_path: Path) -> None:
+    apply_sql(mariadb_db, (DATA / "partitions.mysql.sql").read_text())
+    text = _infer_load(mariadb_db, tmp_path, "--rows", "60")
+    assert "paid_on: {date_between: ['2024-01-03', '2024-03-31']}" in text  # a width below
+    assert "zone: {choice: [1, 2, 3]}" in text
+    for table, parts in (
+        ("payments", ("p2024_01", "p2024_02", "p2024_03")),
+        ("logins", ("y2022", "y2023")),
+        ("shipments", ("north", "south")),
+    ):
+        for part in parts:
+            assert scalar(mariadb_db, f"SELECT COUNT(*) FROM {table} PARTITION ({part})") > 0

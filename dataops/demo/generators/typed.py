@@ -3,7 +3,7 @@
 ``{type: inet}``, ``{type: tsvector}``, ``{type: int4range}``, ``{type: "text[]"}``:
 every PostgreSQL type family without a natural Faker provider (text search,
 intervals, money, bit strings, network addresses, geometry, ranges and
-multiranges, XML, ``pg_lsn``, ``"char"``, ``timetz``) and arrays of any type
+multiranges, XML, ``jsonpath``, snapshots, ``tid``, ``pg_lsn``, ``"char"``, ``timetz``) and arrays of any type
 (``[]`` once per dimension).  Value ``i`` of a type is a pure function of ``i``
 over a finite, indexed domain, so columns of these types can be unique by
 construction.  Enum arrays take the enum's labels (``labels``); ``bit(n)`` and
@@ -81,6 +81,10 @@ SCALARS: dict[str, tuple[int, Callable[[int], str]]] = {
     "tsmultirange": (1_000_000, lambda i: '{{["{}","{}")}}'.format(*(t.isoformat(" ") for t in _hours(i)))),
     "tstzmultirange": (1_000_000, lambda i: '{{["{}+00","{}+00")}}'.format(*(t.isoformat(" ") for t in _hours(i)))),
     "xml": (1_000_000, lambda i: f'<item n="{i}">{_WORDS[i % 26]}</item>'),
+    "jsonpath": (1_000_000, lambda i: f"$.k{i}"),
+    "pg_snapshot": (1_000_000, lambda i: f"{10 + i}:{20 + i}:"),
+    "txid_snapshot": (1_000_000, lambda i: f"{10 + i}:{20 + i}:"),
+    "tid": (1_000_000, lambda i: f"({i // 100},{1 + i % 100})"),
     "pg_lsn": (1 << 40, lambda i: f"{i >> 32:X}/{i & 0xFFFFFFFF:X}"),
     "char": (26, lambda i: chr(97 + i)),
     "timetz": (86_400, lambda i: f"{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}+00"),
