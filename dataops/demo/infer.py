@@ -108,6 +108,7 @@ def infer_spec(
             if fk is not None and fk.ref_table == name and col.nullable:
                 entry["null_rate"] = 0.2
             columns[col.name] = _Flow({k: _yaml_value(v) for k, v in entry.items()})
+        notes += [f"{name}: {note}" for note in table.notes]
         spec_table: dict[str, Any] = {"rows": rows}  # shaped below
         trust = [c.name for c in table.checks if c.parsed is None]
         if trust:

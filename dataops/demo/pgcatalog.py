@@ -384,6 +384,11 @@ def apply(tables: dict[str, Table], facts: PgFacts) -> None:
                 bounds = partition_rules(layout, key_column.kind)
                 if bounds is not None:
                     key_column.rules.merge(bounds)
+            if (layout.unknown or len(layout.columns) != 1) and not layout.default:
+                table.notes.append(
+                    f"{layout.describe()} (no default partition) could not be read; make sure "
+                    "the generators of the key give values some partition takes"
+                )
         fks = []
         for fk in table.foreign_keys:
             fks.append(

@@ -82,6 +82,7 @@ class Table:
     owned: bool = True  # the role may ALTER it (PostgreSQL: owner or member of the owner)
     inherits: str | None = None  # old-style inheritance parent
     partitions: list[str] = field(default_factory=list)  # declarative partitions (PostgreSQL)
+    notes: list[str] = field(default_factory=list)  # what demo infer should tell the reader
 
     def unique_sets(self) -> list[tuple[str, ...]]:
         out: list[tuple[str, ...]] = []

@@ -172,3 +172,22 @@ def test_mariadb_partitions_spread_over_their_bounds(mariadb_db: str, tmp_path: 
     ):
         for part in parts:
             assert scalar(mariadb_db, f"SELECT COUNT(*) FROM {table} PARTITION ({part})") > 0
+
+
+SQLITE_CYCLE = """
+CREATE TABLE store (store_id INTEGER PRIMARY KEY,
+                    manager_staff_id INTEGER NOT NULL REFERENCES staff(staff_id),
+                    address TEXT NOT NULL);
+CREATE TABLE staff (staff_id INTEGER PRIMARY KEY,
+                    store_id INTEGER NOT NULL REFERENCES store(store_id),
+                    username TEXT NOT NULL UNIQUE);
+"""
+
+
+def test_sqlite_not_null_cycle(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cycle.db'}"
+    apply_sql(url, SQLITE_CYCLE)
+    _infer_load(url, tmp_path, "--rows", "20")
+    counts = assert_integrity(url)
+    assert counts["store"] > 0 and counts["staff"] > 0
+    assert rows(url, "PRAGMA foreign_key_check") == []
