@@ -135,6 +135,9 @@ def _date_window(column: Column, first: dt.date, last: dt.date) -> tuple[str, st
         elif not rules.hi_incl:
             rhi -= unit
     span = hi - lo
+    partitioned = any(src.startswith("partitions of") for src in rules.sources)
+    if partitioned and rlo is not None and rhi is not None and rlo <= rhi:
+        lo, hi = rlo, rhi  # spread the keys over every partition
     if rlo is not None and rlo > lo:
         lo = rlo
     if rhi is not None and rhi < hi:

@@ -80,10 +80,16 @@ WHERE {_SCHEMA} AND NOT tg.tgisinternal AND tg.tgenabled <> 'D'
 """  # ROW, BEFORE, INSERT
 
 _FKS = f"""
-SELECT c.relname, con.conname, con.condeferrable, pg_get_constraintdef(con.oid)
+SELECT c.relname, con.conname, con.condeferrable, pg_get_constraintdef(con.oid), r.relname,
+       ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),
+       ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i)
 FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_class r ON r.oid = con.confrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE {_SCHEMA} AND con.contype = 'f'
+ORDER BY c.relname, con.conname
 """
 
 # base type name -> (kind, extra) for types SQLAlchemy leaves as "other" (domains, citext...)
@@ -125,6 +131,9 @@ class PgFacts:
     trigger_filled: dict[str, set[str]] = field(default_factory=dict)
     deferrable: dict[tuple[str, str], bool] = field(default_factory=dict)
     fk_defs: dict[tuple[str, str], str] = field(default_factory=dict)
+    partition_fks: dict[str, list[tuple[str, tuple[str, ...], str, tuple[str, ...], bool]]] = field(
+        default_factory=dict
+    )
 
 
 _BOUND_RANGE = re.compile(r"^FOR VALUES FROM \((.*)\) TO \((.*)\)$", re.S)
@@ -216,9 +225,15 @@ def read(conn: Connection) -> PgFacts:
             filled.add(argv[0])
         for m in re.finditer(r"\bnew\.\"?(\w+)\"?\s*:?=(?!=)", str(prosrc or ""), re.I):
             filled.add(m.group(1))
-    for table, conname, deferrable, definition in conn.execute(text(_FKS)):
+    for table, conname, deferrable, definition, ref, cols, ref_cols in conn.execute(text(_FKS)):
         facts.deferrable[(str(table), str(conname))] = bool(deferrable)
         facts.fk_defs[(str(table), str(conname))] = str(definition)
+        parent = facts.partitions.get(str(table))
+        if parent is not None and str(ref) not in facts.partitions:
+            # declared on a partition only (older dumps): every row of the parent needs it
+            facts.partition_fks.setdefault(parent, []).append(
+                (str(conname), tuple(cols), str(ref), tuple(ref_cols), bool(deferrable))
+            )
     return facts
 
 
@@ -402,4 +417,8 @@ def apply(tables: dict[str, Table], facts: PgFacts) -> None:
                     definition=facts.fk_defs.get((name, fk.name), ""),
                 )
             )
+        for conname, cols, ref, ref_cols, deferrable in facts.partition_fks.get(name, []):
+            if any((f.columns, f.ref_table, f.ref_columns) == (cols, ref, ref_cols) for f in fks):
+                continue
+            fks.append(ForeignKey(conname, name, cols, ref, ref_cols, deferrable=deferrable))
         table.foreign_keys = fks

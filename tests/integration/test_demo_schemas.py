@@ -79,7 +79,9 @@ def test_partitions_get_rows_through_the_parent_spread_over_bounds(
     )
     assert set(per_partition) == {"payments_2024_01", "payments_2024_02", "payments_2024_03"}
     assert all(n >= 5 for n in per_partition.values()), per_partition
-    for table, parts in (("shipments", 2), ("sessions", 2), ("events", 2)):
+    assert "customer_id: {ref: customers.id}" in text.split("refunds:")[1]  # partitions' FK
+    assert "refunded_at: {date_between: ['2023-11-01', '2023-12-31']}" in text
+    for table, parts in (("shipments", 2), ("sessions", 2), ("events", 2), ("refunds", 2)):
         spread = rows(pg_db, f"SELECT tableoid::regclass::text, COUNT(*) FROM {table} GROUP BY 1")
         assert len(spread) == parts, (table, spread)
     # the inheritance child is filled inside its CHECK, with ids after the parent's own

@@ -55,3 +55,15 @@ ALTER TABLE rentals_2007 ADD PRIMARY KEY (id);
 CREATE RULE rentals_insert_2007 AS ON INSERT TO rentals
     WHERE new.rented_at >= '2007-01-01' AND new.rented_at < '2008-01-01'
     DO INSTEAD INSERT INTO rentals_2007 VALUES (new.*);
+
+-- foreign keys declared on each partition only (as older dumps have them), monthly bounds
+CREATE TABLE refunds (
+    id          serial,
+    customer_id integer NOT NULL,
+    refunded_at timestamp NOT NULL,
+    PRIMARY KEY (id, refunded_at)
+) PARTITION BY RANGE (refunded_at);
+CREATE TABLE refunds_2023_11 PARTITION OF refunds FOR VALUES FROM ('2023-11-01') TO ('2023-12-01');
+CREATE TABLE refunds_2023_12 PARTITION OF refunds FOR VALUES FROM ('2023-12-01') TO ('2024-01-01');
+ALTER TABLE refunds_2023_11 ADD CONSTRAINT refunds_2023_11_customer_fk FOREIGN KEY (customer_id) REFERENCES customers(id);
+ALTER TABLE refunds_2023_12 ADD CONSTRAINT refunds_2023_12_customer_fk FOREIGN KEY (customer_id) REFERENCES customers(id);
