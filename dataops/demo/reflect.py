@@ -235,8 +235,15 @@ def _reflect_table(conn: Connection, insp: Any, name: str, dialect: str) -> Tabl
         if cols and cols not in uniques:
             uniques.append(cols)
     for ix in insp.get_indexes(name):
-        cols = tuple(c for c in ix.get("column_names") or () if c)
-        complete = None not in (ix.get("column_names") or ())
+        names = list(ix.get("column_names") or ())
+        expressions = list(ix.get("expressions") or ())
+        for i, c in enumerate(names):
+            if c is None and i < len(expressions):
+                # lower(email), btrim(code)...: distinct values of the one column it reads
+                found = referenced_columns(str(expressions[i])) & set(columns)
+                names[i] = next(iter(found)) if len(found) == 1 else None
+        cols = tuple(c for c in names if c)
+        complete = None not in names
         if ix.get("unique") and cols and complete and cols not in uniques and cols != pk:
             uniques.append(cols)
     if dialect == "sqlite":

@@ -200,7 +200,7 @@ def apply_column_stats(
         return entry
     out = dict(entry)
     if "ref" in out or "unique" in out:
-        if column.nullable and found.null_frac > 0 and "ref" in out:
+        if column.nullable and found.null_frac > 0:
             out["null_rate"] = round(min(found.null_frac, 0.99), 2)
         return out
     if column.nullable:

@@ -109,7 +109,7 @@ def _integrity(url: str) -> dict[str, int]:
             sets = [tuple(insp.get_pk_constraint(table)["constrained_columns"])]
             sets += [tuple(u["column_names"]) for u in insp.get_unique_constraints(table)]
             sets += [tuple(i["column_names"]) for i in insp.get_indexes(table) if i.get("unique")]
-            for cols in {s for s in sets if s}:
+            for cols in {s for s in sets if s and None not in s}:  # expressions: the db checked
                 listed = ", ".join(q(c) for c in cols)
                 present = " AND ".join(f"{q(c)} IS NOT NULL" for c in cols)
                 dups = conn.execute(

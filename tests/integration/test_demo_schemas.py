@@ -31,10 +31,13 @@ SCHEMAS = [
     *sorted(DATA.glob("*.sql")),
     EXAMPLES / "schema.postgres.sql",
     EXAMPLES / "schema.mysql.sql",
+    EXAMPLES / "schema.sqlite.sql",
 ]
 
 
-def _url(path: Path, request: pytest.FixtureRequest) -> str:
+def _url(path: Path, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if ".sqlite." in path.name:
+        return f"sqlite:///{tmp_path / 'demo.db'}"
     return str(request.getfixturevalue("pg_db" if ".postgres." in path.name else "mariadb_db"))
 
 
@@ -42,7 +45,7 @@ def _url(path: Path, request: pytest.FixtureRequest) -> str:
 def test_infer_then_load_unchanged(
     schema: Path, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    url = _url(schema, request)
+    url = _url(schema, request, tmp_path)
     apply_sql(url, schema.read_text())
     spec = tmp_path / "spec.yaml"
     assert cli("demo", "infer", "--db", url, "-o", str(spec), "--rows", "30") == 0
@@ -142,20 +145,20 @@ def test_from_stats_shapes_the_spec_without_real_values(pg_db: str, tmp_path: Pa
         "FROM generate_series(1, 40) g",
         "INSERT INTO customer (city_id, first_name, last_name, email) "
         "SELECT 1 + mod(g, 40), 'Zebulon', 'Quux' || mod(g, 3), "
-        "CASE WHEN mod(g, 2) = 0 THEN 'x@y.z' END "
+        "CASE WHEN mod(g, 2) = 0 THEN 'x' || g || '@y.z' END "
         "FROM generate_series(1, 400) g",
-        "INSERT INTO film (title, language_id, length) SELECT 'Film', 1, 60 + mod(g, 90) "
+        "INSERT INTO film (title, language_id, length) SELECT 'Film' || g, 1, 60 + mod(g, 90) "
         "FROM generate_series(1, 50) g",
         "ANALYZE",
     )
     spec = tmp_path / "stats.yaml"
     assert cli("demo", "infer", "--db", pg_db, "--from-stats", "-o", str(spec)) == 0
     text = spec.read_text()
-    for secret in ("Secretland", "Hiddenville", "Zebulon", "Quux", "x@y.z"):
+    for secret in ("Secretland", "Hiddenville", "Zebulon", "Quux", "@y.z"):
         assert secret not in text
     assert "country:\n    rows: 4\n" in text
     assert "customer:\n    rows: {per: city, min: 0, max: 20}" in text
-    assert "email: {fake: email, null_rate: 0.5}" in text
+    assert "email: {fake: email, unique: true, null_rate: 0.5}" in text  # unique lower(email)
     assert "length: {range: [61, 110]" in text  # first and last histogram bounds
     assert "film_actor:\n    rows: {per: film, min: 1, max: 4}" in text  # no statistics: heuristics
     assert cli("demo", "load", "--config", str(spec), "--db", pg_db, "--reset") == 0

@@ -145,3 +145,23 @@ def test_stats_never_put_text_values_in_the_spec() -> None:
     stats = Stats(columns={("t", "amount"): ColumnStats(0.0, -0.5, "3.333", "97.5")})
     got = apply_column_stats(table("t", amount), amount, {"range": [1, 1000], "decimals": 2}, stats)
     assert got == {"range": [3.34, 97.5], "decimals": 2}
+
+
+def test_mariadb_partition_bounds() -> None:
+    from dataops.demo.mycatalog import _key, _rules
+
+    assert _key("year(`at`)") == ("at", "year") and _key("`paid_on`") == ("paid_on", "")
+    assert _key("`a` + `b`") == (None, "")
+    years = _rules("RANGE", "year", ["2023", "2024"], "datetime")
+    assert years is not None
+    assert (years.lo, years.hi, years.hi_incl) == (
+        dt.date(2022, 1, 1),
+        dt.date(2024, 1, 1),
+        False,
+    )
+    days = _rules("RANGE", "to_days", ["739251"], "date")  # TO_DAYS('2024-01-01')
+    assert days is not None and days.hi == dt.date(2024, 1, 1) and days.lo is None
+    listed = _rules("LIST", "", ["1,2", "3"], "int")
+    assert listed is not None and listed.allowed == [1, 2, 3]
+    assert _rules("RANGE COLUMNS", "", ["'2024-02-01'", "MAXVALUE"], "date") is None
+    assert _rules("HASH", "", ["", ""], "int") is None

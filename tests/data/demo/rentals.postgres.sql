@@ -46,3 +46,5 @@ CREATE TABLE film_actor (
     actor    varchar(45) NOT NULL,
     PRIMARY KEY (film_id, actor)
 );
+CREATE UNIQUE INDEX customer_email_lower ON customer (lower(email));
+CREATE UNIQUE INDEX film_title_lower ON film (lower(btrim(title)));
