@@ -92,6 +92,14 @@ WHERE {_SCHEMA} AND con.contype = 'f'
 ORDER BY c.relname, con.conname
 """
 
+_EXCLUSIONS = f"""
+SELECT c.relname, pg_get_constraintdef(con.oid)
+FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE {_SCHEMA} AND con.contype = 'x'
+ORDER BY c.relname, con.conname
+"""
+
 # base type name -> (kind, extra) for types SQLAlchemy leaves as "other" (domains, citext...)
 _KINDS: dict[str, str] = {
     "int2": "int", "int4": "int", "int8": "int", "numeric": "decimal", "float4": "float",
@@ -131,6 +139,7 @@ class PgFacts:
     trigger_filled: dict[str, set[str]] = field(default_factory=dict)
     deferrable: dict[tuple[str, str], bool] = field(default_factory=dict)
     fk_defs: dict[tuple[str, str], str] = field(default_factory=dict)
+    exclusions: dict[str, list[str]] = field(default_factory=dict)
     partition_fks: dict[str, list[tuple[str, tuple[str, ...], str, tuple[str, ...], bool]]] = field(
         default_factory=dict
     )
@@ -234,7 +243,30 @@ def read(conn: Connection) -> PgFacts:
             facts.partition_fks.setdefault(parent, []).append(
                 (str(conname), tuple(cols), str(ref), tuple(ref_cols), bool(deferrable))
             )
+    for table, definition in conn.execute(text(_EXCLUSIONS)):
+        facts.exclusions.setdefault(str(table), []).append(str(definition))
     return facts
+
+
+def exclusion_sets(definition: str) -> list[tuple[str, ...]] | None:
+    """Unique sets that make an ``EXCLUDE`` constraint hold (None: not understood).
+
+    ``EXCLUDE USING gist (room WITH =, during WITH &&)``: ``during`` unique alone (the
+    ``type`` values of distinct rows never overlap); only ``=``: those columns together.
+    """
+    m = re.match(r"^EXCLUDE USING \w+ \((.*?)\)(?: WHERE .*)?$", definition.strip(), re.S)
+    if not m:
+        return None
+    equal: list[str] = []
+    other: list[str] = []
+    for element in m.group(1).split(","):
+        e = re.fullmatch(r'\s*"?(\w+)"?\s+WITH\s+(\S+)\s*', element)
+        if e is None:
+            return None
+        (equal if e.group(2) == "=" else other).append(e.group(1))
+    if other:
+        return [(c,) for c in other]
+    return [tuple(equal)]
 
 
 def column_type(info: dict[str, Any]) -> tuple[Kind | None, dict[str, Any]]:
@@ -391,6 +423,12 @@ def apply(tables: dict[str, Table], facts: PgFacts) -> None:
                     )
             if column.name in filled and not column.nullable and not column.has_default:
                 column.trigger_filled = True
+        for definition in facts.exclusions.get(name, []):
+            sets = exclusion_sets(definition)
+            if sets is None or any(c not in table.columns for u in sets for c in u):
+                table.notes.append(f"{definition} was not interpreted; check the generators")
+                continue
+            table.uniques.extend(u for u in sets if u not in table.uniques)
         layout = facts.partitioning.get(name)
         if layout is not None:
             table.partitions = list(layout.partitions)

@@ -4,6 +4,7 @@ values, date windows inside CHECKs, lookup tables and fan-out."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 import pytest
@@ -165,3 +166,14 @@ def test_mariadb_partition_bounds() -> None:
     assert listed is not None and listed.allowed == [1, 2, 3]
     assert _rules("RANGE COLUMNS", "", ["'2024-02-01'", "MAXVALUE"], "date") is None
     assert _rules("HASH", "", ["", ""], "int") is None
+
+
+def test_exclusion_constraints_become_unique_sets() -> None:
+    from dataops.demo.pgcatalog import exclusion_sets
+
+    assert exclusion_sets("EXCLUDE USING gist (room WITH =, during WITH &&)") == [("during",)]
+    assert exclusion_sets("EXCLUDE USING gist (a WITH =, b WITH =) WHERE (b > 0)") == [("a", "b")]
+    assert exclusion_sets("EXCLUDE USING gist (lower(x) WITH =)") is None
+    ranges = [SCALARS["int4range"][1](i) for i in range(50)]
+    bounds = [tuple(int(v) for v in r.strip("[)").split(",")) for r in ranges]
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(bounds))  # disjoint

@@ -6,7 +6,8 @@ intervals, money, bit strings, network addresses, geometry, ranges and
 multiranges, XML, ``jsonpath``, snapshots, ``tid``, ``pg_lsn``, ``"char"``, ``timetz``) and arrays of any type
 (``[]`` once per dimension).  Value ``i`` of a type is a pure function of ``i``
 over a finite, indexed domain, so columns of these types can be unique by
-construction.  Enum arrays take the enum's labels (``labels``); ``bit(n)`` and
+construction, and ranges, multiranges and shapes of distinct values never overlap (so
+an ``EXCLUDE ... WITH &&`` constraint holds once the column is unique).  Enum arrays take the enum's labels (``labels``); ``bit(n)`` and
 ``varbit(n)`` take their length from the name.
 """
 
@@ -36,7 +37,8 @@ _DAY0 = dt.date(2020, 1, 1)
 
 
 def _xy(i: int) -> tuple[int, int]:
-    return i % 1000, i // 1000
+    """Grid points 3 apart: the unit shapes drawn at distinct points never touch."""
+    return 3 * (i % 1000), 3 * (i // 1000)
 
 
 def _two_words(i: int) -> tuple[str, str]:
@@ -45,8 +47,8 @@ def _two_words(i: int) -> tuple[str, str]:
 
 
 def _hours(i: int) -> tuple[dt.datetime, dt.datetime]:
-    start = _EPOCH + dt.timedelta(hours=i // 8)
-    return start, start + dt.timedelta(hours=1 + i % 8)
+    start = _EPOCH + dt.timedelta(hours=8 * i)
+    return start, start + dt.timedelta(hours=1 + i % 7)
 
 
 # name -> (size, value of index i); sizes keep every value valid for the type
@@ -68,18 +70,18 @@ SCALARS: dict[str, tuple[int, Callable[[int], str]]] = {
     "path": (1_000_000, lambda i: "[({0},{1}),({2},{1}),({2},{3})]".format(*_xy(i), _xy(i)[0] + 1, _xy(i)[1] + 1)),
     "polygon": (1_000_000, lambda i: "(({0},{1}),({2},{1}),({0},{3}))".format(*_xy(i), _xy(i)[0] + 1, _xy(i)[1] + 1)),
     "circle": (1_000_000, lambda i: "<({},{}),1>".format(*_xy(i))),
-    "int4range": (1_000_000, lambda i: f"[{i // 10},{i // 10 + 1 + i % 10})"),
-    "int8range": (1_000_000, lambda i: f"[{i // 10},{i // 10 + 1 + i % 10})"),
-    "numrange": (1_000_000, lambda i: f"[{i // 100}.{i % 100:02d},{i // 100 + 1})"),
-    "tsrange": (1_000_000, lambda i: '["{}","{}")'.format(*(t.isoformat(" ") for t in _hours(i)))),
-    "tstzrange": (1_000_000, lambda i: '["{}+00","{}+00")'.format(*(t.isoformat(" ") for t in _hours(i)))),
-    "daterange": (100_000, lambda i: f"[{_DAY0 + dt.timedelta(days=i // 10)},{_DAY0 + dt.timedelta(days=i // 10 + 1 + i % 10)})"),
-    "int4multirange": (1_000_000, lambda i: f"{{[{i},{i + 1}),[{i + 3},{i + 5})}}"),
-    "int8multirange": (1_000_000, lambda i: f"{{[{i},{i + 1}),[{i + 3},{i + 5})}}"),
-    "nummultirange": (1_000_000, lambda i: f"{{[{i}.5,{i + 1}),[{i + 3},{i + 4}.25)}}"),
-    "datemultirange": (100_000, lambda i: f"{{[{_DAY0 + dt.timedelta(days=i)},{_DAY0 + dt.timedelta(days=i + 1)}),[{_DAY0 + dt.timedelta(days=i + 3)},{_DAY0 + dt.timedelta(days=i + 5)})}}"),
-    "tsmultirange": (1_000_000, lambda i: '{{["{}","{}")}}'.format(*(t.isoformat(" ") for t in _hours(i)))),
-    "tstzmultirange": (1_000_000, lambda i: '{{["{}+00","{}+00")}}'.format(*(t.isoformat(" ") for t in _hours(i)))),
+    "int4range": (1_000_000, lambda i: f"[{10 * i},{10 * i + 1 + i % 9})"),
+    "int8range": (1_000_000, lambda i: f"[{10 * i},{10 * i + 1 + i % 9})"),
+    "numrange": (1_000_000, lambda i: f"[{2 * i},{2 * i + 1}.{i % 100:02d})"),
+    "tsrange": (100_000, lambda i: '["{}","{}")'.format(*(t.isoformat(" ") for t in _hours(i)))),
+    "tstzrange": (100_000, lambda i: '["{}+00","{}+00")'.format(*(t.isoformat(" ") for t in _hours(i)))),
+    "daterange": (30_000, lambda i: f"[{_DAY0 + dt.timedelta(days=3 * i)},{_DAY0 + dt.timedelta(days=3 * i + 1 + i % 2)})"),
+    "int4multirange": (1_000_000, lambda i: f"{{[{10 * i},{10 * i + 1}),[{10 * i + 3},{10 * i + 5})}}"),
+    "int8multirange": (1_000_000, lambda i: f"{{[{10 * i},{10 * i + 1}),[{10 * i + 3},{10 * i + 5})}}"),
+    "nummultirange": (1_000_000, lambda i: f"{{[{10 * i}.5,{10 * i + 1}),[{10 * i + 3},{10 * i + 4}.25)}}"),
+    "datemultirange": (20_000, lambda i: f"{{[{_DAY0 + dt.timedelta(days=5 * i)},{_DAY0 + dt.timedelta(days=5 * i + 1)}),[{_DAY0 + dt.timedelta(days=5 * i + 2)},{_DAY0 + dt.timedelta(days=5 * i + 4)})}}"),
+    "tsmultirange": (100_000, lambda i: '{{["{}","{}")}}'.format(*(t.isoformat(" ") for t in _hours(i)))),
+    "tstzmultirange": (100_000, lambda i: '{{["{}+00","{}+00")}}'.format(*(t.isoformat(" ") for t in _hours(i)))),
     "xml": (1_000_000, lambda i: f'<item n="{i}">{_WORDS[i % 26]}</item>'),
     "jsonpath": (1_000_000, lambda i: f"$.k{i}"),
     "pg_snapshot": (1_000_000, lambda i: f"{10 + i}:{20 + i}:"),

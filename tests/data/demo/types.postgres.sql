@@ -78,3 +78,13 @@ CREATE TABLE everything (
     b         boolean NOT NULL,
     m         mood NOT NULL
 );
+
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+CREATE TABLE booking (
+    id      serial PRIMARY KEY,
+    room    integer NOT NULL,
+    during  tsrange NOT NULL,
+    area    box NOT NULL,
+    EXCLUDE USING gist (room WITH =, during WITH &&),
+    EXCLUDE USING gist (area WITH &&)
+);
