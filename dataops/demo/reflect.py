@@ -140,7 +140,8 @@ def _mysql_type(conn: Connection, table: str, column: str) -> str | None:
         ),
         {"t": table, "c": column},
     ).scalar()
-    return str(value).lower() if value else None
+    name = str(value).lower() if value else None
+    return name if name in ("inet6", "inet4") else None  # geometry needs WKB: no generator
 
 
 def _sqlite_unique_indexes(conn: Connection, table: str) -> list[tuple[str, ...]]:
