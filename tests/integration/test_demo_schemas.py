@@ -196,3 +196,15 @@ def test_sqlite_not_null_cycle(tmp_path: Path) -> None:
     counts = assert_integrity(url)
     assert counts["store"] > 0 and counts["staff"] > 0
     assert rows(url, "PRAGMA foreign_key_check") == []
+
+
+def test_mariadb_from_stats_round_trip(mariadb_db: str, tmp_path: Path) -> None:
+    """Row counts from information_schema.TABLES; the shaped spec loads with --reset."""
+    apply_sql(mariadb_db, (DATA / "cycles.mysql.sql").read_text())
+    _infer_load(mariadb_db, tmp_path, "--rows", "40")
+    execute(mariadb_db, "ANALYZE TABLE store, staff, category, warehouse, bin")
+    spec = tmp_path / "stats.yaml"
+    assert cli("demo", "infer", "--db", mariadb_db, "--from-stats", "-o", str(spec)) == 0
+    assert "NOTE: row counts are flat" not in spec.read_text()
+    assert cli("demo", "load", "--config", str(spec), "--db", mariadb_db, "--reset") == 0
+    assert assert_integrity(mariadb_db)["staff"] > 0
