@@ -9,6 +9,7 @@ spec; :func:`infer` is the action.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,6 +129,15 @@ def infer_spec(
         t["rows"] = _Flow(shaped[name]) if isinstance(shaped[name], dict) else shaped[name]
     doc = {"version": 1, "seed": seed, "locale": locale, "tables": tables}
     problems = _plan_problems(doc, schema, pools)
+    for _ in range(5):  # a table whose fan-out does not plan gets --rows; the rest keep theirs
+        named = set(re.findall(r"tables\.([^.:\s]+)", " ".join(problems)))
+        fan_out = {n for n in named if n in tables and isinstance(tables[n]["rows"], dict)}
+        if not problems or not fan_out:
+            break
+        for n in sorted(fan_out):
+            tables[n]["rows"] = rows
+            notes.append(f"{n}: rows: {rows}, as rows per parent row do not plan")
+        problems = _plan_problems(doc, schema, pools)
     if problems:
         doc["tables"] = flat
         notes.append("row counts are flat: the shaped ones do not plan (" + problems[0] + ")")
