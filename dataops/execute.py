@@ -4,7 +4,13 @@
 * an explicit environment (a small inherited base plus what the caller passes);
   values of secret variables are registered for redaction before the start;
 * every child runs in its own process group; a timeout or a forwarded signal
-  reaches the whole group (SIGTERM, then SIGKILL after a grace period);
+  reaches the whole group (and the groups of descendants that left it); a signal
+  the program does not act on is followed by SIGKILL after the kill grace
+  (``DATAOPS_KILL_GRACE``, :func:`configure`), so SIGTERM/SIGINT always win;
+* an optional no-progress watchdog (:class:`Stall`): no new output line, no bytes
+  read or written by the program's processes, no growth of a watched directory for
+  ``Stall.seconds`` ends the call with :class:`~dataops.errors.StallError` (exit 3)
+  naming the storage -- progress-based, so a call that moves data is never cut;
 * stderr is streamed line by line into the logs, redacted, and its last lines
   travel with the :class:`~dataops.errors.CommandError` raised on failure;
 * which exit codes count as success is the caller's table (``ok_codes``).
@@ -17,6 +23,7 @@ import contextlib
 import logging
 import os
 import pwd
+import re
 import signal
 import subprocess
 import threading
@@ -27,14 +34,37 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
-from dataops.errors import CommandError, Interrupted, ToolNotFoundError
+from dataops.errors import CommandError, Interrupted, StallError, ToolNotFoundError
 from dataops.log import SECRET_NAMES, SECRET_WORDS, redact, register_secret
 
 log = logging.getLogger(__name__)
 
 BASE_ENV_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "USER")
 TAIL_LINES = 20
-KILL_GRACE_SECONDS = 5.0
+KILL_GRACE_SECONDS = 10.0
+POLL_SECONDS = 0.2
+#: a watched call must read/write at least this much (all its processes) to count as moving:
+#: a retry loop's connection attempts (a TLS hello every few seconds) are not progress
+STALL_MIN_BYTES = 64 * 1024
+#: output lines that say the tool is waiting, not working
+_NOT_PROGRESS = re.compile(
+    r"retr(?:y|ies|ying)|sleep|backoff|timed? ?out|refused|unreachable|unable to connect", re.I
+)
+
+_kill_grace = [KILL_GRACE_SECONDS]
+
+
+def configure(*, kill_grace: float | None = None) -> None:
+    """Process-wide defaults from the settings (``DATAOPS_KILL_GRACE``); the CLI and the
+    sidecar's job processes call this once they have read their settings."""
+    if kill_grace is not None:
+        _kill_grace[0] = max(0.0, float(kill_grace))
+
+
+def kill_grace() -> float:
+    """Seconds between SIGTERM (or the forwarded signal) and SIGKILL."""
+    return _kill_grace[0]
+
 
 # environment variables whose values are registered for redaction before a start
 _SECRET_VARS = frozenset(SECRET_NAMES)
@@ -107,9 +137,10 @@ def _descendant_groups(pid: int) -> set[int]:
     return groups
 
 
-def _terminate(proc: subprocess.Popen[bytes], grace: float = KILL_GRACE_SECONDS) -> None:
+def _terminate(proc: subprocess.Popen[bytes], grace: float | None = None) -> None:
     """SIGTERM the group, SIGKILL it after the grace period (with the groups of any
     descendants that started their own, so nothing outlives a timeout)."""
+    grace = kill_grace() if grace is None else grace
     groups: set[int] = set()
     with contextlib.suppress(OSError):
         groups = _descendant_groups(proc.pid)
@@ -128,10 +159,153 @@ def _terminate(proc: subprocess.Popen[bytes], grace: float = KILL_GRACE_SECONDS)
             os.killpg(group, signal.SIGKILL)
 
 
-def terminate(proc: subprocess.Popen[bytes], grace: float = KILL_GRACE_SECONDS) -> None:
+def terminate(proc: subprocess.Popen[bytes], grace: float | None = None) -> None:
     """End a running program started here: its group (and its descendants' groups)."""
     if proc.poll() is None:
         _terminate(proc, grace)
+
+
+class _Forward:
+    """What a caught SIGTERM/SIGINT does to a running child: the same signal to its
+    group and its descendants' groups at once, SIGKILL to all of them after the kill
+    grace if the program has not ended by then (it may ignore or mishandle the signal)."""
+
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self.proc = proc
+        self.groups: set[int] = set()
+        self.timer: threading.Timer | None = None
+
+    def _signal_all(self, sig: int) -> None:
+        with contextlib.suppress(OSError):
+            self.groups |= _descendant_groups(self.proc.pid)
+        _kill_group(self.proc, sig)
+        for group in self.groups:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(group, sig)
+
+    def __call__(self, signum: int) -> None:
+        if self.proc.poll() is not None:
+            return
+        self._signal_all(signum)
+        if self.timer is None:
+            self.timer = threading.Timer(kill_grace(), self._kill)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def _kill(self) -> None:
+        if self.proc.poll() is None:
+            log.warning(
+                "subprocess.killed",
+                extra={"tool": _describe(self.proc.args), "grace_seconds": kill_grace()},  # type: ignore[arg-type]
+            )
+        self._signal_all(signal.SIGKILL)
+
+    def cancel(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+
+
+@dataclass(frozen=True)
+class Stall:
+    """The no-progress watchdog of one call: ``what`` names the storage in the error
+    (no secrets); ``paths`` are directories whose growth counts as progress too."""
+
+    seconds: float
+    what: str
+    paths: tuple[Path, ...] = ()
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (Linux ``/proc``)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        todo.extend(parents.get(current, []))
+    return out
+
+
+def _io_bytes(pids: Sequence[int]) -> int:
+    """Bytes read and written (``rchar`` + ``wchar``: files, pipes and sockets) by ``pids``."""
+    total = 0
+    for pid in pids:
+        try:
+            text = Path(f"/proc/{pid}/io").read_text()
+        except OSError:
+            continue
+        for line in text.splitlines():
+            key, _, value = line.partition(":")
+            if key in ("rchar", "wchar"):
+                total += int(value)
+    return total
+
+
+def _dir_bytes(path: Path) -> int:
+    total = 0
+    stack = [path]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as entries:
+                for entry in entries:
+                    with contextlib.suppress(OSError):
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append(Path(entry.path))
+                        else:
+                            total += entry.stat(follow_symlinks=False).st_size
+        except OSError:
+            continue
+    return total
+
+
+class _Watchdog:
+    """Decides, sampled now and then, whether a watched call has stopped moving."""
+
+    def __init__(self, stall: Stall, proc: subprocess.Popen[bytes], pump: _StderrPump | None):
+        self.stall = stall
+        self.proc = proc
+        self.pump = pump
+        self.out_bytes = 0  # stdout bytes, counted by the capture reader
+        self.interval = min(max(stall.seconds / 10, 0.5), 10.0)
+        self.last_progress = time.monotonic()
+        self.next_sample = 0.0
+        self.mark: tuple[int, int, int] | None = None
+        self.io_mark = 0
+
+    def _sample(self) -> tuple[int, int, int]:
+        lines = self.pump.progress if self.pump is not None else 0
+        grown = sum(_dir_bytes(p) for p in self.stall.paths)
+        return lines, self.out_bytes, grown
+
+    def stalled(self, now: float) -> bool:
+        if now < self.next_sample:
+            return False
+        self.next_sample = now + self.interval
+        sample = self._sample()
+        io = 0
+        with contextlib.suppress(OSError):
+            io = _io_bytes(_tree(self.proc.pid))
+        if self.mark is None or sample != self.mark or io - self.io_mark >= STALL_MIN_BYTES:
+            self.mark, self.io_mark, self.last_progress = sample, io, now
+            return False
+        return now - self.last_progress >= self.stall.seconds
+
+    def error(self, argv: Sequence[str], tail: list[str]) -> StallError:
+        return StallError(
+            f"{_describe(argv)} made no progress for {self.stall.seconds:g} s and was stopped: "
+            f"{self.stall.what} is unreachable or not answering (DATAOPS_STORAGE_STALL_TIMEOUT)",
+            details=tail[-5:],
+        )
 
 
 class _StderrPump(threading.Thread):
@@ -143,6 +317,7 @@ class _StderrPump(threading.Thread):
         self.tool = tool
         self.level = level
         self.tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
+        self.progress = 0  # lines that do not say "retrying", "timed out"...
 
     def run(self) -> None:
         for raw in iter(self.stream.readline, b""):
@@ -150,6 +325,8 @@ class _StderrPump(threading.Thread):
             if not line:
                 continue
             self.tail.append(line)
+            if not _NOT_PROGRESS.search(line):
+                self.progress += 1
             log.log(self.level, "subprocess.output", extra={"tool": self.tool, "line": line})
         self.stream.close()
 
@@ -295,12 +472,15 @@ def run(
     ok_codes: Sequence[int] = (0,),
     user: str | None = None,
     stderr_level: int = logging.INFO,
+    stall: Stall | None = None,
 ) -> Result:
     """Run a program to completion.
 
     ``capture=True`` returns stdout in :attr:`Result.stdout`; otherwise stdout is
     discarded.  A return code outside ``ok_codes`` raises CommandError; a timeout
-    kills the whole process group and raises CommandError(timed_out=True).
+    kills the whole process group and raises CommandError(timed_out=True); with
+    ``stall``, no progress for ``stall.seconds`` kills it and raises StallError;
+    SIGTERM/SIGINT are forwarded (SIGKILL after the kill grace) and raise Interrupted.
     """
     args = [str(a) for a in argv]
     tool = _describe(args)
@@ -314,37 +494,67 @@ def run(
         stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
         user=user,
     )
-    assert proc.stderr is not None
-    pump = _StderrPump(proc.stderr, tool, stderr_level)
-    pump.start()
-    out_chunks: list[bytes] = []
-    reader: threading.Thread | None = None
-    if capture:
-        assert proc.stdout is not None
-        stdout = proc.stdout
+    forward = _Forward(proc)
+    try:
+        assert proc.stderr is not None
+        pump = _StderrPump(proc.stderr, tool, stderr_level)
+        pump.start()
+        watchdog = _Watchdog(stall, proc, pump) if stall is not None else None
+        out_chunks: list[bytes] = []
+        reader: threading.Thread | None = None
+        if capture:
+            assert proc.stdout is not None
+            stdout = proc.stdout
 
-        def _read() -> None:
-            out_chunks.append(stdout.read())
+            def _read() -> None:
+                for chunk in iter(lambda: stdout.read1(65536), b""):  # type: ignore[attr-defined]
+                    out_chunks.append(chunk)
+                    if watchdog is not None:
+                        watchdog.out_bytes += len(chunk)
 
-        reader = threading.Thread(target=_read, daemon=True)
-        reader.start()
-    timed_out = False
-    with SignalGuard(lambda signum: _kill_group(proc, signum)) as fwd:
-        if input is not None:
-            assert proc.stdin is not None
-            with contextlib.suppress(BrokenPipeError):
-                proc.stdin.write(input)
-            proc.stdin.close()
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _terminate(proc)
+            reader = threading.Thread(target=_read, daemon=True)
+            reader.start()
+        timed_out = stalled = False
+        deadline = started + timeout if timeout else None
+        with SignalGuard(forward) as fwd:
+            if input is not None:
+                assert proc.stdin is not None
+                with contextlib.suppress(BrokenPipeError):
+                    proc.stdin.write(input)
+                proc.stdin.close()
+            while True:
+                try:
+                    proc.wait(POLL_SECONDS if watchdog or deadline else None)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+                now = time.monotonic()
+                if fwd.triggered:
+                    continue  # the forwarder's timer ends it
+                if deadline is not None and now >= deadline:
+                    timed_out = True
+                elif watchdog is not None and watchdog.stalled(now):
+                    stalled = True
+                    log.warning(
+                        "subprocess.stalled",
+                        extra={"tool": tool, "seconds": stall.seconds if stall else None},
+                    )
+                if timed_out or stalled:
+                    _terminate(proc)
+                    break
+    except BaseException:
+        terminate(proc)
+        raise
+    finally:
+        forward.cancel()
+    ended = proc.returncode in ok_codes and not (timed_out or stalled or fwd.triggered)
     if reader is not None:
-        reader.join()
+        reader.join(None if ended else 5)
     pump.join(timeout=5)
     seconds = time.monotonic() - started
     tail = list(pump.tail)
+    if stalled and watchdog is not None and fwd.signum is None:
+        raise watchdog.error(args, tail)
     _check_outcome(args, proc.returncode, tail, ok_codes, fwd.signum, timed_out, timeout)
     log.debug(
         "subprocess.finished", extra={"tool": tool, "rc": proc.returncode, "seconds": seconds}
@@ -424,8 +634,9 @@ def stream(
     if timer:
         timer.daemon = True
         timer.start()
+    forward = _Forward(proc)
     try:
-        with SignalGuard(lambda signum: _kill_group(proc, signum)) as fwd:
+        with SignalGuard(forward) as fwd:
             try:
                 yield Stream(proc, pump, args)
             except BaseException:
@@ -436,6 +647,7 @@ def stream(
                     proc.stdout.close()
             proc.wait()
     finally:
+        forward.cancel()
         if timer:
             timer.cancel()
         if proc.poll() is None:

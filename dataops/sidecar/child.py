@@ -17,7 +17,7 @@ import time
 from types import FrameType
 from typing import Any
 
-from dataops import locks
+from dataops import execute, locks
 from dataops.errors import DataopsError, Interrupted
 from dataops.log import redact
 from dataops.sidecar.config import JobConfig
@@ -44,6 +44,7 @@ def execute_request(request: dict[str, Any]) -> dict[str, Any]:
     name = request["job"]
     variant = request.get("variant", "")
     settings = load_settings()
+    execute.configure(kill_grace=settings.kill_grace)
     config = JobConfig(
         name=name,
         enabled=True,

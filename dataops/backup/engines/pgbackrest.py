@@ -130,7 +130,10 @@ class PgBackRestEngine:
         env: dict[str, str] | None = None,
         ok_codes: Sequence[int] = (0,),
         timeout: float | None = None,
+        watch: Sequence[Path] | None = (),
     ) -> execute.Result:
+        """One pgBackRest call; ``watch``: directories whose growth is progress too, None:
+        no stall watchdog (``check`` waits for PostgreSQL's archiver, not for storage)."""
         argv = build(self.binary(), self._config_arg())
         full_env = self._env(extra)
         full_env.update(env or {})
@@ -143,6 +146,7 @@ class PgBackRestEngine:
                 ok_codes=ok_codes,
                 timeout=timeout or self.settings.pgbackrest_timeout,
                 user=recovery.run_as(self.owner()),
+                stall=None if watch is None else self._stall(watch),
             )
         except CommandError as exc:
             raise classify(exc, what=what, where=self.where) from None
@@ -150,6 +154,11 @@ class PgBackRestEngine:
             "pgbackrest.finished", extra={"command": what, "seconds": round(result.seconds, 3)}
         )
         return result
+
+    def _stall(self, watch: Sequence[Path]) -> execute.Stall:
+        return execute.Stall(
+            self.settings.storage_stall_timeout, f"object storage {self.where}", tuple(watch)
+        )
 
     def _db_options(self) -> tuple[dict[str, str], dict[str, str]]:
         """(pg1-* options, libpq env) to reach the database pgBackRest backs up."""
@@ -474,6 +483,7 @@ class PgBackRestEngine:
                 lambda b, c: pgb.restore_argv(b, setup.config_path, self.stanza, chosen.name),
                 what="restore",
                 extra={"pg1-path": str(target), "lock-path": str(lock_path(setup.config_path))},
+                watch=[target],
             )
         except BaseException:
             recovery.empty(target, remove=created)
@@ -506,6 +516,7 @@ class PgBackRestEngine:
                 what="check",
                 extra=options,
                 env=env,
+                watch=None,
             )
         except DataopsError as exc:
             report.add("end to end", False, archcheck.error_text(exc))

@@ -372,6 +372,12 @@ class Rclone:
     where: str
     flags: Flags
     timeout: float
+    stall_seconds: float | None = None  # the no-progress watchdog (DATAOPS_STORAGE_STALL_TIMEOUT)
+
+    def _stall(self) -> execute.Stall | None:
+        if not self.stall_seconds:
+            return None
+        return execute.Stall(self.stall_seconds, f"object storage {self.where}")
 
     def run(
         self,
@@ -391,6 +397,7 @@ class Rclone:
                 capture=capture,
                 ok_codes=ok_codes,
                 timeout=timeout or self.timeout,
+                stall=self._stall(),
             )
         except CommandError as exc:
             raise classify(exc, what=what, where=self.where) from None
@@ -452,7 +459,9 @@ class Rclone:
         """``check --one-way --checksum``; differences are a report, not an exception."""
         argv = check_argv(self.binary, repo, self.remote, combined, self.flags)
         try:
-            result = execute.run(argv, env=self.env, ok_codes=(0, 1), timeout=self.timeout)
+            result = execute.run(
+                argv, env=self.env, ok_codes=(0, 1), timeout=self.timeout, stall=self._stall()
+            )
         except CommandError as exc:
             raise classify(exc, what="check", where=self.where) from None
         report = parse_combined(combined.read_text("utf-8", "replace") if combined.exists() else "")
