@@ -174,6 +174,7 @@ class _Forward:
         self.proc = proc
         self.groups: set[int] = set()
         self.timer: threading.Timer | None = None
+        self.deadline = 0.0
 
     def _signal_all(self, sig: int) -> None:
         with contextlib.suppress(OSError):
@@ -188,6 +189,7 @@ class _Forward:
             return
         self._signal_all(signum)
         if self.timer is None:
+            self.deadline = time.monotonic() + kill_grace()
             self.timer = threading.Timer(kill_grace(), self._kill)
             self.timer.daemon = True
             self.timer.start()
@@ -201,8 +203,22 @@ class _Forward:
         self._signal_all(signal.SIGKILL)
 
     def cancel(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
+        """The program has ended: descendants that left its group and outlive it get
+        the rest of the grace period, then SIGKILL."""
+        if self.timer is None:
+            return
+        self.timer.cancel()
+        others = set(self.groups)
+        while others and time.monotonic() < self.deadline:
+            for group in list(others):
+                try:
+                    os.killpg(group, 0)
+                except (ProcessLookupError, PermissionError):
+                    others.discard(group)
+            time.sleep(0.05)
+        for group in others:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(group, signal.SIGKILL)
 
 
 @dataclass(frozen=True)

@@ -474,10 +474,10 @@ class PgBackRestEngine:
         )
         setup = self.archive_setup(target.parent / f"{target.name}.pgbackrest.conf")
         pg.check_runnable_by(setup.binary, owner, tool="pgbackrest", version_args=("version",))
-        created = not target.exists()
         target.mkdir(mode=0o700, parents=True, exist_ok=True)
         recovery.chown_tree(target, owner)
         self._write_files(setup, owner, target)
+        recovery.mark_incomplete(target, engine=self.name, backup=chosen.name)
         try:
             self._run(
                 lambda b, c: pgb.restore_argv(b, setup.config_path, self.stanza, chosen.name),
@@ -486,7 +486,7 @@ class PgBackRestEngine:
                 watch=[target],
             )
         except BaseException:
-            recovery.empty(target, remove=created)
+            recovery.fetch_failed(target, engine=self.name, backup=chosen.name)
             raise
         return recovery.finish_restore(
             self.settings,
