@@ -28,12 +28,14 @@ from dataops import execute, tools
 from dataops.backup import pg
 from dataops.backup.engine import LATEST, ArchiveSetup, BackupInfo, RestoreResult, conf_quote
 from dataops.config.settings import Settings
-from dataops.errors import ConfigError, Interrupted, OperationError
+from dataops.errors import ConfigError, DependencyError, Interrupted, OperationError
 from dataops.tools import postgres as pg_argv
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25
+#: what both restore_command wrappers print before exiting 255 (not "file not found")
+STORAGE_ERROR_LINE = "storage or configuration error, not a missing file"
 PIDFILE_GRACE_SECONDS = 30.0
 
 
@@ -330,9 +332,19 @@ def wait_promoted(
             if not _alive(pid):
                 pid = None
         if pid is None and (seen or time.monotonic() - began > PIDFILE_GRACE_SECONDS):
+            tail = log_tail(logfile)
+            if any(STORAGE_ERROR_LINE in line for line in tail):
+                # the restore_command wrapper: storage lost during recovery (exit 3); the
+                # directory is intact, starting it again resumes recovery
+                raise DependencyError(
+                    f"the restored server in {target} stopped during recovery: the archive "
+                    f"could not be read (storage unreachable?); start it again once storage "
+                    f"is back (log: {logfile})",
+                    details=tail,
+                )
             raise OperationError(
                 f"the restored server in {target} stopped during recovery (log: {logfile})",
-                details=log_tail(logfile),
+                details=tail,
             )
         if status == "ready" and cluster_state(settings, target, pg_version) == "in production":
             return
