@@ -23,7 +23,6 @@ import contextlib
 import logging
 import os
 import pwd
-import re
 import signal
 import subprocess
 import threading
@@ -34,8 +33,9 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
-from dataops.errors import CommandError, Interrupted, StallError, ToolNotFoundError
+from dataops.errors import CommandError, Interrupted, ToolNotFoundError
 from dataops.log import SECRET_NAMES, SECRET_WORDS, redact, register_secret
+from dataops.progress import Stall, Watchdog, is_progress_line
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +43,6 @@ BASE_ENV_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "
 TAIL_LINES = 20
 KILL_GRACE_SECONDS = 10.0
 POLL_SECONDS = 0.2
-#: a watched call must read/write at least this much (all its processes) to count as moving:
-#: a retry loop's connection attempts (a TLS hello every few seconds) are not progress
-STALL_MIN_BYTES = 64 * 1024
-#: output lines that say the tool is waiting, not working
-_NOT_PROGRESS = re.compile(
-    r"retr(?:y|ies|ying)|sleep|backoff|timed? ?out|refused|unreachable|unable to connect", re.I
-)
 
 _kill_grace = [KILL_GRACE_SECONDS]
 
@@ -221,109 +214,6 @@ class _Forward:
                 os.killpg(group, signal.SIGKILL)
 
 
-@dataclass(frozen=True)
-class Stall:
-    """The no-progress watchdog of one call: ``what`` names the storage in the error
-    (no secrets); ``paths`` are directories whose growth counts as progress too."""
-
-    seconds: float
-    what: str
-    paths: tuple[Path, ...] = ()
-
-
-def _tree(pid: int) -> list[int]:
-    """``pid`` and all its descendants (Linux ``/proc``)."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2 :].split()
-        parents.setdefault(int(fields[1]), []).append(int(entry.name))
-    out, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        out.append(current)
-        todo.extend(parents.get(current, []))
-    return out
-
-
-def _io_bytes(pids: Sequence[int]) -> int:
-    """Bytes read and written (``rchar`` + ``wchar``: files, pipes and sockets) by ``pids``."""
-    total = 0
-    for pid in pids:
-        try:
-            text = Path(f"/proc/{pid}/io").read_text()
-        except OSError:
-            continue
-        for line in text.splitlines():
-            key, _, value = line.partition(":")
-            if key in ("rchar", "wchar"):
-                total += int(value)
-    return total
-
-
-def _dir_bytes(path: Path) -> int:
-    total = 0
-    stack = [path]
-    while stack:
-        current = stack.pop()
-        try:
-            with os.scandir(current) as entries:
-                for entry in entries:
-                    with contextlib.suppress(OSError):
-                        if entry.is_dir(follow_symlinks=False):
-                            stack.append(Path(entry.path))
-                        else:
-                            total += entry.stat(follow_symlinks=False).st_size
-        except OSError:
-            continue
-    return total
-
-
-class _Watchdog:
-    """Decides, sampled now and then, whether a watched call has stopped moving."""
-
-    def __init__(self, stall: Stall, proc: subprocess.Popen[bytes], pump: _StderrPump | None):
-        self.stall = stall
-        self.proc = proc
-        self.pump = pump
-        self.out_bytes = 0  # stdout bytes, counted by the capture reader
-        self.interval = min(max(stall.seconds / 10, 0.5), 10.0)
-        self.last_progress = time.monotonic()
-        self.next_sample = 0.0
-        self.mark: tuple[int, int, int] | None = None
-        self.io_mark = 0
-
-    def _sample(self) -> tuple[int, int, int]:
-        lines = self.pump.progress if self.pump is not None else 0
-        grown = sum(_dir_bytes(p) for p in self.stall.paths)
-        return lines, self.out_bytes, grown
-
-    def stalled(self, now: float) -> bool:
-        if now < self.next_sample:
-            return False
-        self.next_sample = now + self.interval
-        sample = self._sample()
-        io = 0
-        with contextlib.suppress(OSError):
-            io = _io_bytes(_tree(self.proc.pid))
-        if self.mark is None or sample != self.mark or io - self.io_mark >= STALL_MIN_BYTES:
-            self.mark, self.io_mark, self.last_progress = sample, io, now
-            return False
-        return now - self.last_progress >= self.stall.seconds
-
-    def error(self, argv: Sequence[str], tail: list[str]) -> StallError:
-        return StallError(
-            f"{_describe(argv)} made no progress for {self.stall.seconds:g} s and was stopped: "
-            f"{self.stall.what} is unreachable or not answering (DATAOPS_STORAGE_STALL_TIMEOUT)",
-            details=tail[-5:],
-        )
-
-
 class _StderrPump(threading.Thread):
     """Reads a child's stderr, logs every line redacted, keeps the last lines."""
 
@@ -341,7 +231,7 @@ class _StderrPump(threading.Thread):
             if not line:
                 continue
             self.tail.append(line)
-            if not _NOT_PROGRESS.search(line):
+            if is_progress_line(line):
                 self.progress += 1
             log.log(self.level, "subprocess.output", extra={"tool": self.tool, "line": line})
         self.stream.close()
@@ -546,7 +436,7 @@ def run(
         assert proc.stderr is not None
         pump = _StderrPump(proc.stderr, tool, stderr_level)
         pump.start()
-        watchdog = _Watchdog(stall, proc, pump) if stall is not None else None
+        watchdog = Watchdog(stall, proc.pid, lambda: pump.progress) if stall else None
         out_chunks: list[bytes] = []
         reader: threading.Thread | None = None
         if capture:
@@ -601,7 +491,7 @@ def run(
     seconds = time.monotonic() - started
     tail = list(pump.tail)
     if stalled and watchdog is not None and fwd.signum is None:
-        raise watchdog.error(args, tail)
+        raise watchdog.error(tool, tail)
     _check_outcome(args, proc.returncode, tail, ok_codes, fwd.signum, timed_out, timeout)
     log.debug(
         "subprocess.finished", extra={"tool": tool, "rc": proc.returncode, "seconds": seconds}

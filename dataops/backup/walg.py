@@ -31,6 +31,7 @@ from dataops.backup.objstore import StorageConfig
 from dataops.config.settings import Settings
 from dataops.errors import CommandError, ConfigError, DependencyError, OperationError
 from dataops.log import register_secret
+from dataops.progress import Stall
 from dataops.tools.walg import (
     WAL_FETCH_MISSING,
     backup_fetch_argv,
@@ -516,7 +517,7 @@ class WalG:
     ) -> execute.Result:
         env = dict(self.env)
         stall = (
-            execute.Stall(self.stall_seconds, f"object storage {self.where}", tuple(watch))
+            Stall(self.stall_seconds, f"object storage {self.where}", tuple(watch))
             if self.stall_seconds
             else None
         )

@@ -15,6 +15,7 @@ import pytest
 
 from dataops import execute
 from dataops.errors import Interrupted, StallError
+from dataops.progress import Stall
 
 
 @pytest.fixture
@@ -72,7 +73,7 @@ def test_descendants_in_their_own_session_are_killed_too(tmp_path: Path, short_g
 
 def test_a_silent_program_is_stopped_by_the_stall_watchdog(tmp_path: Path) -> None:
     pidfile = tmp_path / "pid"
-    stall = execute.Stall(1.5, "object storage s3://bucket/prefix (https://minio:9000)")
+    stall = Stall(1.5, "object storage s3://bucket/prefix (https://minio:9000)")
     started = time.monotonic()
     with pytest.raises(StallError) as caught:
         execute.run(["sh", "-c", f"echo $$ > {pidfile}; exec sleep 60"], timeout=120, stall=stall)
@@ -89,18 +90,18 @@ def test_retry_lines_are_not_progress() -> None:
         'while true; do echo "upload failed, retrying in 1s (retries left: 9)" >&2; sleep 0.2; done'
     )
     with pytest.raises(StallError):
-        execute.run(["sh", "-c", script], timeout=60, stall=execute.Stall(1.5, "storage x"))
+        execute.run(["sh", "-c", script], timeout=60, stall=Stall(1.5, "storage x"))
 
 
 def test_output_lines_and_directory_growth_are_progress(tmp_path: Path) -> None:
     lines = "for i in $(seq 1 15); do echo fetched file $i >&2; sleep 0.2; done"
-    result = execute.run(["sh", "-c", lines], timeout=60, stall=execute.Stall(1.0, "storage x"))
+    result = execute.run(["sh", "-c", lines], timeout=60, stall=Stall(1.0, "storage x"))
     assert result.returncode == 0 and result.seconds > 2.5
 
     target = tmp_path / "target"
     target.mkdir()
     grows = f"for i in $(seq 1 15); do echo x >> {target}/f; sleep 0.2; done"
-    stall = execute.Stall(1.0, "storage x", (target,))
+    stall = Stall(1.0, "storage x", (target,))
     result = execute.run(["sh", "-c", grows], timeout=60, stall=stall)
     assert result.returncode == 0 and (target / "f").stat().st_size == 30
 
@@ -108,5 +109,5 @@ def test_output_lines_and_directory_growth_are_progress(tmp_path: Path) -> None:
 def test_bytes_moved_are_progress(tmp_path: Path) -> None:
     """A quiet program that reads and writes (a transfer) is never cut."""
     script = "for i in $(seq 1 12); do head -c 262144 /dev/zero > /dev/null; sleep 0.25; done"
-    result = execute.run(["sh", "-c", script], timeout=60, stall=execute.Stall(1.0, "storage x"))
+    result = execute.run(["sh", "-c", script], timeout=60, stall=Stall(1.0, "storage x"))
     assert result.returncode == 0 and result.seconds > 2.5

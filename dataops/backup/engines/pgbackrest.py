@@ -58,6 +58,7 @@ from dataops.errors import (
     DataopsError,
     OperationError,
 )
+from dataops.progress import Stall
 from dataops.tools import pgbackrest as pgb
 
 log = logging.getLogger(__name__)
@@ -155,8 +156,8 @@ class PgBackRestEngine:
         )
         return result
 
-    def _stall(self, watch: Sequence[Path]) -> execute.Stall:
-        return execute.Stall(
+    def _stall(self, watch: Sequence[Path]) -> Stall:
+        return Stall(
             self.settings.storage_stall_timeout, f"object storage {self.where}", tuple(watch)
         )
 

@@ -22,6 +22,7 @@ from dataops import execute
 from dataops.backup.objstore import StorageConfig
 from dataops.errors import CommandError, DataopsError, DependencyError, OperationError
 from dataops.log import register_secret
+from dataops.progress import Stall
 
 log = logging.getLogger(__name__)
 
@@ -374,10 +375,10 @@ class Rclone:
     timeout: float
     stall_seconds: float | None = None  # the no-progress watchdog (DATAOPS_STORAGE_STALL_TIMEOUT)
 
-    def _stall(self) -> execute.Stall | None:
+    def _stall(self) -> Stall | None:
         if not self.stall_seconds:
             return None
-        return execute.Stall(self.stall_seconds, f"object storage {self.where}")
+        return Stall(self.stall_seconds, f"object storage {self.where}")
 
     def run(
         self,
