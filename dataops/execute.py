@@ -35,7 +35,7 @@ from typing import IO, Any
 
 from dataops.errors import CommandError, Interrupted, ToolNotFoundError
 from dataops.log import SECRET_NAMES, SECRET_WORDS, redact, register_secret
-from dataops.progress import Stall, Watchdog, is_progress_line
+from dataops.stall import Stall, Watchdog, is_progress_line
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ from dataops.backup.objstore import StorageConfig
 from dataops.config.settings import Settings
 from dataops.errors import CommandError, ConfigError, DependencyError, OperationError
 from dataops.log import register_secret
-from dataops.progress import Stall
+from dataops.stall import Stall
 from dataops.tools.walg import (
     WAL_FETCH_MISSING,
     backup_fetch_argv,

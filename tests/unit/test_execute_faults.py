@@ -15,7 +15,7 @@ import pytest
 
 from dataops import execute
 from dataops.errors import Interrupted, StallError
-from dataops.progress import Stall
+from dataops.stall import Stall
 
 
 @pytest.fixture

@@ -58,7 +58,7 @@ from dataops.errors import (
     DataopsError,
     OperationError,
 )
-from dataops.progress import Stall
+from dataops.stall import Stall
 from dataops.tools import pgbackrest as pgb
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from dataops import execute
 from dataops.backup.objstore import StorageConfig
 from dataops.errors import CommandError, DataopsError, DependencyError, OperationError
 from dataops.log import register_secret
-from dataops.progress import Stall
+from dataops.stall import Stall
 
 log = logging.getLogger(__name__)
 
