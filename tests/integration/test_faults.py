@@ -264,7 +264,7 @@ def test_restore_sigterm_and_storage_lost_mid_fetch(
 ) -> None:
     minio, storage = own_storage
     server, env = cluster(run_cli, pg_factory, minio, workdir, engine)
-    pgbench(server, "-i", "-s", "3", "-q")
+    pgbench(server, "-i", "-s", "2", "-q")
     push(run_cli, env)
 
     # SIGTERM mid-fetch: exit 143 within the grace, nothing left running, marked incomplete
@@ -312,6 +312,24 @@ def test_restore_sigterm_and_storage_lost_mid_fetch(
     assert json.loads(forced.stdout)["target_dir"] == str(target)
     assert (target / "recovery.signal").exists() and (target / "PG_VERSION").exists()
     assert not recovery.is_incomplete(target)
+
+    # SIGTERM while `--start` waits for recovery (storage lost again meanwhile): the server
+    # it started is stopped, the directory stays a complete restore
+    target = workdir / "restore-start"
+    proc = popen_cli("backup", "pg", "restore", "--target-dir", str(target), "--start", env=env)
+    pidfile = target / "postmaster.pid"
+    wait_until("the restored server starting", pidfile.is_file, proc)
+    storage.freeze()
+    postmaster = int(pidfile.read_text().split()[0])
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    code, err, seconds = ended(proc, sent, GRACE + SLACK)
+    assert code == 143, err[-2000:]
+    assert seconds < GRACE + SLACK, seconds
+    assert _start_time(postmaster) is None  # the server is gone
+    assert not pidfile.exists() and (target / "recovery.signal").exists()
+    assert not recovery.is_incomplete(target)
+    storage.thaw()
 
 
 def test_push_sigterm_and_storage_lost_mid_push(
