@@ -1,0 +1,58 @@
+"""What the rules do with each table and column, resolved as the real run resolves them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from dataops.anonymize.engine_api import TableData
+from dataops.anonymize.formats.ddl import Catalog
+from dataops.anonymize.plan import Plan, ResolvedTable
+from dataops.errors import ConfigError
+
+
+def validate(plan: Plan, catalog: Catalog, tables: Sequence[TableData], lo: bool) -> list[str]:
+    """The real run's validation; its problems as lines (empty: the rules fit)."""
+    try:
+        plan.check(catalog, list(tables), has_large_objects=lo)
+    except ConfigError as exc:
+        return list(exc.details or [exc.message])
+    return []
+
+
+def resolve(plan: Plan, catalog: Catalog, tables: Sequence[TableData]) -> dict[str, ResolvedTable]:
+    """Each table's resolved rule (tables whose rule is an error are left out)."""
+    plan.catalog = catalog
+    out: dict[str, ResolvedTable] = {}
+    for t in tables:
+        res = plan._resolve(t, [])  # the plan's own resolution, problems reported by validate
+        if res is not None:
+            out[t.qualified] = res
+    return out
+
+
+def describe(res: ResolvedTable, column: str) -> str:
+    rule = res.columns.get(column)
+    if rule is None:
+        return "keep"
+    line = f" (line {rule.line})" if rule.line else ""
+    return rule.describe() + line
+
+
+def json_paths(res: ResolvedTable, column: str) -> dict[str, Any]:
+    """A ``json`` rule's paths (normalised ``.key`` form) -> transform name."""
+    rule = res.columns.get(column)
+    if rule is None or rule.spec is None or rule.spec.name != "json":
+        return {}
+    out: dict[str, Any] = {}
+    for path, spec in dict(rule.spec.params.get("paths", {})).items():
+        out[normalise_path(str(path))] = getattr(spec, "name", spec)
+    return out
+
+
+def normalise_path(path: str) -> str:
+    import re
+
+    path = re.sub(r"\[(\d+)\]", "[*]", path)
+    return re.sub(r"\['([A-Za-z_][A-Za-z0-9_]*)'\]|\[\"([A-Za-z_][A-Za-z0-9_]*)\"\]",
+                  lambda m: "." + (m.group(1) or m.group(2)), path)  # fmt: skip
