@@ -30,7 +30,7 @@ from typing import Any
 from dataops import fsutil
 from dataops.anonymize.formats.ddl import Catalog
 from dataops.anonymize.plan import Plan, ResolvedTable
-from dataops.anonymize.rules import ColumnRule, load_rules
+from dataops.anonymize.rules import ColumnRule
 from dataops.anonymize.scan import detect, rulesview
 from dataops.anonymize.scan.fingerprint import FingerprintSet
 from dataops.anonymize.scan.open import open_source
@@ -222,7 +222,8 @@ class _Auditor:
     def __init__(self, settings: Settings, options: AuditOptions) -> None:
         self.settings = settings
         self.options = options
-        self.rules = load_rules(options.config)
+        self.notes: list[str] = []
+        self.rules = rulesview.load(settings, options.config, self.notes)
         self.fps = FingerprintSet()
         self.origins: list[_Origin] = []
         self.result = AuditResult(options.original, options.anonymized)
