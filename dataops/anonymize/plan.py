@@ -88,6 +88,12 @@ class Plan:
                 f"{self.rules.path}: large_objects: the dump contains {catalog.large_objects or 'some'} "
                 "large object(s); decide with large_objects: keep or large_objects: empty"
             )
+        if getattr(catalog, "dialect", "postgresql") != "mysql":
+            problems.extend(
+                f"{self._where(r.line, 'tables.' + r.pattern)}: name the table as schema.table"
+                for r in self.rules.tables
+                if r.bare
+            )
         resolved: dict[QName, ResolvedTable] = {}
         for table in tables:
             res = self._resolve(table, problems)
@@ -248,6 +254,7 @@ class Plan:
 
     def _match(self, qualified: str) -> tuple[TableRule | None, list[TableRule]]:
         exact = [r for r in self.rules.tables if not r.is_glob and r.matches(qualified)]
+        exact.sort(key=lambda r: r.bare)  # db.table before table
         if exact:
             return exact[0], []
         globs = [r for r in self.rules.tables if r.is_glob and r.matches(qualified)]
