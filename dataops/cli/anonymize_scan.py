@@ -15,7 +15,7 @@ _SOURCE = click.option(
     "--source",
     default=None,
     metavar="URL",
-    help="postgresql:// URL of a live database instead of DUMP (read-only, sampled).",
+    help="postgresql:// or mysql:// URL of a live database instead of DUMP (read-only, sampled).",
 )
 _SAMPLE = click.option(
     "--sample",
@@ -27,10 +27,10 @@ _SAMPLE = click.option(
 _FORMAT = click.option(
     "--format",
     "fmt",
-    type=click.Choice(["auto", "plain", "custom", "directory"]),
+    type=click.Choice(["auto", "plain", "custom", "directory", "mysql"]),
     default="auto",
     show_default=True,
-    help="Dump format of DUMP (auto: detected).",
+    help="Dump format of DUMP (auto: detected; mysql: mysqldump / mariadb-dump output).",
 )
 
 

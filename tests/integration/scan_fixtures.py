@@ -103,3 +103,45 @@ def create_pii_database(pg: PgServer, name: str, n: int = 300) -> None:
                 "INSERT INTO public.t2 VALUES (%s,%s,%s,%s)",
                 [(i + 1, i + 1, r[1], f"label {i}") for i, r in enumerate(rows(n)[: n // 2])],
             )
+
+
+MYSQL_SCHEMA = [
+    """CREATE TABLE t1 (
+  id int PRIMARY KEY,
+  c1 varchar(120) NOT NULL UNIQUE,
+  c2 varchar(40),
+  notes text,
+  payload json,
+  x_card varchar(25),
+  whois varchar(45),
+  ident varchar(12),
+  who varchar(80),
+  addr varchar(120),
+  dob date,
+  amount decimal(10,2),
+  status varchar(20),
+  created datetime
+)""",
+    """CREATE TABLE t2 (
+  id int PRIMARY KEY,
+  t1_id int,
+  owner varchar(120),
+  label varchar(40),
+  FOREIGN KEY (t1_id) REFERENCES t1(id),
+  FOREIGN KEY (owner) REFERENCES t1(c1)
+)""",
+]
+
+
+def create_pii_mysql(conn: object, n: int = 300) -> None:
+    """The same data in a MariaDB database (``conn``: a PyMySQL connection)."""
+    cur = conn.cursor()  # type: ignore[attr-defined]
+    for stmt in MYSQL_SCHEMA:
+        cur.execute(stmt)
+    data = [(*r[:13], "2024-01-01 10:00:00") for r in rows(n)]
+    cur.executemany("INSERT INTO t1 VALUES (" + ",".join(["%s"] * 14) + ")", data)
+    cur.executemany(
+        "INSERT INTO t2 VALUES (%s,%s,%s,%s)",
+        [(i + 1, i + 1, r[1], f"label {i}") for i, r in enumerate(data[: n // 2])],
+    )
+    conn.commit()  # type: ignore[attr-defined]

@@ -19,9 +19,11 @@ import pytest
 import yaml
 
 from dataops import tools
+from dataops.anonymize import mysqlsource
 from dataops.execute import run
+from tests.harness.mariadb import MariaDBServer
 from tests.harness.postgres import PgServer
-from tests.integration.scan_fixtures import create_pii_database, rows
+from tests.integration.scan_fixtures import create_pii_database, create_pii_mysql, rows
 
 pytestmark = pytest.mark.integration
 
@@ -220,3 +222,85 @@ def test_audit_finds_leaks_in_a_kept_column_and_a_json_document(
         ("public.t1", "payload", 7),
     }
     assert leaked.exists()  # --restore never removes the audited dump
+
+
+@pytest.fixture(scope="module")
+def mysql_dump(
+    mariadb: MariaDBServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Path, str]]:
+    name = "pii_" + uuid.uuid4().hex[:8]
+    url = mariadb.create_database(name)
+    conn = mariadb.connect(name)
+    try:
+        create_pii_mysql(conn)
+    finally:
+        conn.close()
+    path = tmp_path_factory.mktemp("scan-my") / "orig.sql"
+    source = mysqlsource.parse_source(url)
+    with mysqlsource.option_file(source) as defaults:
+        dumped = run(
+            mysqlsource.dump_argv(mysqlsource.find_dump_tool(), defaults, name),
+            capture=True,
+            timeout=120,
+        )
+    path.write_bytes(dumped.stdout or b"")
+    yield path, url
+    mariadb.drop_database(name)
+
+
+def test_mariadb_scan_draft_runs_check_and_audit(
+    mysql_dump: tuple[Path, str], run_cli: RunCli, tmp_path: Path
+) -> None:
+    dump, url = mysql_dump
+    db_name = url.rsplit("/", 1)[-1]
+    rules = tmp_path / "rules.yaml"
+    report = tmp_path / "scan.json"
+    _scan(run_cli, str(dump), "-o", str(rules), "--json", str(report))
+    found = {
+        c["column"]: c
+        for c in json.loads(report.read_text())["columns"]
+        if c["table"] == f"{db_name}.t1"
+    }
+    for column, kind in HIDDEN.items():
+        assert found[column]["kind"] == kind, found[column]
+    for column in NOT_PERSONAL:
+        assert found[column]["kind"] is None, found[column]
+    data = yaml.safe_load(rules.read_text())
+    assert data["tables"][f"{db_name}.t2"]["columns"]["owner"]["unique"] is True  # FK to UNIQUE
+    # the draft runs unchanged on the MySQL engine; audit passes; check passes
+    anon = tmp_path / "anon.sql"
+    result = run_cli("anonymize", "--config", str(rules), str(dump), "-o", str(anon), env=SECRET)
+    assert result.returncode == 0, result.stderr
+    audit = run_cli(
+        "anonymize", "audit", "--config", str(rules), "--original", str(dump),
+        "--anonymized", str(anon), env=SECRET,
+    )  # fmt: skip
+    assert audit.returncode == 0, audit.stdout + audit.stderr
+    assert audit.stdout.strip().splitlines()[-1] == "audit: 7 passed, 0 failed"
+    check = run_cli("anonymize", "check", "--config", str(rules), str(dump))
+    assert check.returncode == 0, check.stdout + check.stderr
+    # the live database: read-only sample, the same findings; a kept email column fails check
+    live_rules = tmp_path / "live.yaml"
+    _scan(run_cli, "--source", url, "-o", str(live_rules), "--sample", "40")
+    live = yaml.safe_load(live_rules.read_text())
+    assert live["tables"][f"{db_name}.t1"]["columns"]["c1"]["transform"] == "email"
+    kept = rules.read_text().replace(
+        "c2: {transform: tokenize}", "c2: keep"
+    )  # a phone column marked keep
+    rules.write_text(kept)
+    bad = run_cli("anonymize", "check", "--config", str(rules), "--source", url)
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert f"{db_name}.t1.c2 is kept" in bad.stdout
+    # a leak planted in a kept column of the anonymized MySQL dump is found
+    email = str(rows(300)[3][1])
+    text = anon.read_text()
+    text = text.replace("'new',", f"'{email}',", 1)
+    leaked = tmp_path / "leaked.sql"
+    leaked.write_text(text)
+    audit = run_cli(
+        "anonymize", "audit", "--config", str(rules), "--original", str(dump),
+        "--anonymized", str(leaked), env=SECRET,
+    )  # fmt: skip
+    assert audit.returncode == 1, audit.stdout + audit.stderr
+    assert f"leak: {db_name}.t1.status row 1: a value of {db_name}.t1.c1" in audit.stdout
+    assert email not in audit.stdout + audit.stderr

@@ -474,13 +474,15 @@ class _Auditor:
 
 def audit(settings: Settings, options: AuditOptions) -> AuditResult:
     started = time.monotonic()
+    for p in (options.original, options.anonymized):
+        if not Path(p).exists():
+            raise ConfigError(f"{p} does not exist")
     if options.restore:
         from dataops.anonymize.verify import check_url
 
         check_url(options.restore)
-    for p in (options.original, options.anonymized):
-        if not Path(p).exists():
-            raise ConfigError(f"{p} does not exist")
+        if open_source(settings, options.anonymized, None).dialect != "postgresql":
+            raise ConfigError("--restore restores PostgreSQL dumps only (not MySQL dumps yet)")
     auditor = _Auditor(settings, options)
     facts, order, resolved = auditor.fingerprint_original()
     auditor.scan_anonymized(facts, order, resolved)
@@ -501,10 +503,9 @@ def audit(settings: Settings, options: AuditOptions) -> AuditResult:
 
 
 def _restore(settings: Settings, options: AuditOptions) -> Check:
-    from dataops.anonymize.scan.pgdump import PgDump
     from dataops.anonymize.verify import verify_restore
 
-    dump = PgDump(Path(options.anonymized))
+    dump = open_source(settings, options.anonymized, None)
     try:
         verified = verify_restore(
             settings, options.restore or "", Path(options.anonymized), dump.format,

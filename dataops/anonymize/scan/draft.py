@@ -143,6 +143,8 @@ def yaml_key(name: str) -> str:
 
 
 def table_key(t: TableData) -> str:
+    if not t.schema:  # a MySQL dump that names no database: bare table names
+        return yaml_key(t.table)
     if _SIMPLE.match(t.schema) and _SIMPLE.match(t.table):
         return f"{t.schema}.{t.table}"
     quoted = ".".join('"' + p.replace('"', '""') + '"' for p in (t.schema, t.table))

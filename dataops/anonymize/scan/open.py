@@ -32,7 +32,16 @@ def open_source(
             from dataops.anonymize.scan.pglive import PgLive
 
             return PgLive(settings, url, sample)
-        raise ConfigError(f"--source: {dialect} databases are not supported (postgresql:// only)")
+        if dialect == "mysql":
+            from dataops.anonymize.scan.mylive import MyLive
+
+            return MyLive(url, sample)
+        raise ConfigError(f"--source: {dialect} is not supported (postgresql:// or mysql://)")
+    path = Path(str(dump))
+    from dataops.anonymize.scan import mydump
+
+    if fmt == "mysql" or (fmt == "auto" and path.is_file() and mydump.looks_like(path)):
+        return mydump.MyDump(path)
     from dataops.anonymize.scan.pgdump import PgDump
 
-    return PgDump(Path(str(dump)), fmt)
+    return PgDump(path, fmt)
