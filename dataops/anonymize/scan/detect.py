@@ -75,6 +75,7 @@ _ADDRESS = (
         re.I,
     ),
 )
+_NUMBERISH_IN_TEXT = re.compile(r"(?:\+|\b00|\()?\d[\d \-().]{5,}\d")
 _TEXT_MIN = 20  # shorter values are classified as a whole, not searched as free text
 
 
@@ -353,17 +354,12 @@ def find_in_text(value: str) -> set[str]:
         found.add(IP)
     if _SSN_IN_TEXT.search(text):
         found.add(NATIONAL_ID)
-    if address_ok(text[:200]) or any(
-        address_ok(text[max(0, m.start() - 60) : m.end() + 60]) for m in re.finditer(r"\d+", text)
-    ):
+    if any(p.search(text) for p in _ADDRESS):
         found.add(ADDRESS)
-    if sum(c.isdigit() for c in text) >= 7:
-        import phonenumbers
-
-        for region in ("US", "GB", "DE", "FR"):
-            if any(True for _ in phonenumbers.PhoneNumberMatcher(text, region, leniency=1)):
-                found.add(PHONE)
-                break
+    for m in _NUMBERISH_IN_TEXT.finditer(text):
+        if phone_ok(m.group().strip()):
+            found.add(PHONE)
+            break
     words = _WORD.findall(text)
     firsts, lasts = name_lists()
     for a, b in itertools.pairwise(words):
