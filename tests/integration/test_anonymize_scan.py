@@ -23,6 +23,7 @@ from dataops.anonymize import mysqlsource
 from dataops.execute import run
 from tests.harness.mariadb import MariaDBServer
 from tests.harness.postgres import PgServer
+from tests.integration.anonymize_fixtures import create_tricky_database
 from tests.integration.scan_fixtures import create_pii_database, create_pii_mysql, rows
 
 pytestmark = pytest.mark.integration
@@ -304,3 +305,34 @@ def test_mariadb_scan_draft_runs_check_and_audit(
     assert audit.returncode == 1, audit.stdout + audit.stderr
     assert f"leak: {db_name}.t1.status row 1: a value of {db_name}.t1.c1" in audit.stdout
     assert email not in audit.stdout + audit.stderr
+
+
+def test_scan_draft_of_the_tricky_database_runs_restores_and_audits_clean(
+    pg: PgServer, tmp_path: Path, run_cli: RunCli
+) -> None:
+    """Quoted names, partitions, inheritance, domains, enums, arrays, generated columns,
+    a large object, invalid UTF-8: the draft still validates, runs and restores."""
+    name = "tricky_" + uuid.uuid4().hex[:8]
+    create_tricky_database(pg, name)
+    try:
+        dump = Db(pg, name, tmp_path).dump("c", "tricky")
+        rules = tmp_path / "rules.yaml"
+        _scan(run_cli, str(dump), "-o", str(rules))
+        data = yaml.safe_load(rules.read_text())
+        assert data["tables"]["public.customer"]["columns"]["email"]["unique"] is True
+        assert '"Audit Trail"."Event Log"' in data["tables"]
+        assert data["large_objects"] == "empty"
+        out = tmp_path / "anon.dump"
+        result = run_cli(
+            "anonymize", "--config", str(rules), str(dump), "-o", str(out),
+            "--verify-restore", pg.url(), env=SECRET,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        audit = run_cli(
+            "anonymize", "audit", "--config", str(rules), "--original", str(dump),
+            "--anonymized", str(out), env=SECRET,
+        )  # fmt: skip
+        assert audit.returncode == 0, audit.stdout + audit.stderr
+        assert audit.stdout.strip().splitlines()[-1] == "audit: 7 passed, 0 failed"
+    finally:
+        pg.drop_database(name)
