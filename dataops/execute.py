@@ -163,18 +163,28 @@ class SignalGuard:
     so that ``finally`` blocks clean up.  The previous handlers come back on exit.
     Python allows handlers only in the main thread: elsewhere nothing is installed
     (the event can still be set by :meth:`trigger`).
+
+    ``signals`` widens the set (e.g. every signal that would end the process); one of
+    those the process ignores stays ignored (nohup's SIGHUP), SIGINT and SIGTERM never.
+    With ``on_wake``, :data:`WAKE_SIGNAL` runs it in the main thread: a helper thread
+    with bad news calls :func:`wake_main_thread` (even a blocking read is interrupted).
     """
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
+    WAKE_SIGNAL = signal.SIGURG  # its default action is to do nothing
 
     def __init__(
         self,
         on_signal: Callable[[int], None] | None = None,
         *,
         raise_interrupted: bool = False,
+        signals: Sequence[int] = SIGNALS,
+        on_wake: Callable[[], None] | None = None,
     ) -> None:
         self._on_signal = on_signal
         self._raise = raise_interrupted
+        self._signals = tuple(signals)
+        self._on_wake = on_wake
         self.event = threading.Event()
         self.signum: int | None = None
         self._previous: dict[int, Any] = {}
@@ -191,11 +201,24 @@ class SignalGuard:
         if self._raise:
             raise Interrupted(signum)
 
+    def _wake(self, signum: int, frame: FrameType | None) -> None:
+        if self._on_wake is not None:
+            self._on_wake()
+
     def __enter__(self) -> SignalGuard:
         if threading.current_thread() is threading.main_thread():
-            for sig in self.SIGNALS:
+            if self._on_wake is not None:
+                self._previous[self.WAKE_SIGNAL] = signal.signal(self.WAKE_SIGNAL, self._wake)
+            for sig in self._signals:
+                if sig not in self.SIGNALS and signal.getsignal(sig) == signal.SIG_IGN:
+                    continue
                 self._previous[sig] = signal.signal(sig, self._handle)
         return self
+
+    @property
+    def installed(self) -> bool:
+        """Whether handlers are in place (only in the main thread)."""
+        return bool(self._previous)
 
     def __exit__(self, *exc: object) -> None:
         for sig, handler in self._previous.items():
@@ -214,6 +237,14 @@ class SignalGuard:
         """The error to raise once the work stopped: ``message (SIGTERM)``, exit 128 + n."""
         assert self.signum is not None
         return Interrupted(self.signum, message, details)
+
+
+def wake_main_thread() -> None:
+    """Send :data:`SignalGuard.WAKE_SIGNAL` to the main thread (its guard's ``on_wake`` runs)."""
+    ident = threading.main_thread().ident
+    if ident is not None:
+        with contextlib.suppress(OSError, ValueError):
+            signal.pthread_kill(ident, SignalGuard.WAKE_SIGNAL)
 
 
 def _describe(argv: Sequence[str]) -> str:
