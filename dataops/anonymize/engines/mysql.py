@@ -223,6 +223,7 @@ class _Engine:
             if transformer is None:
                 transformer = _MyRows(self.plan, table, start, self.catalog)
                 self.transformers[tkey] = transformer
+            transformer.start = start  # for messages: the INSERT being read
         return _Current(table, action, stats, transformer, start, time.monotonic())
 
     def _rows(self, current: _Current, rows: my.Rows) -> None:
