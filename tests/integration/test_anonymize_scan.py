@@ -245,6 +245,12 @@ def mysql_dump(
             timeout=120,
         )
     path.write_bytes(dumped.stdout or b"")
+    root = mariadb.connect(None, as_root=True)  # audit --restore creates dataops_verify_*
+    try:
+        with root.cursor() as cur:
+            cur.execute(f"GRANT ALL ON `dataops\\_verify\\_%`.* TO '{mariadb.user}'@'%'")
+    finally:
+        root.close()
     yield path, url
     mariadb.drop_database(name)
 
@@ -274,10 +280,11 @@ def test_mariadb_scan_draft_runs_check_and_audit(
     assert result.returncode == 0, result.stderr
     audit = run_cli(
         "anonymize", "audit", "--config", str(rules), "--original", str(dump),
-        "--anonymized", str(anon), env=SECRET,
+        "--anonymized", str(anon), "--restore", url, env=SECRET,
     )  # fmt: skip
     assert audit.returncode == 0, audit.stdout + audit.stderr
-    assert audit.stdout.strip().splitlines()[-1] == "audit: 7 passed, 0 failed"
+    assert "ok   restores into a scratch database" in audit.stdout
+    assert audit.stdout.strip().splitlines()[-1] == "audit: 8 passed, 0 failed"
     check = run_cli("anonymize", "check", "--config", str(rules), str(dump))
     assert check.returncode == 0, check.stdout + check.stderr
     # the live database: read-only sample, the same findings; a kept email column fails check
@@ -336,3 +343,29 @@ def test_scan_draft_of_the_tricky_database_runs_restores_and_audits_clean(
         assert audit.stdout.strip().splitlines()[-1] == "audit: 7 passed, 0 failed"
     finally:
         pg.drop_database(name)
+
+
+def test_audit_restore_reports_a_dump_that_does_not_restore(
+    mysql_dump: tuple[Path, str], run_cli: RunCli, tmp_path: Path, mariadb: MariaDBServer
+) -> None:
+    dump, url = mysql_dump
+    rules = tmp_path / "rules.yaml"
+    _scan(run_cli, str(dump), "-o", str(rules))
+    anon = tmp_path / "anon.sql"
+    result = run_cli("anonymize", "--config", str(rules), str(dump), "-o", str(anon), env=SECRET)
+    assert result.returncode == 0, result.stderr
+    broken = tmp_path / "broken.sql"
+    broken.write_text(anon.read_text() + "\nINSERT INTO `t1` (`id`, `c1`) VALUES (1, 'x');\n")
+    audit = run_cli(
+        "anonymize", "audit", "--config", str(rules), "--original", str(dump),
+        "--anonymized", str(broken), "--restore", url, env=SECRET,
+    )  # fmt: skip
+    assert audit.returncode == 1, audit.stdout + audit.stderr
+    assert "FAIL restores into a scratch database: the anonymized dump does not restore" in (
+        audit.stdout
+    )
+    assert "Duplicate entry" in audit.stdout  # the server's error
+    assert f"{url.rsplit('/', 1)[-1]}.t1: 301 rows, expected 300" in audit.stdout
+    leftovers = mariadb.execute("SHOW DATABASES LIKE 'dataops\\_verify\\_%'", None)
+    assert leftovers == []  # the scratch database was dropped
+    assert broken.exists()

@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dataops import fsutil
+from dataops import db, fsutil
 from dataops.anonymize.formats.ddl import Catalog
-from dataops.anonymize.plan import Plan, ResolvedTable
+from dataops.anonymize.plan import Plan
+from dataops.anonymize.plancheck import ResolvedTable
 from dataops.anonymize.rules import ColumnRule
 from dataops.anonymize.scan import detect, rulesview
 from dataops.anonymize.scan.fingerprint import FingerprintSet
@@ -242,19 +243,18 @@ class _Auditor:
         for item in src.tables():
             t = item.data
             catalog: Catalog = src.catalog  # type: ignore[assignment]
-            plan.catalog = catalog
-            res = plan._resolve(t, [])
+            res = rulesview.resolve_one(plan, catalog, t)
             if res is not None:
                 resolved[t.qualified] = res
-            order.append(t.qualified)
-            f = facts[t.qualified] = _TableFacts()
+            if t.qualified not in facts:
+                order.append(t.qualified)
+            f = facts.setdefault(t.qualified, _TableFacts())  # a table's data may come in parts
             fp_cols: list[tuple[int, int, dict[str, Any]]] = []  # (position, tag, json paths)
             kept_cols: list[tuple[int, Any]] = []
             for i, col in enumerate(t.columns):
                 rule = _rule_of(res, col)
                 if rule is None or rule.action == "keep":
-                    h = hashlib.blake2b(digest_size=16)
-                    f.kept[col] = h
+                    h = f.kept.setdefault(col, hashlib.blake2b(digest_size=16))
                     kept_cols.append((i, h))
                 elif res is not None and res.action.value == "transform":
                     self.origins.append(_Origin(t.qualified, col, rulesview.describe(res, col)))
@@ -269,7 +269,7 @@ class _Auditor:
                         self._add_original(v, tag, paths)
             items.append((item, f))
         for item, f in items:
-            f.rows = item.row_count
+            f.rows += item.row_count
         lo = has_large_objects(src)
         problems = rulesview.validate(Plan(self.rules), src.catalog, [i.data for i, _ in items], lo)  # type: ignore[arg-type]
         self.result.checks.append(
@@ -316,7 +316,8 @@ class _Auditor:
         changed_problems: list[str] = []
         unique_problems: list[str] = []
         lockstep = True
-        b_items: list[tuple[SourceTable, dict[str, Any]]] = []
+        b_items: list[SourceTable] = []
+        b_hashes: dict[str, dict[str, Any]] = {}
         for item in src.tables():
             t = item.data
             seen.append(t.qualified)
@@ -327,14 +328,14 @@ class _Auditor:
                 if a_item is None or a_item.qualified != t.qualified:
                     lockstep = False
                     a_item = None
-            hashes: dict[str, Any] = {}
+            hashes: dict[str, Any] = b_hashes.setdefault(t.qualified, {})
             kept_cols = []
             compare = []
             uniques = []
             for i, col in enumerate(t.columns):
                 rule = _rule_of(res, col)
                 if rule is None or rule.action == "keep":
-                    h = hashes[col] = hashlib.blake2b(digest_size=16)
+                    h = hashes.setdefault(col, hashlib.blake2b(digest_size=16))
                     kept_cols.append((i, h))
                 else:
                     compare.append((i, col, rule, [0, 0]))  # unchanged, coincidental
@@ -371,7 +372,7 @@ class _Auditor:
             if a_item is not None:
                 for _ in a_rows:
                     pass
-            b_items.append((item, hashes))
+            b_items.append(item)
             for _i, col, rule, counts in compare:
                 if a_item is None:
                     continue
@@ -381,20 +382,23 @@ class _Auditor:
             for _i, col, _s, dups in uniques:
                 if dups[0]:
                     unique_problems.append(f"{t.qualified}.{col}: {dups[0]} duplicate values")
-        for item, hashes in b_items:
-            f = facts.get(item.qualified)
+        b_rows: dict[str, int] = {}
+        for item in b_items:
+            b_rows[item.qualified] = b_rows.get(item.qualified, 0) + item.row_count
+        for qualified, count in b_rows.items():
+            f = facts.get(qualified)
             if f is None:
                 continue
-            res = resolved.get(item.qualified)
+            res = resolved.get(qualified)
             expected = 0 if res is not None and res.action.value == "truncate" else f.rows
-            if item.row_count != expected:
-                row_problems.append(f"{item.qualified}: {item.row_count} rows, expected {expected}")
-            for col, h in hashes.items():
+            if count != expected:
+                row_problems.append(f"{qualified}: {count} rows, expected {expected}")
+            for col, h in b_hashes.get(qualified, {}).items():
                 a = f.kept.get(col)
                 if a is not None and a.digest() != h.digest() and expected:
-                    kept_problems.append(f"{item.qualified}.{col}")
+                    kept_problems.append(f"{qualified}.{col}")
         missing = [t for t in order if t not in seen]
-        extra = [t for t in seen if t not in order]
+        extra = sorted({t for t in seen if t not in order})
         checks = self.result.checks
         checks.append(
             Check(
@@ -478,11 +482,18 @@ def audit(settings: Settings, options: AuditOptions) -> AuditResult:
         if not Path(p).exists():
             raise ConfigError(f"{p} does not exist")
     if options.restore:
-        from dataops.anonymize.verify import check_url
+        dialect = open_source(settings, options.anonymized, None).dialect
+        try:
+            url_dialect = db.dialect(options.restore)
+        except ValueError as exc:
+            raise ConfigError(f"--restore: {exc}") from None
+        if url_dialect != dialect:
+            raise ConfigError(f"--restore: the anonymized dump is a {dialect} dump; give a "
+                              f"{'postgresql' if dialect == 'postgresql' else 'mysql'}:// URL")  # fmt: skip
+        if dialect == "postgresql":
+            from dataops.anonymize.verify import check_url
 
-        check_url(options.restore)
-        if open_source(settings, options.anonymized, None).dialect != "postgresql":
-            raise ConfigError("--restore restores PostgreSQL dumps only (not MySQL dumps yet)")
+            check_url(options.restore)
     auditor = _Auditor(settings, options)
     facts, order, resolved = auditor.fingerprint_original()
     auditor.scan_anonymized(facts, order, resolved)
@@ -506,6 +517,19 @@ def _restore(settings: Settings, options: AuditOptions) -> Check:
     from dataops.anonymize.verify import verify_restore
 
     dump = open_source(settings, options.anonymized, None)
+    if dump.dialect == "mysql":
+        from dataops.anonymize.scan import myrestore
+
+        try:
+            done = myrestore.restore(options.restore or "", Path(options.anonymized))
+        except OperationError as exc:
+            detail = "; ".join([exc.message, *(exc.details or [])[:3]])
+            return Check("restores into a scratch database", False, detail)
+        return Check(
+            "restores into a scratch database",
+            True,
+            f"{done.server}, {done.seconds:.1f} s, scratch database dropped",
+        )
     try:
         verified = verify_restore(
             settings, options.restore or "", Path(options.anonymized), dump.format,

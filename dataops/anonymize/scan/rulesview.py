@@ -9,7 +9,8 @@ from typing import Any
 
 from dataops.anonymize.engine_api import TableData
 from dataops.anonymize.formats.ddl import Catalog
-from dataops.anonymize.plan import Plan, ResolvedTable
+from dataops.anonymize.plan import Plan
+from dataops.anonymize.plancheck import ResolvedTable
 from dataops.anonymize.rules import Rules, load_rules
 from dataops.config.settings import Settings
 from dataops.errors import ConfigError
@@ -38,13 +39,18 @@ def validate(plan: Plan, catalog: Catalog, tables: Sequence[TableData], lo: bool
 
 def resolve(plan: Plan, catalog: Catalog, tables: Sequence[TableData]) -> dict[str, ResolvedTable]:
     """Each table's resolved rule (tables whose rule is an error are left out)."""
-    plan.catalog = catalog
     out: dict[str, ResolvedTable] = {}
     for t in tables:
-        res = plan._resolve(t, [])  # the plan's own resolution, problems reported by validate
+        res = resolve_one(plan, catalog, t)
         if res is not None:
             out[t.qualified] = res
     return out
+
+
+def resolve_one(plan: Plan, catalog: Catalog, table: TableData) -> ResolvedTable | None:
+    """One table's rule as the plan resolves it (its problems are :func:`validate`'s)."""
+    plan.catalog = catalog
+    return plan._checker().resolve(table, [])
 
 
 def describe(res: ResolvedTable, column: str) -> str:
