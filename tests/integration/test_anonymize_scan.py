@@ -162,6 +162,11 @@ def test_check_fails_after_a_migration_adds_a_personal_column_marked_keep(
         # the same gate on the live database
         live = run_cli("anonymize", "check", "--config", str(rules), "--source", pg.url(name))
         assert live.returncode == 1 and "public.t2.contact is kept" in live.stdout
+        # a json rule that stops naming a personal path leaves it kept: a problem too
+        rules.write_text(before.replace(", $.contact.name: {transform: fake, provider: name}", ""))
+        path_kept = run_cli("anonymize", "check", "--config", str(rules), str(after))
+        assert path_kept.returncode == 1
+        assert "public.t1.payload $.contact.name is kept" in path_kept.stdout
         # and a column the rules do not list is the real run's error
         rules.write_text(before)
         missing = run_cli("anonymize", "check", "--config", str(rules), str(after), "--json")

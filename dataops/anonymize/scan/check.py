@@ -17,6 +17,7 @@ from dataops.anonymize.formats.ddl import Catalog
 from dataops.anonymize.plan import Plan
 from dataops.anonymize.scan import rulesview
 from dataops.anonymize.scan.open import DEFAULT_SAMPLE, open_source
+from dataops.anonymize.scan.profile import Verdict
 from dataops.anonymize.scan.scan import has_large_objects, profile_source
 from dataops.config.settings import Settings
 from dataops.errors import ConfigError
@@ -83,6 +84,26 @@ class CheckResult:
         }
 
 
+def _json_paths_kept(
+    result: CheckResult, table: str, column: str, v: Verdict, covered: dict[str, object]
+) -> None:
+    """A ``json`` rule leaves every path it does not name unchanged: personal values at
+    such paths are kept personal data."""
+    for path, kind in sorted(v.json_paths.items()):
+        if path in covered or any(p.endswith("*") and path.startswith(p[:-1]) for p in covered):
+            continue
+        result.kept_personal.append(
+            KeptPersonal(
+                table,
+                f"{column} {path}",
+                kind,
+                v.confidence,
+                f"JSON path {path} holds {kind.replace('_', ' ')} values",
+                "json (path not listed)",
+            )
+        )
+
+
 def check(settings: Settings, options: CheckOptions) -> CheckResult:
     if options.sample < 1:
         raise ConfigError("--sample must be at least 1")
@@ -112,9 +133,12 @@ def check(settings: Settings, options: CheckOptions) -> CheckResult:
             continue
         for col in t.columns:
             rule = res.columns.get(col)
+            v = profiled.verdicts[(t.qualified, col)]
+            if rule is not None and rule.spec is not None and rule.spec.name == "json":
+                _json_paths_kept(result, t.qualified, col, v, rulesview.json_paths(res, col))
+                continue
             if rule is None or rule.action != "keep":
                 continue  # transformed, or not covered (a rule problem already)
-            v = profiled.verdicts[(t.qualified, col)]
             if v.kind is None:
                 continue
             item = KeptPersonal(
