@@ -134,3 +134,11 @@ def test_fingerprint_set_is_exact_and_grows() -> None:
     assert fps.get(b"value-5000") is None
     other = FingerprintSet()  # another key: other fingerprints
     assert other.fingerprint(b"x") != fps.fingerprint(b"x")
+
+
+def test_partitions_are_judged_together() -> None:
+    empty = _profile([])
+    full = _profile([f"user{i}@example.org" for i in range(10)])
+    assert verdict(empty).kind is None
+    merged = empty.merged([full])
+    assert merged.sampled == 10 and verdict(merged).kind == detect.EMAIL

@@ -93,6 +93,23 @@ class ColumnProfile:
                 self.text_hit_values += 1
                 self.text_hits.update(hits)
 
+    def merged(self, others: list[ColumnProfile]) -> ColumnProfile:
+        """This profile with the counts of ``others`` (partitions of one table) added."""
+        out = ColumnProfile(self.table, self.column, self.type, self.not_null)
+        for p in [self, *others]:
+            out.sampled += p.sampled
+            out.nulls += p.nulls
+            out.kinds.update(p.kinds)
+            out.texts += p.texts
+            out.text_hits.update(p.text_hits)
+            out.text_hit_values += p.text_hit_values
+            out.json_docs += p.json_docs
+            for path, stats in p.paths.items():
+                mine = out.paths.setdefault(path, PathStats())
+                mine.seen += stats.seen
+                mine.kinds.update(stats.kinds)
+        return out
+
     def _json(self, doc: object) -> None:
         for path, scalar in detect.json_scalars(doc):
             stats = self.paths.get(path)

@@ -105,9 +105,30 @@ def profile_source(source: Source, sample: int) -> Profiled:
         items.append(item)
     for item in items:  # final once the source moved past them
         out.row_counts[item.qualified] = item.row_count
+    siblings = _partition_groups(source, out.tables)
     for key, prof in out.profiles.items():
-        out.verdicts[key] = verdict(prof)
+        others = [
+            out.profiles[(q, key[1])]
+            for q in siblings.get(key[0], [])
+            if q != key[0] and (q, key[1]) in out.profiles
+        ]
+        out.verdicts[key] = verdict(prof.merged(others) if others else prof)
     return out
+
+
+def _partition_groups(source: Source, tables: list[TableData]) -> dict[str, list[str]]:
+    """Partitions of one partitioned table, judged together (one empty partition must
+    not keep what its siblings transform)."""
+    catalog: Any = source.catalog
+    ancestors = getattr(catalog, "partition_ancestors", None)
+    if ancestors is None:
+        return {}
+    groups: dict[tuple[str, str], list[str]] = {}
+    for t in tables:
+        roots = ancestors((t.schema, t.table))
+        if roots:
+            groups.setdefault(roots[-1], []).append(t.qualified)
+    return {q: members for members in groups.values() if len(members) > 1 for q in members}
 
 
 def has_large_objects(source: Source) -> bool:
