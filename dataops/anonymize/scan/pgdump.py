@@ -59,6 +59,8 @@ class PgDump:
         if path.is_dir():
             if fmt not in ("auto", "directory"):
                 raise ConfigError(f"input {path} is a directory: only the directory format fits")
+            if not (path / "toc.dat").is_file():
+                raise ConfigError(f"{path} is not a directory archive of pg_dump (no toc.dat)")
             self.format = "directory"
         elif fmt in ("plain", "custom"):
             self.format = fmt
