@@ -36,7 +36,7 @@ from dataops.anonymize.scan import detect, rulesview
 from dataops.anonymize.scan.fingerprint import FingerprintSet
 from dataops.anonymize.scan.open import open_source
 from dataops.anonymize.scan.scan import has_large_objects
-from dataops.anonymize.scan.source import Source, SourceTable
+from dataops.anonymize.scan.source import Source, SourceTable, read_errors
 from dataops.config.settings import Settings
 from dataops.errors import ConfigError, OperationError
 
@@ -495,8 +495,9 @@ def audit(settings: Settings, options: AuditOptions) -> AuditResult:
 
             check_url(options.restore)
     auditor = _Auditor(settings, options)
-    facts, order, resolved = auditor.fingerprint_original()
-    auditor.scan_anonymized(facts, order, resolved)
+    with read_errors():
+        facts, order, resolved = auditor.fingerprint_original()
+        auditor.scan_anonymized(facts, order, resolved)
     result = auditor.result
     if options.restore:
         result.checks.append(_restore(settings, options))

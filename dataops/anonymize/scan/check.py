@@ -19,6 +19,7 @@ from dataops.anonymize.scan import rulesview
 from dataops.anonymize.scan.open import DEFAULT_SAMPLE, open_source
 from dataops.anonymize.scan.profile import Verdict
 from dataops.anonymize.scan.scan import has_large_objects, profile_source
+from dataops.anonymize.scan.source import read_errors
 from dataops.config.settings import Settings
 from dataops.errors import ConfigError
 
@@ -117,7 +118,8 @@ def check(settings: Settings, options: CheckOptions) -> CheckResult:
     source = open_source(settings, options.input, options.source, sample=options.sample,
                          fmt=options.format)  # fmt: skip
     result.source = source.name
-    profiled = profile_source(source, options.sample)
+    with read_errors():
+        profiled = profile_source(source, options.sample)
     result.tables = len(profiled.tables)
     if rules is None:
         result.seconds = time.monotonic() - started

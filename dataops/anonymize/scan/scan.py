@@ -14,7 +14,7 @@ from dataops.anonymize.engine_api import TableData
 from dataops.anonymize.scan import draft as drafting
 from dataops.anonymize.scan.open import DEFAULT_SAMPLE, open_source
 from dataops.anonymize.scan.profile import ColumnProfile, Verdict, verdict
-from dataops.anonymize.scan.source import Source
+from dataops.anonymize.scan.source import Source, read_errors
 from dataops.config.settings import Settings
 from dataops.errors import ConfigError, OperationError
 
@@ -149,7 +149,8 @@ def scan(settings: Settings, options: ScanOptions) -> ScanResult:
     started = time.monotonic()
     source = open_source(settings, options.input, options.source, sample=options.sample,
                          fmt=options.format)  # fmt: skip
-    profiled = profile_source(source, options.sample)
+    with read_errors():
+        profiled = profile_source(source, options.sample)
     draft = drafting.build(
         source.catalog,  # type: ignore[arg-type]
         profiled.tables,

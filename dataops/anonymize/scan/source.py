@@ -10,6 +10,7 @@ decoded as UTF-8 with ``surrogateescape`` so no byte is lost.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -17,6 +18,7 @@ from typing import Protocol
 from dataops.anonymize.coltypes import ColType
 from dataops.anonymize.engine_api import TableData
 from dataops.anonymize.formats import copytext
+from dataops.errors import ConfigError
 
 Row = list[str | None]
 
@@ -50,6 +52,17 @@ class Source(Protocol):
 
     @property
     def catalog(self) -> object: ...
+
+
+@contextlib.contextmanager
+def read_errors() -> Iterator[None]:
+    """An OS error while reading a source is one line naming the file (exit 2), never a
+    traceback."""
+    try:
+        yield
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        raise ConfigError(f"cannot read{where}: {exc.strerror or exc}") from None
 
 
 def decode(value: bytes | None) -> str | None:
