@@ -12,7 +12,7 @@ Then it measures :class:`FingerprintSet` (audit's keyed fingerprints): the peak 
 a process that adds N million distinct values.
 
     .venv/bin/python bench/anonymize_scan_bench.py                    # ~1 GB, 5M fingerprints
-    .venv/bin/python bench/anonymize_scan_bench.py --scale 0.1 --fingerprints 1
+    .venv/bin/python bench/anonymize_scan_bench.py --scale 0.1 --fingerprints 1 --audit
 """
 
 from __future__ import annotations
@@ -93,6 +93,11 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--sample", type=int, default=1000)
     parser.add_argument("--fingerprints", type=float, default=5.0, help="millions of values")
+    parser.add_argument(
+        "--audit",
+        action="store_true",
+        help="also anonymize the plain dump with the draft and time audit on it",
+    )
     args = parser.parse_args()
     env = {**os.environ, "DATAOPS_LOG_FORMAT": "json"}
     dataops = [sys.executable, "-m", "dataops"]
@@ -126,6 +131,21 @@ def main() -> None:
             print(
                 f"  {fmt:<7} {size:8.0f} MB  {seconds:6.1f} s  {size / seconds:6.0f} MB/s  "
                 f"peak RSS {rss} MB  exit {code}  personal columns {found}"
+            )
+        if args.audit:
+            plain, rules = dumps["plain"], work / "rules-plain.yaml"
+            anon = work / "anon.sql"
+            secret = {**env, "DATAOPS_ANONYMIZE_SECRET": "bench-secret-not-for-production"}
+            cmd = [*dataops, "anonymize", "--config", str(rules), str(plain), "-o", str(anon)]
+            seconds, rss, code = timed(cmd, secret)
+            print(f"anonymize (the draft, unchanged): {seconds:.1f} s, exit {code}")
+            argv = [*dataops, "anonymize", "audit", "--config", str(rules)]
+            argv += ["--original", str(plain), "--anonymized", str(anon)]
+            seconds, rss, code = timed(argv, secret)
+            size = plain.stat().st_size / 1e6
+            print(
+                f"audit: {seconds:.1f} s ({2 * size / seconds:.1f} MB/s over both dumps), "
+                f"peak RSS {rss} MB, exit {code}"
             )
     out = subprocess.run(
         [sys.executable, "-c", FP_SCRIPT, str(args.fingerprints)],

@@ -167,8 +167,8 @@ def check(
     "--restore",
     default=None,
     metavar="URL",
-    help="postgresql:// URL of a server: also restore the anonymized dump into a scratch "
-    "database (created and dropped).",
+    help="postgresql:// (or mysql:// for a MySQL dump) URL of a server: also restore the "
+    "anonymized dump into a scratch database (created and dropped).",
 )
 @click.pass_context
 def audit(
