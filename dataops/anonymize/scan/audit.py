@@ -42,6 +42,7 @@ from dataops.errors import ConfigError, OperationError
 
 MIN_LENGTH = 5  # shorter values are too common to prove anything
 MAX_REPORTED = 200
+CACHE_SIZE = 100_000  # search results of recent values (repeated values are common)
 #: transforms whose outputs come from a small set: equal values there are coincidences
 SMALL_OUTPUT = frozenset(
     {"fake", "choice", "constant", "mask", "regex_replace", "template", "number_noise",
@@ -186,10 +187,11 @@ def anonymized_candidates(value: str) -> Iterator[tuple[str, str]]:
             dd = _digits(m.group())
             if dd:
                 yield dd, "token"
-        if len(value) > 20:  # names: word pairs
+        if len(value) > 20:  # names: pairs of capitalised words
             words = value.split()
             for a, b in itertools.pairwise(words):
-                yield f"{a} {b}".strip(".,;:"), "token"
+                if a[:1].isupper() and b[:1].isupper():
+                    yield f"{a} {b}".strip(".,;:"), "token"
 
 
 @dataclass
@@ -228,6 +230,7 @@ class _Auditor:
         self.fps = FingerprintSet()
         self.origins: list[_Origin] = []
         self.result = AuditResult(options.original, options.anonymized)
+        self._cache: dict[str, tuple[str, int] | None] = {}  # repeated values
 
     def source(self, what: str) -> Source:
         return open_source(self.settings, what, None, what="a dump")
@@ -455,12 +458,15 @@ class _Auditor:
     def _lookup_value(
         self, table: str, column: str, row: int, value: str, rule: ColumnRule | None, path: str
     ) -> None:
-        for cand, how in anonymized_candidates(value):
-            if len(cand) < MIN_LENGTH:
-                continue
-            tag = self.fps.get(_b(cand))
-            if tag is None:
-                continue
+        if value in self._cache:
+            found = self._cache[value]
+        else:
+            found = self._search(value)
+            if len(self._cache) >= CACHE_SIZE:
+                self._cache.clear()
+            self._cache[value] = found
+        if found is not None:
+            how, tag = found
             origin = self.origins[tag]
             where = path or how
             f = Finding(table, column, row, where, f"{origin.table}.{origin.column}", origin.rule)
@@ -473,7 +479,16 @@ class _Auditor:
                 self.result.leak_count += 1
                 if len(self.result.leaks) < MAX_REPORTED:
                     self.result.leaks.append(f)
-            return  # one finding per value
+
+    def _search(self, value: str) -> tuple[str, int] | None:
+        """(how, tag) of the first candidate of ``value`` that is an original value."""
+        for cand, how in anonymized_candidates(value):
+            if len(cand) < MIN_LENGTH:
+                continue
+            tag = self.fps.get(_b(cand))
+            if tag is not None:
+                return how, tag
+        return None
 
 
 def audit(settings: Settings, options: AuditOptions) -> AuditResult:
