@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from dataops.anonymize.coltypes import Check
+from dataops.anonymize.formats.ddlsyntax import Cursor
 from dataops.anonymize.formats.sqlscan import Token, tokenize
 
 
@@ -53,36 +54,19 @@ def _like_regex(pattern: str, ci: bool) -> re.Pattern[str]:
     return re.compile("".join(out), re.DOTALL | (re.IGNORECASE if ci else 0))
 
 
-class _Eval:
+class _Eval(Cursor):
+    """A recursive-descent evaluator walking the expression's tokens (a DDL cursor)."""
+
     def __init__(self, tokens: Sequence[Token], value: str, numeric: bool) -> None:
-        self.t = list(tokens)
-        self.i = 0
+        super().__init__(list(tokens))
         self.value = value
         self.numeric = numeric
 
-    def peek(self) -> Token | None:
-        return self.t[self.i] if self.i < len(self.t) else None
-
     def take(self) -> Token:
-        tok = self.peek()
+        tok = self.next()
         if tok is None:
             raise CannotEvaluate("unexpected end")
-        self.i += 1
         return tok
-
-    def kw(self, word: str) -> bool:
-        tok = self.peek()
-        if tok is not None and tok.is_kw(word):
-            self.i += 1
-            return True
-        return False
-
-    def op(self, text: str) -> bool:
-        tok = self.peek()
-        if tok is not None and tok.is_op(text):
-            self.i += 1
-            return True
-        return False
 
     def run(self) -> bool:
         result = self.expr()
@@ -122,7 +106,7 @@ class _Eval:
             return (left is not None) if negate else (left is None)
         negate = False
         if tok.is_kw("not"):
-            nxt = self.t[self.i + 1] if self.i + 1 < len(self.t) else None
+            nxt = self.peek(1)
             if nxt is not None and (nxt.is_kw("like") or nxt.is_kw("ilike") or nxt.is_kw("in")):
                 self.take()
                 negate = True

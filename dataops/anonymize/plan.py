@@ -27,7 +27,7 @@ from dataops.anonymize.rowtransform import (
     column_wrapper,
     order_templates,
 )
-from dataops.anonymize.rules import KEEP_COLUMN, Rules
+from dataops.anonymize.rules import KEEP_COLUMN, Rules, TableRule
 from dataops.anonymize.transforms import BuildContext, TransformSpec, get_family
 from dataops.anonymize.transforms.base import ValueFn, derive_key, python_encoding
 from dataops.errors import ConfigError
@@ -150,6 +150,11 @@ class Plan:
                 continue
             fns.append((index, self._column_fn(table, name, rule.spec)))
         return RowTransformer(table, columns, fns, order_templates(templates))
+
+    def rule_for(self, qname: QName) -> tuple[TableRule | None, list[TableRule]]:
+        """The rule of a table: its own, a glob, or its partitioned parent's (and the
+        glob rules that make it ambiguous)."""
+        return self._checker().rule_for(qname)
 
     # ------------------------------------------------------------- internals
     def _checker(self) -> RuleCheck:

@@ -54,7 +54,7 @@ class RuleCheck:
     ) -> None:
         self.rules = rules
         self.catalog = catalog
-        self._resolved = known
+        self._known = known
         self._build = build
 
     def check(self, resolved: dict[QName, ResolvedTable], problems: list[str]) -> None:
@@ -209,11 +209,11 @@ class RuleCheck:
             if not any(q in resolved for q in child_leaves + parent_leaves):
                 continue
             for child in child_leaves:
-                cres = resolved.get(child) or self._resolved.get(child)
+                cres = resolved.get(child) or self._known.get(child)
                 if cres is None or cres.action == TableAction.TRUNCATE:
                     continue
                 for parent in parent_leaves:
-                    pres = resolved.get(parent) or self._resolved.get(parent)
+                    pres = resolved.get(parent) or self._known.get(parent)
                     if pres is None:
                         continue
                     if pres.action == TableAction.TRUNCATE:

@@ -8,20 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dataops import execute
-from dataops.backup.files.borg.argv import (
-    check_argv,
-    compact_argv,
-    config_argv,
-    create_argv,
-    extract_argv,
-    info_argv,
-    init_argv,
-    key_export_argv,
-    list_argv,
-    prune_argv,
-    version_argv,
-    with_lock_argv,
-)
+from dataops.backup.files.borg import argv as cmd
 from dataops.backup.files.borg.failures import classify, warnings_of
 from dataops.backup.files.borg.parse import (
     ArchiveStats,
@@ -124,23 +111,23 @@ class Borg:
 
     # typed wrappers --------------------------------------------------------------
     def version(self) -> tuple[int, int, int]:
-        text = execute.tool_version(version_argv(self.binary))
+        text = execute.tool_version(cmd.version_argv(self.binary))
         return parse_version(text)
 
     def init(self) -> None:
-        self.run(init_argv(self.binary, self.repo), what="init")
+        self.run(cmd.init_argv(self.binary, self.repo), what="init")
 
     def get_config(self, key: str) -> str:
-        out = self.run(config_argv(self.binary, self.repo, key), what="config", capture=True)
+        out = self.run(cmd.config_argv(self.binary, self.repo, key), what="config", capture=True)
         return (out.result.stdout or b"").decode().strip()
 
     def set_config(self, key: str, value: str) -> None:
-        self.run(config_argv(self.binary, self.repo, key, value), what="config")
+        self.run(cmd.config_argv(self.binary, self.repo, key, value), what="config")
 
     def create(
         self, archive: str, paths: Sequence[Path], *, compression: str, excludes: Sequence[str]
     ) -> tuple[ArchiveStats, Outcome]:
-        argv = create_argv(
+        argv = cmd.create_argv(
             self.binary,
             self.repo,
             archive,
@@ -153,7 +140,7 @@ class Borg:
         return parse_create(out.result.stdout or b""), out
 
     def prune(self, *, daily: int, weekly: int, monthly: int) -> Outcome:
-        argv = prune_argv(
+        argv = cmd.prune_argv(
             self.binary,
             self.repo,
             daily=daily,
@@ -164,31 +151,35 @@ class Borg:
         return self.run(argv, what="prune", warning_ok=True)
 
     def compact(self) -> Outcome:
-        argv = compact_argv(self.binary, self.repo, lock_wait=self.lock_wait)
+        argv = cmd.compact_argv(self.binary, self.repo, lock_wait=self.lock_wait)
         return self.run(argv, what="compact", warning_ok=True)
 
     def list(self) -> RepoListing:
-        argv = list_argv(self.binary, self.repo, lock_wait=self.lock_wait)
+        argv = cmd.list_argv(self.binary, self.repo, lock_wait=self.lock_wait)
         out = self.run(argv, what="list", capture=True)
         return parse_list(out.result.stdout or b"")
 
     def info(self, archive: str) -> ArchiveStats:
-        argv = info_argv(self.binary, self.repo, archive, lock_wait=self.lock_wait)
+        argv = cmd.info_argv(self.binary, self.repo, archive, lock_wait=self.lock_wait)
         out = self.run(argv, what="info", capture=True)
         return parse_info(out.result.stdout or b"")
 
     def extract(self, archive: str, target: Path, paths: Sequence[str] = ()) -> Outcome:
-        argv = extract_argv(self.binary, self.repo, archive, paths, lock_wait=self.lock_wait)
+        argv = cmd.extract_argv(self.binary, self.repo, archive, paths, lock_wait=self.lock_wait)
         return self.run(argv, what="extract", cwd=target, warning_ok=True)
 
     def check(self, *, verify_data: bool = False) -> Outcome:
         """``borg check``; problems found (Borg's exit code 1) raise OperationError."""
-        argv = check_argv(self.binary, self.repo, verify_data=verify_data, lock_wait=self.lock_wait)
+        argv = cmd.check_argv(
+            self.binary, self.repo, verify_data=verify_data, lock_wait=self.lock_wait
+        )
         return self.run(argv, what="check")
 
     def key_export(self, *, paper: bool = False) -> bytes:
         out = self.run(
-            key_export_argv(self.binary, self.repo, paper=paper), what="key export", capture=True
+            cmd.key_export_argv(self.binary, self.repo, paper=paper),
+            what="key export",
+            capture=True,
         )
         return out.result.stdout or b""
 
@@ -200,7 +191,7 @@ class Borg:
         Returns the result whatever the command's exit code (Borg passes it through);
         only Borg's own failures (lock, passphrase) raise.
         """
-        argv = with_lock_argv(self.binary, self.repo, command, lock_wait=self.lock_wait)
+        argv = cmd.with_lock_argv(self.binary, self.repo, command, lock_wait=self.lock_wait)
         # with-lock opens the repository without its key: the command never sees the passphrase
         env = {
             k: v
