@@ -72,14 +72,14 @@ class Plan:
                 f"{self.rules.path}: large_objects: the dump contains {catalog.large_objects or 'some'} "
                 "large object(s); decide with large_objects: keep or large_objects: empty"
             )
-        checker = self._checker()
         if getattr(catalog, "dialect", "postgresql") != "mysql":
             problems.extend(
-                f"{checker._where(r.line, 'tables.' + r.pattern)}: name the table as schema.table"
+                f"{self.rules.where(r.line)}: tables.{r.pattern}: name the table as schema.table"
                 for r in self.rules.tables
                 if r.bare
             )
         resolved: dict[QName, ResolvedTable] = {}
+        checker = self._checker()
         for table in tables:
             res = checker.resolve(table, problems)
             if res is not None:

@@ -120,6 +120,10 @@ def anonymize(settings: Settings, options: AnonymizeOptions) -> Report:
         check_url(options.verify_restore)
         if options.output in ("-", "") or options.preview is not None:
             raise ConfigError("--verify-restore needs an output file or directory (-o)")
+        if options.format == "mysql" or (options.source or "").startswith(("mysql:", "mariadb:")):
+            raise ConfigError(
+                "--verify-restore restores into PostgreSQL; it cannot check a MySQL dump"
+            )
     check_paths(options)
     rules = load_rules(options.config)
     plan = Plan(rules)
@@ -159,6 +163,11 @@ def _verify_restore(
     from dataops.anonymize.verify import verify_restore
 
     assert options.verify_restore is not None
+    if report.format == "mysql":  # restores into PostgreSQL only: refuse, leave nothing
+        Path(options.output).unlink(missing_ok=True)
+        if options.report is not None:
+            Path(options.report).unlink(missing_ok=True)
+        raise ConfigError("--verify-restore restores into PostgreSQL; it cannot check a MySQL dump")
     try:
         verified = verify_restore(
             settings,

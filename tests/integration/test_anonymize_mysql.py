@@ -354,6 +354,14 @@ def test_source_url_runs_the_dump_tool_without_password_in_argv(maria: Maria, ru
         assert m.query(restored, "SELECT COUNT(*) FROM orders") == [(600,)]
     finally:
         m.server.drop_database(restored)
+    bad = url.replace(m.server.password, "Wr0ng-pa55word")
+    out.unlink()
+    proc = run_cli(
+        "anonymize", "--config", str(m.rules), "--source", bad, "-o", str(out), "--no-progress"
+    )
+    assert proc.returncode == 3, proc.stderr
+    assert "Access denied" in proc.stderr and "Wr0ng-pa55word" not in proc.stderr
+    assert not out.exists()
 
 
 def test_truncated_and_wrong_value_count_fail_with_no_output(maria: Maria, run_cli: Run) -> None:

@@ -262,6 +262,16 @@ def test_gzip_and_auto_detection(tmp_path: Path) -> None:
     report = anonymize(Settings(), AnonymizeOptions(rules, str(src), str(out), progress=False))
     assert report.format == "mysql"
     assert out.read_bytes() == _run(MYSQL8)
+    import zstandard
+
+    zsrc = tmp_path / "dump.sql.zst"
+    zsrc.write_bytes(zstandard.ZstdCompressor().compress(MYSQL8))
+    zout = tmp_path / "out.sql.zst"
+    report = anonymize(Settings(), AnonymizeOptions(rules, str(zsrc), str(zout), progress=False))
+    assert report.format == "mysql"
+    assert zstandard.ZstdDecompressor().decompressobj().decompress(zout.read_bytes()) == _run(
+        MYSQL8
+    )
 
 
 def test_same_outputs_as_the_postgresql_engine() -> None:
@@ -334,3 +344,195 @@ def test_literal_forms() -> None:
     assert my.split_row(b"( 1 , 'a' 'b' , _utf8mb4'x' )") == [b"1", b"'a' 'b'", b"_utf8mb4'x'"]
     with pytest.raises(ValueError):
         my.split_row(b"(1,'a)")
+
+
+def test_a_stream_adapts_to_the_types_like_a_file() -> None:
+    """Without a first pass (stdin) each table's CREATE TABLE, met before its data, still
+    drives the type adaptations: the same bytes as from a file."""
+    rows = b",".join(b"(%d,'someone.with.a.long.name%d@corp.example')" % (i, i) for i in range(50))
+    dump = (
+        b"CREATE TABLE `t` (`id` int NOT NULL, `e` varchar(30) NOT NULL, PRIMARY KEY (`id`),"
+        b" UNIQUE KEY `e` (`e`));\nINSERT INTO `t` VALUES " + rows + b";\n"
+    )
+    rules = (
+        "version: 1\nsecret: unit-test-secret\ntables:\n  t:\n    columns:\n      id: keep\n"
+        "      e: {transform: email, unique: true}\n"
+    )
+    from_file = _run(dump, rules, prescan=True)
+    assert _run(dump, rules, prescan=False) == from_file
+    values = [r[2][1] for r in my.iter_rows(io.BytesIO(from_file))]
+    assert len(values) == 50 and len(set(values)) == 50
+    assert all(v is not None and len(v) <= 30 for v in values)
+
+
+def test_pure_python_path_gives_the_same_bytes() -> None:
+    from dataops.anonymize import speedups
+
+    compiled = _run(MYSQL8)
+    speedups.use(False)
+    try:
+        assert _run(MYSQL8) == compiled
+        assert _run(MYSQL8, prescan=False) == compiled
+    finally:
+        speedups.use(True)
+
+
+def test_jobs_give_the_same_bytes() -> None:
+    plan = Plan(parse_rules(RULES, "rules.yaml", {}))
+    out = io.BytesIO()
+    anonymize_mysql(plan, io.BytesIO(MYSQL8), out, prescan=my.scan(io.BytesIO(MYSQL8)), jobs=2)
+    assert out.getvalue() == _run(MYSQL8)
+
+
+def test_use_db_insert_ignore_and_replace() -> None:
+    dump = b"""CREATE DATABASE `a`;
+USE `a`;
+CREATE TABLE `t` (`id` int NOT NULL, `v` varchar(20), PRIMARY KEY (`id`));
+INSERT IGNORE INTO `t` VALUES (1,'alpha-secret'),(2,'beta-secret');
+CREATE DATABASE `b`;
+USE `b`;
+CREATE TABLE `t` (`id` int NOT NULL, `v` varchar(20), PRIMARY KEY (`id`));
+REPLACE INTO `t` (`id`, `v`) VALUES (1,'kept-value');
+INSERT INTO `a`.`t` VALUES (3,'gamma-secret');
+"""
+    rules = """\
+version: 1
+secret: unit-test-secret
+tables:
+  a.t:
+    columns:
+      id: keep
+      v: {transform: hash, length: 12}
+  b.t: keep
+"""
+    out = _run(dump, rules)
+    assert b"secret" not in out and b"REPLACE INTO `t` (`id`, `v`) VALUES (1,'kept-value');" in out
+    assert (
+        b"INSERT IGNORE INTO `t` VALUES (1,'" in out and b"INSERT INTO `a`.`t` VALUES (3,'" in out
+    )
+    stats = anonymize_mysql(
+        Plan(parse_rules(rules, "rules.yaml", {})),
+        io.BytesIO(dump),
+        io.BytesIO(),
+        prescan=my.scan(io.BytesIO(dump)),
+    )
+    assert {s.table: (s.action, s.rows) for s in stats} == {
+        "a.t": ("transform", 3),
+        "b.t": ("keep", 1),
+    }
+    starts = [e for e in my.DumpReader(io.BytesIO(dump)).events() if isinstance(e, my.InsertStart)]
+    assert [(s.verb, s.database, s.table) for s in starts] == [
+        ("INSERT IGNORE", "a", "t"),
+        ("REPLACE", "b", "t"),
+        ("INSERT", "a", "t"),
+    ]
+
+
+def test_source_option_file_keeps_the_password_out_of_argv() -> None:
+    import stat
+
+    from dataops.anonymize import mysqlsource
+
+    src = mysqlsource.parse_source('mysql://app:p@ss"w\\rd:x@db.example:3307/shop')
+    with mysqlsource.option_file(src) as path:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        text = path.read_text()
+        assert 'password="p@ss\\"w\\\\rd:x"' in text and "port=3307" in text
+        argv = mysqlsource.dump_argv("mariadb-dump", path, src.database)
+        assert argv[1] == f"--defaults-extra-file={path}" and argv[-1] == "shop"
+        assert not any("p@ss" in a for a in argv)
+    assert not path.exists()
+
+
+def test_verify_restore_is_refused_for_mysql_dumps(tmp_path: Path) -> None:
+    src = tmp_path / "dump.sql"
+    src.write_bytes(MYSQL8)
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES)
+    out = tmp_path / "out.sql"
+    options = AnonymizeOptions(
+        rules, str(src), str(out), progress=False, verify_restore="postgresql://localhost/x"
+    )
+    with pytest.raises(ConfigError, match="cannot check a MySQL dump"):
+        anonymize(Settings(), options)
+    assert not out.exists()
+
+
+_PIECES = st.sampled_from(
+    [
+        b"INSERT INTO `t` VALUES ",
+        b"(1,'a')",
+        b",",
+        b";",
+        b";\n",
+        b"'",
+        b'"',
+        b"\\",
+        b"`",
+        b"/*",
+        b"*/",
+        b"/*!40101 ",
+        b"-- c\n",
+        b"#",
+        b"\n",
+        b"DELIMITER ;;\n",
+        b"DELIMITER ;\n",
+        b"USE `db`;\n",
+        b"CREATE TABLE `t` (`a` int, `b` text);\n",
+        b"(2,NULL),(3,'x\\'y')",
+        b"REPLACE INTO t (a) VALUES ",
+        b"x",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES | st.binary(max_size=6), max_size=30))
+def test_reader_reproduces_any_input_or_fails_cleanly(pieces: list[bytes]) -> None:
+    """Whatever the bytes: the events concatenate to the input, or a DumpError (exit 2)."""
+    data = b"".join(pieces)
+    for raw in (False, True):
+        reader = my.DumpReader(io.BytesIO(data))
+        if raw:
+            reader.raw = lambda _start: True
+        try:
+            events = list(reader.events())
+        except ConfigError:
+            continue
+        assert b"".join(e.data for e in events) == data
+
+
+_LITERAL = st.one_of(
+    st.binary(max_size=12).map(my.quote),
+    st.binary(max_size=12).map(lambda b: b"_binary " + my.quote(b)),
+    st.binary(max_size=12).map(lambda b: b"0x" + b.hex().upper().encode() if b else b"''"),
+    st.just(b"NULL"),
+    st.integers(-(10**6), 10**6).map(lambda n: str(n).encode()),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_LITERAL, _LITERAL), min_size=1, max_size=12), st.booleans())
+def test_engine_keeps_every_kept_value_and_replaces_the_others(
+    rows: list[tuple[bytes, bytes]], compiled: bool
+) -> None:
+    from dataops.anonymize import speedups
+
+    body = b",".join(b"(%d,%b,%b)" % (i, a, b) for i, (a, b) in enumerate(rows))
+    dump = (
+        b"CREATE TABLE `t` (`id` int, `k` blob, `x` blob);\nINSERT INTO `t` VALUES " + body + b";\n"
+    )
+    rules = (
+        "version: 1\nsecret: unit-test-secret\ntables:\n  t:\n    columns:\n      id: keep\n"
+        "      k: keep\n      x: {transform: constant, value: 'c'}\n"
+    )
+    speedups.use(compiled)
+    try:
+        out = _run(dump, rules)
+    finally:
+        speedups.use(True)
+    got = [r[2] for r in my.iter_rows(io.BytesIO(out))]
+    assert [g[1] for g in got] == [my.decode_literal(a) for a, _ in rows]
+    assert [g[2] for g in got] == [None if b == b"NULL" else b"c" for _, b in rows]
+    kept = [my.split_row(m.group())[1] for m in my.ROW_RE.finditer(out.split(b"VALUES ", 1)[1])]
+    assert kept == [a for a, _ in rows]  # byte for byte

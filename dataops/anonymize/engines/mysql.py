@@ -27,8 +27,11 @@ the values of transformed columns is written back byte for byte.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
+import operator
+import os
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -36,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from dataops.anonymize import speedups
 from dataops.anonymize.engine_api import TableAction, TableData, TableStats, check_unambiguous
 from dataops.anonymize.formats import copytext
 from dataops.anonymize.formats import mysqldump as my
@@ -43,7 +47,8 @@ from dataops.anonymize.rowtransform import RowTransformer
 from dataops.errors import ConfigError, OperationError
 
 if TYPE_CHECKING:
-    from dataops.anonymize.engine_api import EngineJob
+    from dataops.anonymize import speedups
+from dataops.anonymize.engine_api import EngineJob
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +77,7 @@ def engine(job: EngineJob) -> list[TableStats]:
         name=name,
         row_hook=job.row_hook,
         preview_rows=job.preview_rows,
+        jobs=job.jobs,
     )
 
 
@@ -99,9 +105,50 @@ def anonymize_mysql(
     name: str = "the input",
     row_hook: Callable[[TableData, bytes, bytes], None] | None = None,
     preview_rows: int | None = None,
+    jobs: int | None = 1,
 ) -> list[TableStats]:
-    """Stream a mysqldump from ``source`` to ``out``; return per-table statistics."""
-    return _Engine(plan, source, out, prescan, progress, name, row_hook, preview_rows).run()
+    """Stream a mysqldump from ``source`` to ``out``; return per-table statistics.
+
+    With ``jobs`` > 1 (None: one per CPU) and the whole catalog known first
+    (``prescan``), the rows of transformed tables are transformed in that many worker
+    processes, one INSERT's rows at a time, and written back in order; the output is
+    the same bytes."""
+    engine = _Engine(plan, source, out, prescan, progress, name, row_hook, preview_rows)
+    if prescan is not None and row_hook is None:
+        engine.jobs = _default_jobs() if jobs is None else max(1, jobs)
+    try:
+        stats = engine.run()
+    except BaseException:
+        engine.close_pool(ok=False)
+        raise
+    engine.close_pool(ok=True)
+    return stats
+
+
+def _default_jobs() -> int:
+    return (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    )
+
+
+_WORKER_ROWS: dict[tuple[str, str, tuple[str, ...] | None], _MyRows] = {}
+
+
+def _transform_block(table: TableData, start: my.InsertStart, rows: my.Rows) -> tuple[bytes, int]:
+    """Worker entry point: one block of rows of a transformed table -> (output, rows)."""
+    from dataops.anonymize.engines import pieces
+
+    plan = pieces._PLAN
+    assert plan is not None, "worker started without a plan"
+    key = (table.schema, table.table, start.columns)
+    transformer = _WORKER_ROWS.get(key)
+    if transformer is None:
+        catalog = plan.catalog  # type: ignore[attr-defined]
+        transformer = _WORKER_ROWS[key] = _MyRows(plan, table, start, catalog)
+    transformer.start = start
+    before = transformer.rows
+    data = transformer.transform(rows)
+    return data, transformer.rows - before
 
 
 @dataclass
@@ -142,6 +189,9 @@ class _Engine:
         self.seen: dict[tuple[str, str], TableData] = {}
         self.rows_done = 0
         self._last_progress = 0.0
+        self.jobs = 1
+        self.pool: Any = None
+        self.reader.raw = self._raw_rows
 
     def _tick(self, table: str, rows: int) -> None:
         if self.progress is None:
@@ -151,10 +201,43 @@ class _Engine:
             self._last_progress = now
             self.progress(table, self.reader.consumed, rows)
 
+    def _get_pool(self) -> Any:
+        if self.pool is None and self.jobs > 1:
+            from dataops.anonymize.engines.pieces import OrderedPool
+
+            prepare = getattr(self.plan, "prepare", None)
+            if prepare is not None:
+                prepare()  # Faker pools etc. built once, inherited by the forked workers
+            self.pool = OrderedPool(self.jobs, self.plan)
+        return self.pool
+
+    def close_pool(self, ok: bool) -> None:
+        if self.pool is not None:
+            pool, self.pool = self.pool, None
+            if ok:
+                pool.close()
+            else:
+                pool.terminate()
+
+    def write(self, data: bytes) -> None:
+        """Write now, or behind the transformed blocks still in the workers."""
+        pool = self.pool
+        if pool is not None and pool.pending:
+            pool.then(functools.partial(self.out.write, data))
+        else:
+            self.out.write(data)
+
+    def _raw_rows(self, start: my.InsertStart) -> bool:
+        return True  # every INSERT's rows as one block: kept ones are never split
+
     def run(self) -> list[TableStats]:
         if self.prescan is not None:
             self.plan.check(self.catalog, self.prescan.tables)
-        write = self.out.write
+        elif hasattr(self.plan, "catalog"):
+            # a stream: the catalog fills as the DDL goes by; each table's check and
+            # transforms (type adaptations) see its CREATE TABLE, met before its data
+            self.plan.catalog = self.catalog
+        write = self.write
         current: _Current | None = None
         header_seen = False
         completed = False
@@ -184,6 +267,8 @@ class _Engine:
                     write(event.data)
                 current.stats.seconds += time.monotonic() - current.started
                 current = None
+        if self.pool is not None:
+            self.pool.drain()
         if header_seen and not completed:
             raise my.DumpError(
                 f"{self.reader.name}: the dump has no '-- Dump completed' line at its end: "
@@ -222,6 +307,7 @@ class _Engine:
             transformer = self.transformers.get(tkey)
             if transformer is None:
                 transformer = _MyRows(self.plan, table, start, self.catalog)
+                transformer.preview = self.row_hook is not None
                 self.transformers[tkey] = transformer
             transformer.start = start  # for messages: the INSERT being read
         return _Current(table, action, stats, transformer, start, time.monotonic())
@@ -229,11 +315,22 @@ class _Engine:
     def _rows(self, current: _Current, rows: my.Rows) -> None:
         stats = current.stats
         stats.bytes_in += len(rows.data)
-        if current.action is TableAction.KEEP:  # copied as is (rows are not counted)
+        if current.action is TableAction.KEEP:  # copied as is, never split
+            stats.rows += rows.count or 0  # counted by the compiled scan
             stats.bytes_out += len(rows.data)
-            self.out.write(rows.data)
+            self.write(rows.data)
         elif current.action is TableAction.TRUNCATE:
             pass
+        elif self._get_pool() is not None:
+
+            def deliver(result: tuple[bytes, int]) -> None:
+                data, count = result
+                self.out.write(data)
+                stats.rows += count
+                stats.bytes_out += len(data)
+                self._tick(current.table.qualified, stats.rows)
+
+            self.pool.submit(_transform_block, (current.table, current.start, rows), deliver)
         else:
             assert current.transformer is not None
             data = current.transformer.transform(rows)
@@ -256,7 +353,7 @@ class _MyRows:
         self.table = table
         self.start = start
         self.rt: RowTransformer = plan.row_transformer(table)
-        value_columns = catalog.insert_columns(start) or table.columns
+        value_columns = my.insert_columns(catalog, start) or table.columns
         self.nvalues = len(value_columns)
         position = {c: i for i, c in enumerate(value_columns)}
         self.positions = [position[c] for c in table.columns]
@@ -268,8 +365,9 @@ class _MyRows:
         self.transformed = sorted(transformed)
         self.needed = sorted(needed)
         self.generated = my.generated_positions(catalog, start)
-        wanted = [self.positions[i] for i in self.needed] + list(self.generated)
-        k = max(wanted) + 1 if wanted else 0
+        self.wanted = sorted({self.positions[i] for i in self.needed} | set(self.generated))
+        self._compiled = speedups.enabled() and 0 < len(self.wanted) <= 256
+        k = max(self.wanted) + 1 if self.wanted else 0
         self.k = k
         value = my.VALUE
         sep = rb"\s*+,\s*+"
@@ -282,29 +380,75 @@ class _MyRows:
         if k == 0:
             rest = rest[len(sep) :]
         parts.append(rb"(" + rest + rb"\s*+\)(?:\s*+,\s*+)?)")
-        self.row_re = re.compile(b"".join(parts))
+        self._row_pattern = b"".join(parts)
+        self._row_re: re.Pattern[bytes] | None = None  # compiled when first needed
         self.ncols = len(table.columns)
         self.rows = 0
         self.last_copy: tuple[bytes, bytes] | None = None
-        self.preview = True
+        self.preview = False  # keep the last block as COPY text (--preview)
 
     def transform(self, block: my.Rows) -> bytes:
         data = block.data
-        rows = self.row_re.findall(data)
+        if self._compiled:
+            split = speedups.mysql_split(data, self.wanted, self.nvalues)
+            if split is not None:  # None: a bad row, named by the path below
+                literals, spans, n = split
+                if n == 0:
+                    return data
+                by_pos: dict[int, Sequence[bytes]] = dict(zip(self.wanted, literals, strict=True))
+                self._columns(block, by_pos, n)
+                return speedups.join_columns(data, spans, [by_pos[w] for w in self.wanted])[:-1]
+        if self._row_re is None:
+            self._row_re = re.compile(self._row_pattern)
+        rows = self._row_re.findall(data)
         if b"".join(itertools.chain.from_iterable(rows)) != data:
             raise self._bad_row(block)
         n = len(rows)
         if n == 0:
             return data
         cols: list[Sequence[bytes]] = list(zip(*rows, strict=True))
-        copy_cols: list[Any] = [itertools.repeat(b"", n) for _ in range(self.ncols)]
+        by_pos = {w: cols[1 + 2 * w] for w in self.wanted}
+        self._columns(block, by_pos, n)
+        for w in self.wanted:
+            cols[1 + 2 * w] = by_pos[w]
+        return b"".join(itertools.chain.from_iterable(zip(*cols, strict=True)))
+
+    def _columns(self, block: my.Rows, by_pos: dict[int, Sequence[bytes]], n: int) -> None:
+        """Replace the transformed (and generated) columns' literals in ``by_pos``."""
+        copy_cols: dict[int, list[bytes]] = {}
+        quoted: dict[int, bool] = {}
         for i in self.needed:
-            g = 1 + 2 * self.positions[i]
+            literals = by_pos[self.positions[i]]
             try:
-                copy_cols[i] = list(map(_to_copy, cols[g]))
+                copy_cols[i], quoted[i] = _column_to_copy(literals)
             except ValueError as exc:
-                raise self._value_error(block, cols[g], i, exc) from None
-        lines = b"\n".join(map(b"\t".join, zip(*copy_cols, strict=True)))
+                raise self._value_error(block, literals, i, exc) from None
+        out_cols: dict[int, Sequence[bytes]] = {}
+        if not self.rt.templates and not self.preview:
+            try:  # column by column: the transformer's kernels, caches and unique guards
+                for i, fns in self.rt._choices:
+                    out_cols[i] = list(self.rt._column(copy_cols[i], fns))
+            except (ConfigError, OperationError, ValueError, ArithmeticError):
+                out_cols = {}  # the row path below names the table, column and row
+        if not out_cols:
+            out_cols = self._by_rows(block, copy_cols, n)
+        self.rows += n
+        for i in self.transformed:
+            pos = self.positions[i]
+            by_pos[pos] = _column_to_mysql(out_cols[i], by_pos[pos], quoted[i])
+        for pos in self.generated:
+            by_pos[pos] = [b"DEFAULT"] * n
+
+    def _by_rows(
+        self, block: my.Rows, copy_cols: dict[int, list[bytes]], n: int
+    ) -> dict[int, Sequence[bytes]]:
+        """The rows as COPY text lines through the RowTransformer (templates, preview,
+        and the located error of a value a transform cannot read)."""
+        blank = [b""] * n
+        lines = b"\n".join(
+            map(b"\t".join, zip(*(copy_cols.get(i, blank) for i in range(self.ncols)), strict=True))
+        )
+        self.rt.rows = self.rows
         try:
             out = self.rt.transform_rows(lines)
         except (ConfigError, OperationError) as exc:
@@ -312,17 +456,11 @@ class _MyRows:
                 exc.message.replace("(COPY at ", "(INSERT at ")
                 + f" [{self.rt.table.qualified}: rows from line {block.line}]"
             ) from None
-        self.rows += n
         if self.preview:
             self.last_copy = (lines, out)
         out_fields = [line.split(b"\t") for line in out[:-1].split(b"\n")]
-        out_cols = list(zip(*out_fields, strict=True))
-        for i in self.transformed:
-            g = 1 + 2 * self.positions[i]
-            cols[g] = list(map(_to_mysql, out_cols[i], cols[g]))
-        for pos in self.generated:
-            cols[1 + 2 * pos] = [b"DEFAULT"] * n
-        return b"".join(itertools.chain.from_iterable(zip(*cols, strict=True)))
+        columns = list(zip(*out_fields, strict=True))
+        return {i: columns[i] for i in self.transformed}
 
     def _bad_row(self, block: my.Rows) -> my.DumpError:
         data = block.data
@@ -360,6 +498,42 @@ class _MyRows:
         return my.DumpError(f"{self.table.qualified}: {exc}")
 
 
+_INNER = operator.itemgetter(slice(1, -1))
+_COPY_UNSAFE_ANY = re.compile(rb"[\\\t\n\r]")
+_MYSQL_UNSAFE_COPY = re.compile(b"[\\\\'\"\0\x1a\n\r]")
+_QUOTED = b"'%b'".__mod__
+
+
+def _column_to_copy(literals: Sequence[bytes]) -> tuple[list[bytes], bool]:
+    """A column of literals -> COPY text fields, and whether all were plain quoted strings
+    (then the fields are the literals without their quotes: C-level slicing)."""
+    if speedups.enabled():
+        fields = speedups.mysql_to_copy(literals)
+        if fields is not None:
+            return fields, True
+    n = len(literals)
+    joined = b"".join(literals)
+    if (
+        joined.count(b"'") == 2 * n
+        and _COPY_UNSAFE_ANY.search(joined) is None
+        and sum(map(bytes.startswith, literals, itertools.repeat(b"'", n))) == n
+    ):
+        return list(map(_INNER, literals)), True
+    return list(map(_to_copy, literals)), False
+
+
+def _column_to_mysql(
+    fields: Sequence[bytes], originals: Sequence[bytes], all_quoted: bool
+) -> list[bytes]:
+    if all_quoted and speedups.enabled():
+        quoted = speedups.copy_to_mysql(fields)
+        if quoted is not None:
+            return quoted
+    if all_quoted and _MYSQL_UNSAFE_COPY.search(b"".join(fields)) is None:
+        return list(map(_QUOTED, fields))
+    return list(map(_to_mysql, fields, originals))
+
+
 def _to_copy(literal: bytes) -> bytes:
     """A MySQL value literal -> the COPY text field of its value."""
     first = literal[0]
@@ -375,6 +549,10 @@ def _to_copy(literal: bytes) -> bytes:
         raise ValueError(
             f"a value dataops cannot read (the keyword {literal[:20].decode(errors='replace')!r})"
         )
+    if first == 0x27 and literal[-1] == 0x27:
+        inner = literal[1:-1]
+        if b"'" not in inner.replace(b"\\\\", b"").replace(b"\\'", b""):
+            return copytext.escape(my.unescape(inner))  # one string, no '' or 'a' 'b'
     value = my.decode_literal(literal)
     return copytext.escape(value)
 

@@ -37,22 +37,56 @@ Public API (see also docs/anonymize.md):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import BinaryIO
 
-from dataops.anonymize.coltypes import UNKNOWN, ColType
+from dataops.anonymize import speedups
 from dataops.anonymize.engine_api import TableData
-from dataops.anonymize.formats.ddl import (
-    Catalog,
-    ColumnInfo,
-    ForeignKey,
-    QName,
-    TableInfo,
-    UniqueKey,
+from dataops.anonymize.formats.ddl import QName
+from dataops.anonymize.formats.mysqlddl import (
+    IDENT,
+    USE,
+    ColumnDef,
+    MySQLCatalog,
+    MyTableData,
+    TableDef,
+    data_tables,
+    parse_create_table,
+    strip_conditional,
+    unquote_ident,
 )
-from dataops.anonymize.mysqltypes import parse_mysql_type
 from dataops.errors import ConfigError
+
+__all__ = [
+    "ROW_RE",
+    "Chunk",
+    "ColumnDef",
+    "DumpError",
+    "DumpReader",
+    "InsertEnd",
+    "InsertStart",
+    "MySQLCatalog",
+    "MyTableData",
+    "Rows",
+    "Scan",
+    "TableDef",
+    "data_tables",
+    "decode_literal",
+    "escape",
+    "generated_positions",
+    "insert_columns",
+    "iter_rows",
+    "looks_like_mysqldump",
+    "parse_create_table",
+    "quote",
+    "scan",
+    "split_row",
+    "strip_conditional",
+    "table_data",
+    "unescape",
+    "unquote_ident",
+]
 
 BLOCK = 1 << 20
 MAX_PENDING = 64 << 20  # a row (or statement) longer than this is refused
@@ -63,7 +97,7 @@ class DumpError(ConfigError):
 
 
 # ------------------------------------------------------------------ literals
-_IDENT = rb"`(?:[^`]|``)+`|[A-Za-z0-9_$]+"
+_IDENT = IDENT
 _STR1 = rb"'(?:[^'\\]++|\\[\s\S])*+'"
 _STR2 = rb"\"(?:[^\"\\]++|\\[\s\S])*+\""
 # one value: an (introduced) string, possibly concatenated ('a' 'b', 'it''s'), or a bare token
@@ -91,7 +125,6 @@ _UNESCAPES = {
     ord("%"): b"\\%",
     ord("_"): b"\\_",
 }
-_ESCAPE_RE = re.compile(rb"\\([\s\S])")
 _NEEDS_ESCAPE = re.compile(b"[\0\n\r\\\\'\"\x1a]")
 _ESCAPES = {
     0: b"\\0",
@@ -106,18 +139,24 @@ _NUMBER_RE = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def _unescape_one(m: re.Match[bytes]) -> bytes:
-    c = m.group(1)[0]
-    return _UNESCAPES.get(c, m.group(1))
+    escaped = m.group(1)
+    if escaped is None:  # a doubled quote
+        return m.group()[:1]
+    return _UNESCAPES.get(escaped[0], escaped)
+
+
+_UNESCAPE_RES = {
+    b"'": re.compile(rb"\\([\s\S])|''"),
+    b'"': re.compile(rb'\\([\s\S])|""'),
+}
 
 
 def unescape(inner: bytes, quote_char: bytes = b"'") -> bytes:
-    """The value of a string literal's body (between its quotes) as the server reads it."""
-    if b"\\" in inner:
-        inner = _ESCAPE_RE.sub(_unescape_one, inner)
-    doubled = quote_char * 2
-    if doubled in inner:
-        inner = inner.replace(doubled, quote_char)
-    return inner
+    """The value of a string literal's body (between its quotes) as the server reads it:
+    backslash escapes and doubled quotes, left to right."""
+    if b"\\" not in inner and quote_char not in inner:
+        return inner
+    return _UNESCAPE_RES[quote_char].sub(_unescape_one, inner)
 
 
 def _escape_one(m: re.Match[bytes]) -> bytes:
@@ -248,6 +287,7 @@ class InsertStart:
 class Rows:
     data: bytes  # complete rows with the separators after them
     line: int
+    count: int | None = None  # rows in data, when the reader counted them (raw blocks)
 
 
 @dataclass(frozen=True)
@@ -270,19 +310,12 @@ _HEADER = re.compile(
     re.I,
 )
 _HEADER_DB = re.compile(rb"^-- Host: [^\n]*?Database: ([^\r\n]+?)[ \t]*\r?$", re.M)
-_USE = re.compile(rb"\s*USE\s+(" + _IDENT + rb")\s*;?", re.I)
+_USE = USE
 _STRING_END = {
     b"'": re.compile(rb"(?:[^'\\]++|\\[\s\S]|'')*+'"),
     b'"': re.compile(rb'(?:[^"\\]++|\\[\s\S]|"")*+"'),
     b"`": re.compile(rb"(?:[^`]++|``)*+`"),
 }
-
-
-def unquote_ident(raw: bytes) -> str:
-    text = raw.decode("utf-8", "surrogateescape")
-    if text.startswith("`") and text.endswith("`") and len(text) >= 2:
-        return text[1:-1].replace("``", "`")
-    return text
 
 
 def _ident_list(raw: bytes) -> tuple[str, ...]:
@@ -305,6 +338,8 @@ class DumpReader:
         self.delimiter = b";"
         self.database = ""
         self._special = self._special_re(b";")
+        # asked at each INSERT: True -> its rows come as one raw block (kept tables, scans)
+        self.raw: Callable[[InsertStart], bool] | None = None
 
     # ----------------------------------------------------------- buffer
     def _fill(self) -> bool:
@@ -314,12 +349,14 @@ class DumpReader:
         if not data:
             self.eof = True
             return False
-        if self.pos > BLOCK:
-            self.buf = self.buf[self.pos :] + data
-            self.pos = 0
-        else:
-            self.buf += data
+        self.buf += data
         return True
+
+    def _compact(self) -> None:
+        """Drop what was handed out (only where no caller holds a position into buf)."""
+        if self.pos > BLOCK:
+            self.buf = self.buf[self.pos :]
+            self.pos = 0
 
     def _take(self, end: int) -> bytes:
         data = self.buf[self.pos : end]
@@ -335,6 +372,7 @@ class DumpReader:
     # ----------------------------------------------------------- events
     def events(self) -> Iterator[Event]:
         while True:
+            self._compact()
             if not self._ensure_line():
                 return
             lead = _LEADING.match(self.buf, self.pos)
@@ -425,6 +463,37 @@ class DumpReader:
                     continue
                 i = nl + 1
 
+    def _raw_end(self) -> tuple[int, int, int | None] | None:
+        """Where the rows of the INSERT at pos end (before ``;``) and the statement ends
+        (after it), found without splitting rows: a ``);`` candidate (mysqldump ends every
+        INSERT so) outside any string, which holds when the single quotes before it are
+        balanced once escaped characters are taken out.  None when that cannot be told
+        (double quotes in the data): the caller then delimits the rows one by one."""
+        start = self.pos
+        at = start
+        if speedups.enabled():  # exact: strings skipped in C
+            while True:
+                found, count = speedups.mysql_statement_end(self.buf, start)
+                if found >= 0:
+                    return found, found + 1, count
+                if found == -2 or len(self.buf) - start > MAX_PENDING or not self._fill():
+                    return None
+        while True:
+            buf = self.buf
+            cand = buf.find(b");", at)
+            if cand < 0 or cand + 2 >= len(buf):
+                if len(buf) - start > MAX_PENDING or not self._fill():
+                    return None
+                continue
+            segment = buf[start : cand + 1]
+            if b"\\" in segment:  # inside strings: \\ pairs, then one escaped character
+                segment = segment.replace(b"\\\\", b"")
+            if segment.count(b'"') != segment.count(b'\\"'):
+                return None  # double-quoted strings: not told apart this way
+            if (segment.count(b"'") - segment.count(b"\\'")) % 2 == 0:
+                return cand + 1, cand + 2, None
+            at = cand + 2
+
     def _truncated(self, line: int) -> DumpError:
         return DumpError(
             f"{self.name}: the dump ends inside the statement at line {line}; it is truncated"
@@ -451,9 +520,19 @@ class DumpReader:
         line = self.line
         header = InsertStart(self._take(m.end()), line, verb, database, table, columns)
         yield header
+        if self.raw is not None and self.delimiter == b";" and self.raw(header):
+            end = self._raw_end()
+            if end is not None:
+                body_line = self.line
+                body = self._take(end[0])
+                yield Rows(body, body_line, end[2])
+                end_line = self.line
+                yield InsertEnd(self._take(end[1]), end_line)
+                return
         delim = re.escape(self.delimiter)
         last_re = re.compile(rb"(" + ROW + rb")(\s*+" + delim + rb")")
         while True:
+            self._compact()
             buf = self.buf
             rows = _ROWS_RE.match(buf, self.pos)
             if rows is not None and (rows.end() < len(buf) or self.eof):
@@ -486,395 +565,16 @@ class DumpReader:
                 )
 
 
-# ------------------------------------------------------------------ the DDL
-@dataclass
-class ColumnDef:
-    name: str
-    type: str  # as written (``varchar(20)``, ``int(10) unsigned``...)
-    not_null: bool = False
-    generated: bool = False
-    json: bool = False  # MariaDB's JSON: CHECK (json_valid(col))
-
-
-@dataclass
-class TableDef:
-    database: str
-    name: str
-    columns: list[ColumnDef] = field(default_factory=list)
-    primary_key: tuple[str, ...] = ()
-    unique_keys: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (name, cols)
-    # (name, columns, (database, table), ref columns)
-    foreign_keys: list[tuple[str, tuple[str, ...], QName, tuple[str, ...]]] = field(
-        default_factory=list
-    )
-    view_placeholder: bool = False  # /*!50001 CREATE TABLE ...*/ standing in for a view
-
-
-_TOKEN = re.compile(
-    r"`((?:[^`]|``)*)`|'((?:[^'\\]|\\.|'')*)'|\"((?:[^\"\\]|\\.)*)\"|([A-Za-z0-9_$]+)|(\S)",
-    re.S,
-)
-
-
-@dataclass(frozen=True)
-class _Tok:
-    kind: str  # ident | qident | str | word | op
-    text: str
-    start: int
-    end: int
-
-    def word(self, *words: str) -> bool:
-        return self.kind == "word" and self.text.lower() in words
-
-
-def _tokens(sql: str) -> list[_Tok]:
-    out = []
-    for m in _TOKEN.finditer(sql):
-        if m.group(1) is not None:
-            out.append(_Tok("qident", m.group(1).replace("``", "`"), m.start(), m.end()))
-        elif m.group(2) is not None:
-            out.append(_Tok("str", m.group(2), m.start(), m.end()))
-        elif m.group(3) is not None:
-            out.append(_Tok("str", m.group(3), m.start(), m.end()))
-        elif m.group(4) is not None:
-            out.append(_Tok("word", m.group(4), m.start(), m.end()))
-        else:
-            out.append(_Tok("op", m.group(5), m.start(), m.end()))
-    return out
-
-
-_CONDITIONAL = re.compile(r"/\*M?!\d*\s?|\*/")
-_COMMENTS = re.compile(r"--[ \t][^\n]*|#[^\n]*|/\*(?![!M])[\s\S]*?\*/")
-_COLUMN_WORDS = frozenset(
-    {
-        "not",
-        "null",
-        "default",
-        "auto_increment",
-        "primary",
-        "unique",
-        "key",
-        "comment",
-        "collate",
-        "character",
-        "charset",
-        "generated",
-        "as",
-        "check",
-        "references",
-        "on",
-        "invisible",
-        "visible",
-        "column_format",
-        "storage",
-        "srid",
-        "constraint",
-        "virtual",
-        "stored",
-        "persistent",
-    }
-)
-
-
-def _split_top(tokens: list[_Tok]) -> list[list[_Tok]]:
-    parts: list[list[_Tok]] = [[]]
-    depth = 0
-    for tok in tokens:
-        if tok.kind == "op" and tok.text == "(":
-            depth += 1
-        elif tok.kind == "op" and tok.text == ")":
-            depth -= 1
-        if depth == 0 and tok.kind == "op" and tok.text == ",":
-            parts.append([])
-        else:
-            parts[-1].append(tok)
-    return [p for p in parts if p]
-
-
-def _group(tokens: list[_Tok], i: int) -> tuple[list[_Tok], int]:
-    """Tokens inside the parenthesised group starting at ``tokens[i]`` and the index after it."""
-    if i >= len(tokens) or tokens[i].text != "(" or tokens[i].kind != "op":
-        return [], i
-    depth = 0
-    for j in range(i, len(tokens)):
-        tok = tokens[j]
-        if tok.kind == "op" and tok.text == "(":
-            depth += 1
-        elif tok.kind == "op" and tok.text == ")":
-            depth -= 1
-            if depth == 0:
-                return tokens[i + 1 : j], j + 1
-    return tokens[i + 1 :], len(tokens)
-
-
-def _names(inner: list[_Tok]) -> tuple[str, ...]:
-    """``(`a`(10), `b` DESC)`` -> ("a", "b")."""
-    out = []
-    for part in _split_top(inner):
-        if part[0].kind in ("qident", "word"):
-            out.append(part[0].text)
-    return tuple(out)
-
-
-def _qname(tokens: list[_Tok], i: int, database: str) -> tuple[QName | None, int]:
-    if i >= len(tokens) or tokens[i].kind not in ("qident", "word"):
-        return None, i
-    first = tokens[i].text
-    if (
-        i + 2 < len(tokens)
-        and tokens[i + 1].text == "."
-        and tokens[i + 2].kind in ("qident", "word")
-    ):
-        return (first, tokens[i + 2].text), i + 3
-    return (database, first), i + 1
-
-
-def strip_conditional(sql: str) -> tuple[str, bool]:
-    """The SQL of a statement with ``/*!NNNNN`` ... ``*/`` markers and comments removed."""
-    stripped = _COMMENTS.sub(" ", sql)
-    conditional = bool(re.match(r"\s*/\*M?!", stripped))
-    return _CONDITIONAL.sub(" ", stripped), conditional
-
-
-def parse_create_table(sql: str, database: str = "") -> TableDef | None:
-    """A ``CREATE TABLE`` statement (as ``SHOW CREATE TABLE`` / mysqldump write it) -> TableDef."""
-    text, conditional = strip_conditional(sql)
-    toks = _tokens(text)
-    i = 0
-    if not (len(toks) > 2 and toks[0].word("create")):
-        return None
-    i = 1
-    while i < len(toks) and toks[i].word("temporary", "or", "replace"):
-        i += 1
-    if not (i < len(toks) and toks[i].word("table")):
-        return None
-    i += 1
-    if i + 2 < len(toks) and toks[i].word("if") and toks[i + 1].word("not"):
-        i += 3
-    name, i = _qname(toks, i, database)
-    if name is None:
-        return None
-    table = TableDef(name[0], name[1], view_placeholder=conditional)
-    inner, i = _group(toks, i)
-    for element in _split_top(inner):
-        _element(table, element, text)
-    return table
-
-
-def _element(table: TableDef, toks: list[_Tok], text: str) -> None:
-    first = toks[0]
-    if first.kind == "word" and first.text.lower() in (
-        "primary",
-        "unique",
-        "key",
-        "index",
-        "fulltext",
-        "spatial",
-        "constraint",
-        "foreign",
-        "check",
-        "period",
-        "system",
-    ):
-        _table_constraint(table, toks)
-        return
-    col = ColumnDef(first.text, "")
-    j = 1
-    depth = 0
-    while j < len(toks):
-        tok = toks[j]
-        if tok.kind == "op" and tok.text == "(":
-            depth += 1
-        elif tok.kind == "op" and tok.text == ")":
-            depth -= 1
-        elif depth == 0 and tok.kind == "word" and tok.text.lower() in _COLUMN_WORDS:
-            break
-        j += 1
-    if j > 1:
-        col.type = text[toks[1].start : toks[j - 1].end]
-    while j < len(toks):
-        tok = toks[j]
-        if tok.word("not") and j + 1 < len(toks) and toks[j + 1].word("null"):
-            col.not_null = True
-            j += 2
-            continue
-        if tok.word("primary"):
-            col.not_null = True
-            table.primary_key = (col.name,)
-        elif tok.word("unique"):
-            table.unique_keys.append((col.name, (col.name,)))
-        elif tok.word("as") and j + 1 < len(toks) and toks[j + 1].text == "(":
-            col.generated = True
-            _, j = _group(toks, j + 1)
-            continue
-        elif tok.word("check"):
-            inner, j = _group(toks, j + 1)
-            words = [t.text.lower() for t in inner if t.kind == "word"]
-            if "json_valid" in words:
-                col.json = True
-            continue
-        elif tok.word("references"):
-            ref, j = _qname(toks, j + 1, table.database)
-            cols, j = _group(toks, j)
-            if ref is not None:
-                name = f"{table.name}_{col.name}_fk"
-                table.foreign_keys.append((name, (col.name,), ref, _names(cols) or (col.name,)))
-            continue
-        elif tok.kind == "op" and tok.text == "(":
-            _, j = _group(toks, j)
-            continue
-        j += 1
-    table.columns.append(col)
-
-
-def _table_constraint(table: TableDef, toks: list[_Tok]) -> None:
-    i = 0
-    name = ""
-    if toks[0].word("constraint"):
-        i = 1
-        if (
-            i < len(toks)
-            and toks[i].kind in ("qident", "word")
-            and not toks[i].word("primary", "unique", "foreign", "check")
-        ):
-            name = toks[i].text
-            i += 1
-    if i >= len(toks):
-        return
-    tok = toks[i]
-    if tok.word("primary"):
-        i += 1
-        while i < len(toks) and toks[i].text != "(":
-            i += 1
-        inner, _ = _group(toks, i)
-        table.primary_key = _names(inner)
-        for col in table.columns:
-            if col.name in table.primary_key:
-                col.not_null = True
-    elif tok.word("unique"):
-        i += 1
-        key_name = name
-        while i < len(toks) and toks[i].text != "(":
-            if toks[i].kind in ("qident",) or (
-                toks[i].kind == "word"
-                and not toks[i].word("key", "index", "using", "btree", "hash")
-            ):
-                key_name = key_name or toks[i].text
-            i += 1
-        inner, _ = _group(toks, i)
-        cols = _names(inner)
-        if cols:
-            table.unique_keys.append((key_name, cols))
-    elif tok.word("foreign"):
-        i += 1
-        while i < len(toks) and toks[i].text != "(":
-            i += 1
-        inner, i = _group(toks, i)
-        cols = _names(inner)
-        if i < len(toks) and toks[i].word("references"):
-            ref, i = _qname(toks, i + 1, table.database)
-            ref_inner, i = _group(toks, i)
-            if ref is not None and cols:
-                table.foreign_keys.append((name, cols, ref, _names(ref_inner) or cols))
-    elif tok.word("check"):
-        inner, _ = _group(toks, i + 1)
-        words = [t for t in inner if t.kind in ("word", "qident")]
-        if len(words) == 2 and words[0].text.lower() == "json_valid":
-            for col in table.columns:
-                if col.name == words[1].text:
-                    col.json = True
-
-
-class MySQLCatalog(Catalog):
-    """A :class:`Catalog` of MySQL tables (schema = database); types via mysqltypes."""
-
-    dialect = "mysql"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.database = ""  # USE db (add_sql) or the dump header's
-        self.views: set[QName] = set()
-        self.defs: dict[QName, TableDef] = {}
-
-    def add_sql(self, sql: str, location: str = "") -> None:
-        use = _USE.match(sql.encode("utf-8", "surrogateescape"))
-        if use is not None:
-            self.database = unquote_ident(use.group(1))
-            return
-        self.add_statement(sql, self.database, location)
-
-    def add_statement(self, sql: str, database: str, location: str = "") -> None:
-        """Record a CREATE TABLE / CREATE VIEW of ``database``; other statements are ignored."""
-        text, _ = strip_conditional(sql)
-        head = text.lstrip()[:200].lower()
-        if re.match(
-            r"create\s+(?:or\s+replace\s+)?(?:algorithm\s*=\s*\w+\s+)?", head
-        ) and re.search(r"\bview\b", head.split("(")[0]):
-            m = re.search(
-                r"\bview\s+(`(?:[^`]|``)+`|\w+)(?:\s*\.\s*(`(?:[^`]|``)+`|\w+))?", text, re.I
-            )
-            if m is not None:
-                first = unquote_ident(m.group(1).encode())
-                qn = (
-                    (first, unquote_ident(m.group(2).encode())) if m.group(2) else (database, first)
-                )
-                self.views.add(qn)
-                self.tables.pop(qn, None)
-            return
-        if not re.match(r"\s*create\s+(?:temporary\s+)?table\b", text, re.I):
-            return
-        table = parse_create_table(sql, database)
-        if table is None:
-            return
-        self.add_table(table, location)
-
-    def add_table(self, table: TableDef, location: str = "") -> None:
-        qname = (table.database, table.name)
-        if table.view_placeholder:
-            self.views.add(qname)
-            return
-        self.defs[qname] = table
-        info = TableInfo(table.database, table.name, location=location)
-        for col in table.columns:
-            info.columns[col.name] = ColumnInfo(col.name, col.type, col.not_null, col.generated)
-        self.tables[qname] = info
-        self.unique_keys = [k for k in self.unique_keys if k.table != qname]
-        self.foreign_keys = [k for k in self.foreign_keys if k.table != qname]
-        if table.primary_key:
-            self.unique_keys.append(UniqueKey(qname, "PRIMARY", "PRIMARY KEY", table.primary_key))
-        for name, cols in table.unique_keys:
-            self.unique_keys.append(UniqueKey(qname, name, "UNIQUE", cols))
-        for name, cols, ref, ref_cols in table.foreign_keys:
-            self.foreign_keys.append(ForeignKey(qname, name, cols, ref, ref_cols))
-
-    def column_type(self, qname: QName, column: str) -> ColType:
-        table = self.defs.get(qname)
-        if table is None:
-            return UNKNOWN
-        for col in table.columns:
-            if col.name == column:
-                return parse_mysql_type(col.type, json_check=col.json) if col.type else UNKNOWN
-        return UNKNOWN
-
-    def is_not_null(self, qname: QName, column: str) -> bool:
-        col = self.column(qname, column)
-        return col is not None and col.not_null
-
-    def insert_columns(self, start: InsertStart) -> tuple[str, ...] | None:
-        """The columns an INSERT's values are for: its list, or every column of the DDL."""
-        if start.columns is not None:
-            return start.columns
-        table = self.defs.get((start.database, start.table))
-        if table is None:
-            return None
-        return tuple(c.name for c in table.columns)
+def insert_columns(catalog: MySQLCatalog, start: InsertStart) -> tuple[str, ...] | None:
+    """The columns an INSERT's values are for: its list, or every column of the DDL."""
+    return catalog.insert_columns(start.database, start.table, start.columns)
 
 
 def table_data(catalog: MySQLCatalog, start: InsertStart) -> TableData:
     """The :class:`TableData` of an INSERT: the columns its values are for (its list or
     the DDL's), generated columns left out (their values are recomputed on restore);
     () when unknown (no column list and no CREATE TABLE)."""
-    columns = catalog.insert_columns(start) or ()
+    columns = insert_columns(catalog, start) or ()
     table = catalog.defs.get((start.database, start.table))
     if table is not None:
         generated = {c.name for c in table.columns if c.generated}
@@ -885,30 +585,12 @@ def table_data(catalog: MySQLCatalog, start: InsertStart) -> TableData:
 def generated_positions(catalog: MySQLCatalog, start: InsertStart) -> tuple[int, ...]:
     """Positions of generated columns among an INSERT's values (mariadb-dump writes their
     computed values when it writes no column list)."""
-    columns = catalog.insert_columns(start) or ()
+    columns = insert_columns(catalog, start) or ()
     table = catalog.defs.get((start.database, start.table))
     if table is None:
         return ()
     generated = {c.name for c in table.columns if c.generated}
     return tuple(i for i, c in enumerate(columns) if c in generated)
-
-
-@dataclass(frozen=True)
-class MyTableData(TableData):
-    """A MySQL table: ``db.table``, or ``table`` when the dump names no database."""
-
-    @property
-    def qualified(self) -> str:
-        return f"{self.schema}.{self.table}" if self.schema else self.table
-
-
-def data_tables(catalog: MySQLCatalog) -> list[TableData]:
-    """Every table of the DDL (views left out) with its non-generated columns."""
-    out: list[TableData] = []
-    for info in catalog.tables.values():
-        cols = tuple(c.name for c in catalog.all_columns(info.qname) if not c.generated)
-        out.append(MyTableData(info.schema, info.name, cols, info.location))
-    return out
 
 
 @dataclass
@@ -922,6 +604,7 @@ def scan(source: BinaryIO, name: str = "the dump") -> Scan:
     catalog = MySQLCatalog()
     inserts: dict[QName, TableData] = {}
     reader = DumpReader(source, name=name)
+    reader.raw = _always
     for event in reader.events():
         if isinstance(event, Chunk):
             if event.kind == "statement":
@@ -936,6 +619,10 @@ def scan(source: BinaryIO, name: str = "the dump") -> Scan:
         if key not in tables:
             tables[key] = td
     return Scan(catalog, list(tables.values()))
+
+
+def _always(_: InsertStart) -> bool:
+    return True
 
 
 def iter_rows(
