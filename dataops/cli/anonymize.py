@@ -170,3 +170,9 @@ def anonymize(
             f"verified: the output restores on {result.verify_restore['server']} "
             f"({result.verify_restore['seconds']:.2f} s, scratch database dropped)"
         )
+
+
+# ``dataops anonymize scan|check|audit`` (dataops/cli/anonymize_scan.py)
+from dataops.cli.anonymize_scan import with_subcommands  # noqa: E402
+
+anonymize = with_subcommands(anonymize)

@@ -39,6 +39,7 @@ def execute_request(request: dict[str, Any]) -> dict[str, Any]:
     name = request["job"]
     variant = request.get("variant", "")
     settings = load_settings()
+    execute.configure(kill_grace=settings.kill_grace)
     config = JobConfig(
         name=name,
         enabled=True,
