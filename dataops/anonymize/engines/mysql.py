@@ -1,28 +1,30 @@
 """The MySQL/MariaDB engine: a ``mysqldump`` / ``mariadb-dump`` SQL script in, an anonymized one out.
 
 :class:`~dataops.anonymize.formats.mysqldump.DumpReader` cuts the dump into events
-(SQL chunks, INSERT headers, blocks of complete rows, INSERT ends); everything but
-the values of transformed columns is written back byte for byte.
+(SQL chunks, INSERT headers, each INSERT's rows as one block, INSERT ends); everything
+but the values of transformed columns is written back byte for byte.
 
 * Before any output the plan is checked against the whole dump: a regular input file
-  gets a quick first pass (:func:`~dataops.anonymize.formats.mysqldump.scan`: rows are
-  delimited by one regular expression, never split), ``--source`` hands over the
-  schema it dumped first.  A stream is checked table by table at each table's first
-  INSERT (mysqldump writes each CREATE TABLE, foreign keys included, just before the
-  table's data) and as a whole at the end (a failure then still fails the run and
-  removes the output file).
-* Kept tables: their rows are copied in blocks without looking at values.  Truncated
+  gets a quick first pass (:func:`~dataops.anonymize.formats.mysqldump.scan`: the end of
+  each INSERT found by one C scan over its strings, rows never split), ``--source``
+  hands over the schema it dumped first.  A stream is checked table by table at each
+  table's first INSERT (mysqldump writes each CREATE TABLE, foreign keys included, just
+  before the table's data) and as a whole at the end (a failure then still fails the
+  run and removes the output file).
+* Kept tables: their rows are copied as they are (counted, not split).  Truncated
   tables: their INSERT statements are left out.
-* Transformed tables: one regular expression per table splits each row only as far as
-  the last value needed (transformed columns, template references, generated columns)
-  and checks the row's value count at the same time; the needed literals are decoded
-  to COPY text and go through the plan's :class:`~dataops.anonymize.rowtransform.RowTransformer`
-  -- the same kernels, caches, unique guards and value functions as the PostgreSQL
-  engines, hence the same outputs for the same inputs -- and come back as MySQL literals
-  of the same kind (numbers stay bare where the output is a number, ``0x..`` stays hex,
-  ``_binary '..'`` keeps its introducer).  Generated columns' computed values (which
-  mariadb-dump writes without a column list) become ``DEFAULT`` in transformed tables:
-  the server recomputes them on restore, from the anonymized columns.
+* Transformed tables: each row is split (C, ``speedups.mysql_split``; a per-table
+  regular expression in pure Python) only as far as the last value needed (transformed
+  columns, template references, generated columns), its value count checked on the
+  way; the needed literals are converted to COPY text and go through the plan's
+  :class:`~dataops.anonymize.rowtransform.RowTransformer` -- the same kernels, caches,
+  unique guards and value functions as the PostgreSQL engines, hence the same outputs
+  for the same inputs -- and come back as MySQL literals of the same kind (numbers stay
+  bare where the output is a number, ``0x..`` stays hex, ``_binary '..'`` keeps its
+  introducer).  Generated columns' computed values (which mariadb-dump writes without
+  a column list) become ``DEFAULT`` in transformed tables: the server recomputes them
+  on restore, from the anonymized columns.  ``--jobs``: transformed INSERTs go to the
+  worker processes of :class:`~dataops.anonymize.engines.pieces.OrderedPool`.
 """
 
 from __future__ import annotations
