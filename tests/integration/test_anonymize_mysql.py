@@ -456,3 +456,27 @@ def test_escaper_round_trips_through_the_real_server(
         assert got == [(v.hex().upper(), "y") for v in values]
     finally:
         m.server.drop_database(restored)
+
+
+def test_account_password_hashes_from_system_users(maria: Maria, run_cli: Run) -> None:
+    m = maria
+    src = m.workdir / "users.sql"
+    src.write_bytes(m.dump("--system=users"))
+    assert b"IDENTIFIED" in src.read_bytes()
+    out = m.workdir / "users.anon.sql"
+    proc = run_cli("anonymize", "--config", str(m.rules), str(src), "-o", str(out), "--no-progress")
+    assert proc.returncode == 2, proc.stderr
+    assert "password hash" in proc.stderr and m.server.password not in proc.stderr
+    assert not out.exists()
+    proc = run_cli(
+        "anonymize",
+        "--config",
+        str(m.rules),
+        str(src),
+        "-o",
+        str(out),
+        "--no-progress",
+        "--role-passwords",
+        "keep",
+    )
+    assert proc.returncode == 0, proc.stderr

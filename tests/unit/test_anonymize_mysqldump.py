@@ -575,3 +575,29 @@ tables:
         preview_rows=2,
     )
     assert len(seen) == 1 and b"Ann" in seen[0][0] and b"Ann" not in seen[0][1]
+
+
+def test_account_password_hashes_are_refused_unless_kept() -> None:
+    users = (
+        b"CREATE USER `app`@`%` IDENTIFIED BY PASSWORD '*0123456789ABCDEF0123456789ABCDEF01234567';\n"
+        b"GRANT SELECT ON `app`.* TO `app`@`%`;\n"
+    )
+    dump = users + MYSQL8
+    plan = Plan(parse_rules(RULES, "rules.yaml", {}))
+    with pytest.raises(ConfigError, match=r"line 1: the dump holds an account's password hash"):
+        anonymize_mysql(plan, io.BytesIO(dump), io.BytesIO(), prescan=my.scan(io.BytesIO(dump)))
+    out = io.BytesIO()
+    anonymize_mysql(
+        Plan(parse_rules(RULES, "rules.yaml", {})),
+        io.BytesIO(dump),
+        out,
+        prescan=my.scan(io.BytesIO(dump)),
+        role_passwords="keep",
+    )
+    assert out.getvalue().startswith(users)
+    # a GRANT without IDENTIFIED passes in any case
+    plan = Plan(parse_rules(RULES, "rules.yaml", {}))
+    grant_only = users.split(b"\n", 1)[1] + MYSQL8
+    anonymize_mysql(
+        plan, io.BytesIO(grant_only), io.BytesIO(), prescan=my.scan(io.BytesIO(grant_only))
+    )

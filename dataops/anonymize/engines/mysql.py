@@ -59,6 +59,11 @@ _NULL = copytext.NULL
 _COPY_UNSAFE = re.compile(rb"[\\'\t\n\r]")
 _NUMBER_START = frozenset(b"+-.0123456789")
 _DUMP_HEADER = re.compile(rb"^-- (?:MySQL|MariaDB) dump \d", re.M)
+_ACCOUNT = re.compile(
+    rb"\s*(?:/\*M?!\d*\s*)?(?:CREATE\s+(?:OR\s+REPLACE\s+)?USER|ALTER\s+USER|GRANT|SET\s+PASSWORD)\b",
+    re.I,
+)
+_PASSWORD = re.compile(rb"\bIDENTIFIED\b|\bPASSWORD\s*(?:FOR\b|=|\()", re.I)
 
 
 def engine(job: EngineJob) -> list[TableStats]:
@@ -80,6 +85,7 @@ def engine(job: EngineJob) -> list[TableStats]:
         row_hook=job.row_hook,
         preview_rows=job.preview_rows,
         jobs=job.jobs,
+        role_passwords=job.role_passwords,
     )
 
 
@@ -108,6 +114,7 @@ def anonymize_mysql(
     row_hook: Callable[[TableData, bytes, bytes], None] | None = None,
     preview_rows: int | None = None,
     jobs: int | None = 1,
+    role_passwords: str = "drop",
 ) -> list[TableStats]:
     """Stream a mysqldump from ``source`` to ``out``; return per-table statistics.
 
@@ -116,6 +123,7 @@ def anonymize_mysql(
     processes, one INSERT's rows at a time, and written back in order; the output is
     the same bytes."""
     engine = _Engine(plan, source, out, prescan, progress, name, row_hook, preview_rows)
+    engine.refuse_passwords = role_passwords != "keep"
     if prescan is not None and row_hook is None:
         engine.jobs = _default_jobs() if jobs is None else max(1, jobs)
     try:
@@ -193,6 +201,7 @@ class _Engine:
         self._last_progress = 0.0
         self.jobs = 1
         self.pool: Any = None
+        self.refuse_passwords = True  # account password hashes (--role-passwords keep)
         self.reader.raw = self._raw_rows
 
     def _tick(self, table: str, rows: int) -> None:
@@ -229,6 +238,16 @@ class _Engine:
         else:
             self.out.write(data)
 
+    def _account(self, chunk: my.Chunk) -> None:
+        """Account statements with password hashes (mariadb-dump --system=users) are refused:
+        dropping the clause would leave an account without a password."""
+        if _PASSWORD.search(chunk.data):
+            raise my.DumpError(
+                f"{self.reader.name}, line {chunk.line}: the dump holds an account's password "
+                "hash (CREATE USER / ALTER USER / GRANT / SET PASSWORD ... IDENTIFIED); dump "
+                "without accounts (no --system=users), or pass --role-passwords keep"
+            )
+
     def _raw_rows(self, start: my.InsertStart) -> bool:
         return True  # every INSERT's rows as one block: kept ones are never split
 
@@ -255,6 +274,8 @@ class _Engine:
                     completed = True
                 elif event.kind == "statement":
                     completed = False
+                    if self.refuse_passwords and _ACCOUNT.match(event.data):
+                        self._account(event)
                     if self.prescan is None:
                         self.catalog.add_statement(event.sql, event.database, f"line {event.line}")
                 write(event.data)
