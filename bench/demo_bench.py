@@ -1,6 +1,13 @@
 """Benchmark `dataops demo load`: a 6-column customers table into PostgreSQL and MariaDB.
 
     .venv/bin/python bench/demo_bench.py [--rows 1000000] [--db postgresql|mariadb|both] [--pool-cache]
+                                         [--case customers|cycle|both]
+
+``--case cycle`` loads a NOT NULL foreign-key cycle instead (``store.manager_staff_id
+-> staff``, ``staff.store_id -> store``, neither nullable nor deferrable; ``--rows``
+staff, a tenth as many stores): PostgreSQL drops one FK and re-creates it in the
+load's transaction (validating every row), MariaDB loads with foreign_key_checks=0
+and runs one orphan query per FK before commit; the time of that check is printed.
 
 Starts throwaway servers with the test harness (tests/harness), creates the table,
 loads it twice (first into the empty table, then with --reset, which empties it in
@@ -41,6 +48,43 @@ tables:
       tier: {{choice: [free, pro, enterprise], weights: [80, 15, 5]}}
 """
 
+CYCLE_SPEC = """\
+version: 1
+seed: 7
+tables:
+  store:
+    rows: {stores}
+    columns:
+      manager_staff_id: {{ref: staff.staff_id}}
+      address: {{fake: street_address}}
+  staff:
+    rows: {{per: store, min: 8, max: 12}}
+    columns:
+      store_id: {{ref: store.store_id}}
+      first_name: {{fake: first_name}}
+      username: {{template: "user{{row}}"}}
+"""
+
+PG_CYCLE = [
+    "CREATE TABLE store (store_id serial PRIMARY KEY, manager_staff_id integer NOT NULL, "
+    "address text NOT NULL)",
+    "CREATE TABLE staff (staff_id serial PRIMARY KEY, "
+    "store_id integer NOT NULL REFERENCES store(store_id), first_name text NOT NULL, "
+    "username text NOT NULL UNIQUE)",
+    "ALTER TABLE store ADD CONSTRAINT store_manager_fk FOREIGN KEY (manager_staff_id) "
+    "REFERENCES staff(staff_id)",
+]
+
+MY_CYCLE = [
+    "CREATE TABLE store (store_id int AUTO_INCREMENT PRIMARY KEY, "
+    "manager_staff_id int NOT NULL, address varchar(200) NOT NULL) ENGINE=InnoDB",
+    "CREATE TABLE staff (staff_id int AUTO_INCREMENT PRIMARY KEY, store_id int NOT NULL, "
+    "first_name varchar(60) NOT NULL, username varchar(40) NOT NULL UNIQUE, "
+    "CONSTRAINT staff_store_fk FOREIGN KEY (store_id) REFERENCES store(store_id)) ENGINE=InnoDB",
+    "ALTER TABLE store ADD CONSTRAINT store_manager_fk FOREIGN KEY (manager_staff_id) "
+    "REFERENCES staff(staff_id)",
+]
+
 PG_DDL = """
 CREATE TABLE customers (
     id bigserial PRIMARY KEY,
@@ -75,12 +119,26 @@ def run(name: str, url: str, rows: int, spec: Path) -> None:
         report = load(settings, LoadOptions(config=spec, database_url=url, reset=reset))
         wall = time.perf_counter() - started
         insert = sum(t.seconds for t in report.tables)
+        checked = (
+            f"  FKs {', '.join(report.checked)} checked in {report.check_seconds:.2f}s"
+            if report.checked
+            else ""
+        )
         print(
-            f"{name:<10} {attempt:<6} rows={report.rows:>9,}  wall={wall:6.2f}s  "
+            f"{name:<20} {attempt:<6} rows={report.rows:>9,}  wall={wall:6.2f}s  "
             f"{report.rows / wall:>9,.0f} rows/s overall  {report.rows / insert:>9,.0f} rows/s insert  "
-            f"peak RSS {peak_rss_mb():.0f} MB",
+            f"peak RSS {peak_rss_mb():.0f} MB{checked}",
             flush=True,
         )
+
+
+def _my_execute(url: str, sql: str) -> None:
+    from dataops import db
+
+    engine = db.engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(sql)
+    engine.dispose()
 
 
 def main() -> None:
@@ -90,20 +148,28 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--db", choices=["postgresql", "mariadb", "both"], default="both")
     parser.add_argument("--pool-cache", action="store_true", help="use the Faker pool disk cache")
+    parser.add_argument("--case", choices=["customers", "cycle", "both"], default="customers")
     args = parser.parse_args()
     if not args.pool_cache:
         os.environ["DATAOPS_DEMO_POOL_CACHE"] = "off"
+    cases = ["customers", "cycle"] if args.case == "both" else [args.case]
     with tempfile.TemporaryDirectory() as tmp:
-        spec = Path(tmp) / "bench.yaml"
-        spec.write_text(SPEC.format(rows=args.rows))
+        specs = {
+            "customers": Path(tmp) / "bench.yaml",
+            "cycle": Path(tmp) / "cycle.yaml",
+        }
+        specs["customers"].write_text(SPEC.format(rows=args.rows))
+        specs["cycle"].write_text(CYCLE_SPEC.format(stores=max(1, args.rows // 10)))
         if args.db in ("postgresql", "both"):
             from tests.harness.postgres import start_postgres
 
             pg = start_postgres()
             try:
-                pg.execute("CREATE DATABASE bench")
-                pg.execute(PG_DDL, "bench")
-                run("postgresql", pg.url("bench"), args.rows, spec)
+                for case in cases:
+                    pg.execute(f"CREATE DATABASE {case}")
+                    for ddl in [PG_DDL] if case == "customers" else PG_CYCLE:
+                        pg.execute(ddl, case)
+                    run(f"postgresql {case}", pg.url(case), args.rows, specs[case])
             finally:
                 pg.destroy()
         if args.db in ("mariadb", "both"):
@@ -111,8 +177,11 @@ def main() -> None:
 
             my = start_mariadb()
             try:
-                my.execute(MY_DDL)
-                run("mariadb", my.url("dataops"), args.rows, spec)
+                for case in cases:
+                    url = my.create_database(case) if case != "customers" else my.url("dataops")
+                    for ddl in [MY_DDL] if case == "customers" else MY_CYCLE:
+                        _my_execute(url, ddl)
+                    run(f"mariadb {case}", url, args.rows, specs[case])
             finally:
                 my.destroy()
 

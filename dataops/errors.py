@@ -66,6 +66,11 @@ class CommandError(OperationError):
         self.timed_out = timed_out
 
 
+class StallError(DependencyError):
+    """A tool made no progress (no output, no bytes moved) for the stall timeout and was
+    stopped: its storage is unreachable or not answering (exit 3)."""
+
+
 class ToolNotFoundError(DependencyError):
     """An external program is not installed or not executable."""
 

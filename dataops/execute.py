@@ -4,7 +4,13 @@
 * an explicit environment (a small inherited base plus what the caller passes);
   values of secret variables are registered for redaction before the start;
 * every child runs in its own process group; a timeout or a forwarded signal
-  reaches the whole group (SIGTERM, then SIGKILL after a grace period);
+  reaches the whole group (and the groups of descendants that left it); a signal
+  the program does not act on is followed by SIGKILL after the kill grace
+  (``DATAOPS_KILL_GRACE``, :func:`configure`), so SIGTERM/SIGINT always win;
+* an optional no-progress watchdog (:class:`Stall`): no new output line, no bytes
+  read or written by the program's processes, no growth of a watched directory for
+  ``Stall.seconds`` ends the call with :class:`~dataops.errors.StallError` (exit 3)
+  naming the storage -- progress-based, so a call that moves data is never cut;
 * stderr is streamed line by line into the logs, redacted, and its last lines
   travel with the :class:`~dataops.errors.CommandError` raised on failure;
 * which exit codes count as success is the caller's table (``ok_codes``).
@@ -29,12 +35,29 @@ from typing import IO, Any
 
 from dataops.errors import CommandError, Interrupted, ToolNotFoundError
 from dataops.log import SECRET_NAMES, SECRET_WORDS, redact, register_secret
+from dataops.stall import Stall, Watchdog, is_progress_line
 
 log = logging.getLogger(__name__)
 
 BASE_ENV_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "USER")
 TAIL_LINES = 20
-KILL_GRACE_SECONDS = 5.0
+KILL_GRACE_SECONDS = 10.0
+POLL_SECONDS = 0.2
+
+_kill_grace = [KILL_GRACE_SECONDS]
+
+
+def configure(*, kill_grace: float | None = None) -> None:
+    """Process-wide defaults from the settings (``DATAOPS_KILL_GRACE``); the CLI and the
+    sidecar's job processes call this once they have read their settings."""
+    if kill_grace is not None:
+        _kill_grace[0] = max(0.0, float(kill_grace))
+
+
+def kill_grace() -> float:
+    """Seconds between SIGTERM (or the forwarded signal) and SIGKILL."""
+    return _kill_grace[0]
+
 
 # environment variables whose values are registered for redaction before a start
 _SECRET_VARS = frozenset(SECRET_NAMES)
@@ -107,9 +130,10 @@ def _descendant_groups(pid: int) -> set[int]:
     return groups
 
 
-def _terminate(proc: subprocess.Popen[bytes], grace: float = KILL_GRACE_SECONDS) -> None:
+def _terminate(proc: subprocess.Popen[bytes], grace: float | None = None) -> None:
     """SIGTERM the group, SIGKILL it after the grace period (with the groups of any
     descendants that started their own, so nothing outlives a timeout)."""
+    grace = kill_grace() if grace is None else grace
     groups: set[int] = set()
     with contextlib.suppress(OSError):
         groups = _descendant_groups(proc.pid)
@@ -128,10 +152,66 @@ def _terminate(proc: subprocess.Popen[bytes], grace: float = KILL_GRACE_SECONDS)
             os.killpg(group, signal.SIGKILL)
 
 
-def terminate(proc: subprocess.Popen[bytes], grace: float = KILL_GRACE_SECONDS) -> None:
+def terminate(proc: subprocess.Popen[bytes], grace: float | None = None) -> None:
     """End a running program started here: its group (and its descendants' groups)."""
     if proc.poll() is None:
         _terminate(proc, grace)
+
+
+class _Forward:
+    """What a caught SIGTERM/SIGINT does to a running child: the same signal to its
+    group and its descendants' groups at once, SIGKILL to all of them after the kill
+    grace if the program has not ended by then (it may ignore or mishandle the signal)."""
+
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self.proc = proc
+        self.groups: set[int] = set()
+        self.timer: threading.Timer | None = None
+        self.deadline = 0.0
+
+    def _signal_all(self, sig: int) -> None:
+        with contextlib.suppress(OSError):
+            self.groups |= _descendant_groups(self.proc.pid)
+        _kill_group(self.proc, sig)
+        for group in self.groups:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(group, sig)
+
+    def __call__(self, signum: int) -> None:
+        if self.proc.poll() is not None:
+            return
+        self._signal_all(signum)
+        if self.timer is None:
+            self.deadline = time.monotonic() + kill_grace()
+            self.timer = threading.Timer(kill_grace(), self._kill)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def _kill(self) -> None:
+        if self.proc.poll() is None:
+            log.warning(
+                "subprocess.killed",
+                extra={"tool": _describe(self.proc.args), "grace_seconds": kill_grace()},  # type: ignore[arg-type]
+            )
+        self._signal_all(signal.SIGKILL)
+
+    def cancel(self) -> None:
+        """The program has ended: descendants that left its group and outlive it get
+        the rest of the grace period, then SIGKILL."""
+        if self.timer is None:
+            return
+        self.timer.cancel()
+        others = set(self.groups)
+        while others and time.monotonic() < self.deadline:
+            for group in list(others):
+                try:
+                    os.killpg(group, 0)
+                except (ProcessLookupError, PermissionError):
+                    others.discard(group)
+            time.sleep(0.05)
+        for group in others:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(group, signal.SIGKILL)
 
 
 class _StderrPump(threading.Thread):
@@ -143,6 +223,7 @@ class _StderrPump(threading.Thread):
         self.tool = tool
         self.level = level
         self.tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
+        self.progress = 0  # lines that do not say "retrying", "timed out"...
 
     def run(self) -> None:
         for raw in iter(self.stream.readline, b""):
@@ -150,6 +231,8 @@ class _StderrPump(threading.Thread):
             if not line:
                 continue
             self.tail.append(line)
+            if is_progress_line(line):
+                self.progress += 1
             log.log(self.level, "subprocess.output", extra={"tool": self.tool, "line": line})
         self.stream.close()
 
@@ -163,18 +246,28 @@ class SignalGuard:
     so that ``finally`` blocks clean up.  The previous handlers come back on exit.
     Python allows handlers only in the main thread: elsewhere nothing is installed
     (the event can still be set by :meth:`trigger`).
+
+    ``signals`` widens the set (e.g. every signal that would end the process); one of
+    those the process ignores stays ignored (nohup's SIGHUP), SIGINT and SIGTERM never.
+    With ``on_wake``, :data:`WAKE_SIGNAL` runs it in the main thread: a helper thread
+    with bad news calls :func:`wake_main_thread` (even a blocking read is interrupted).
     """
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
+    WAKE_SIGNAL = signal.SIGURG  # its default action is to do nothing
 
     def __init__(
         self,
         on_signal: Callable[[int], None] | None = None,
         *,
         raise_interrupted: bool = False,
+        signals: Sequence[int] = SIGNALS,
+        on_wake: Callable[[], None] | None = None,
     ) -> None:
         self._on_signal = on_signal
         self._raise = raise_interrupted
+        self._signals = tuple(signals)
+        self._on_wake = on_wake
         self.event = threading.Event()
         self.signum: int | None = None
         self._previous: dict[int, Any] = {}
@@ -191,11 +284,24 @@ class SignalGuard:
         if self._raise:
             raise Interrupted(signum)
 
+    def _wake(self, signum: int, frame: FrameType | None) -> None:
+        if self._on_wake is not None:
+            self._on_wake()
+
     def __enter__(self) -> SignalGuard:
         if threading.current_thread() is threading.main_thread():
-            for sig in self.SIGNALS:
+            if self._on_wake is not None:
+                self._previous[self.WAKE_SIGNAL] = signal.signal(self.WAKE_SIGNAL, self._wake)
+            for sig in self._signals:
+                if sig not in self.SIGNALS and signal.getsignal(sig) == signal.SIG_IGN:
+                    continue
                 self._previous[sig] = signal.signal(sig, self._handle)
         return self
+
+    @property
+    def installed(self) -> bool:
+        """Whether handlers are in place (only in the main thread)."""
+        return bool(self._previous)
 
     def __exit__(self, *exc: object) -> None:
         for sig, handler in self._previous.items():
@@ -214,6 +320,14 @@ class SignalGuard:
         """The error to raise once the work stopped: ``message (SIGTERM)``, exit 128 + n."""
         assert self.signum is not None
         return Interrupted(self.signum, message, details)
+
+
+def wake_main_thread() -> None:
+    """Send :data:`SignalGuard.WAKE_SIGNAL` to the main thread (its guard's ``on_wake`` runs)."""
+    ident = threading.main_thread().ident
+    if ident is not None:
+        with contextlib.suppress(OSError, ValueError):
+            signal.pthread_kill(ident, SignalGuard.WAKE_SIGNAL)
 
 
 def _describe(argv: Sequence[str]) -> str:
@@ -295,12 +409,15 @@ def run(
     ok_codes: Sequence[int] = (0,),
     user: str | None = None,
     stderr_level: int = logging.INFO,
+    stall: Stall | None = None,
 ) -> Result:
     """Run a program to completion.
 
     ``capture=True`` returns stdout in :attr:`Result.stdout`; otherwise stdout is
     discarded.  A return code outside ``ok_codes`` raises CommandError; a timeout
-    kills the whole process group and raises CommandError(timed_out=True).
+    kills the whole process group and raises CommandError(timed_out=True); with
+    ``stall``, no progress for ``stall.seconds`` kills it and raises StallError;
+    SIGTERM/SIGINT are forwarded (SIGKILL after the kill grace) and raise Interrupted.
     """
     args = [str(a) for a in argv]
     tool = _describe(args)
@@ -314,37 +431,67 @@ def run(
         stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
         user=user,
     )
-    assert proc.stderr is not None
-    pump = _StderrPump(proc.stderr, tool, stderr_level)
-    pump.start()
-    out_chunks: list[bytes] = []
-    reader: threading.Thread | None = None
-    if capture:
-        assert proc.stdout is not None
-        stdout = proc.stdout
+    forward = _Forward(proc)
+    try:
+        assert proc.stderr is not None
+        pump = _StderrPump(proc.stderr, tool, stderr_level)
+        pump.start()
+        watchdog = Watchdog(stall, proc.pid, lambda: pump.progress) if stall else None
+        out_chunks: list[bytes] = []
+        reader: threading.Thread | None = None
+        if capture:
+            assert proc.stdout is not None
+            stdout = proc.stdout
 
-        def _read() -> None:
-            out_chunks.append(stdout.read())
+            def _read() -> None:
+                for chunk in iter(lambda: stdout.read1(65536), b""):  # type: ignore[attr-defined]
+                    out_chunks.append(chunk)
+                    if watchdog is not None:
+                        watchdog.out_bytes += len(chunk)
 
-        reader = threading.Thread(target=_read, daemon=True)
-        reader.start()
-    timed_out = False
-    with SignalGuard(lambda signum: _kill_group(proc, signum)) as fwd:
-        if input is not None:
-            assert proc.stdin is not None
-            with contextlib.suppress(BrokenPipeError):
-                proc.stdin.write(input)
-            proc.stdin.close()
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _terminate(proc)
+            reader = threading.Thread(target=_read, daemon=True)
+            reader.start()
+        timed_out = stalled = False
+        deadline = started + timeout if timeout else None
+        with SignalGuard(forward) as fwd:
+            if input is not None:
+                assert proc.stdin is not None
+                with contextlib.suppress(BrokenPipeError):
+                    proc.stdin.write(input)
+                proc.stdin.close()
+            while True:
+                try:
+                    proc.wait(POLL_SECONDS if watchdog or deadline else None)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+                now = time.monotonic()
+                if fwd.triggered:
+                    continue  # the forwarder's timer ends it
+                if deadline is not None and now >= deadline:
+                    timed_out = True
+                elif watchdog is not None and watchdog.stalled(now):
+                    stalled = True
+                    log.warning(
+                        "subprocess.stalled",
+                        extra={"tool": tool, "seconds": stall.seconds if stall else None},
+                    )
+                if timed_out or stalled:
+                    _terminate(proc)
+                    break
+    except BaseException:
+        terminate(proc)
+        raise
+    finally:
+        forward.cancel()
+    ended = proc.returncode in ok_codes and not (timed_out or stalled or fwd.triggered)
     if reader is not None:
-        reader.join()
+        reader.join(None if ended else 5)
     pump.join(timeout=5)
     seconds = time.monotonic() - started
     tail = list(pump.tail)
+    if stalled and watchdog is not None and fwd.signum is None:
+        raise watchdog.error(tool, tail)
     _check_outcome(args, proc.returncode, tail, ok_codes, fwd.signum, timed_out, timeout)
     log.debug(
         "subprocess.finished", extra={"tool": tool, "rc": proc.returncode, "seconds": seconds}
@@ -424,8 +571,9 @@ def stream(
     if timer:
         timer.daemon = True
         timer.start()
+    forward = _Forward(proc)
     try:
-        with SignalGuard(lambda signum: _kill_group(proc, signum)) as fwd:
+        with SignalGuard(forward) as fwd:
             try:
                 yield Stream(proc, pump, args)
             except BaseException:
@@ -436,6 +584,7 @@ def stream(
                     proc.stdout.close()
             proc.wait()
     finally:
+        forward.cancel()
         if timer:
             timer.cancel()
         if proc.poll() is None:

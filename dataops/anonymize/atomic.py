@@ -17,16 +17,14 @@ import os
 import shutil
 import signal
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import FrameType
 from typing import Any, BinaryIO
 
 from dataops.errors import ConfigError, Interrupted, OperationError
+from dataops.execute import SignalGuard
 
 BUFFER = 1 << 20
-_RECEIVED: list[int] = []  # signals received while termination_as_exception is active
 
 #: Signals whose default action ends the process: all of them remove partial output.
 TERMINATING_SIGNALS = tuple(
@@ -48,16 +46,14 @@ TERMINATING_SIGNALS = tuple(
 )
 
 
-#: Sent to the main thread by a helper thread that has bad news (a worker died while the
-#: main thread is blocked, e.g. reading a slow pipe); its handler runs the callbacks in
-#: :data:`_WAKE_CALLBACKS`, which may raise.  Its default action is to do nothing.
-WAKE_SIGNAL = signal.SIGURG
+_GUARDS: list[SignalGuard] = []  # the active termination_as_exception guards
 _WAKE_CALLBACKS: list[Callable[[], None]] = []
-_WAKE_INSTALLED: list[bool] = []
 
 
 def wake_handlers_installed() -> bool:
-    return bool(_WAKE_INSTALLED)
+    """Whether a helper thread may wake the main thread (:func:`wake_main_thread`): the
+    wake callbacks then run there and may raise."""
+    return any(guard.installed for guard in _GUARDS)
 
 
 def add_wake_callback(callback: Callable[[], None]) -> None:
@@ -69,28 +65,21 @@ def remove_wake_callback(callback: Callable[[], None]) -> None:
         _WAKE_CALLBACKS.remove(callback)
 
 
-def wake_main_thread() -> None:
-    """Interrupt the main thread (even inside a blocking read) to run the wake callbacks."""
-    ident = threading.main_thread().ident
-    if ident is not None:
-        with contextlib.suppress(OSError, ValueError):
-            signal.pthread_kill(ident, WAKE_SIGNAL)
-
-
-def _on_wake(signum: int, frame: FrameType | None) -> None:
+def _on_wake() -> None:
     for callback in list(_WAKE_CALLBACKS):
         callback()
 
 
 def received_signal() -> int | None:
-    return _RECEIVED[0] if _RECEIVED else None
+    return _GUARDS[-1].signum if _GUARDS else None
 
 
 def check_interrupted() -> None:
     """Raise Interrupted if a signal arrived, even if its exception was swallowed
     (Python ignores exceptions raised in some places, e.g. at-fork handlers)."""
-    if _RECEIVED:
-        raise Interrupted(_RECEIVED[0])
+    signum = received_signal()
+    if signum is not None:
+        raise Interrupted(signum)
 
 
 def write_error(what: str | Path, exc: OSError) -> OperationError:
@@ -326,27 +315,14 @@ def _umask() -> int:
 @contextlib.contextmanager
 def termination_as_exception() -> Iterator[None]:
     """While active (main thread only), SIGTERM, SIGINT, SIGHUP and every other signal
-    that would end the process raise Interrupted so cleanups run; the signal is also
-    remembered for :func:`check_interrupted`."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        _RECEIVED.append(signum)
-        raise Interrupted(signum)
-
-    _RECEIVED.clear()
-    previous = {WAKE_SIGNAL: signal.signal(WAKE_SIGNAL, _on_wake)}
-    _WAKE_INSTALLED.append(True)
-    for sig in TERMINATING_SIGNALS:
-        if signal.getsignal(sig) == signal.SIG_IGN and sig != signal.SIGINT:
-            continue  # e.g. nohup: an ignored SIGHUP stays ignored
-        previous[sig] = signal.signal(sig, handler)
-    try:
-        yield
-        check_interrupted()
-    finally:
-        _WAKE_INSTALLED.clear()
-        for sig, old in previous.items():
-            signal.signal(sig, old)
+    that would end the process raise Interrupted so cleanups run (the one
+    :class:`~dataops.execute.SignalGuard`); the signal is also remembered for
+    :func:`check_interrupted`, and the wake signal runs the wake callbacks."""
+    guard = SignalGuard(raise_interrupted=True, signals=TERMINATING_SIGNALS, on_wake=_on_wake)
+    with guard:
+        _GUARDS.append(guard)
+        try:
+            yield
+            check_interrupted()
+        finally:
+            _GUARDS.remove(guard)

@@ -21,7 +21,7 @@ from typing import Any
 from dataops.anonymize import speedups
 from dataops.anonymize.engine_api import TableData
 from dataops.anonymize.formats import copytext
-from dataops.anonymize.transforms.base import Kernel
+from dataops.anonymize.transforms.base import Kernel, ValueFn
 from dataops.errors import ConfigError, OperationError
 
 ColumnFn = Callable[[bytes], bytes]
@@ -338,3 +338,109 @@ class RowTransformer:
         self.rows += len(out)
         out.append(b"")
         return b"\n".join(out)
+
+
+# ------------------------------------------------- column functions of a plan
+def order_templates(templates: Iterable[TemplateColumn]) -> list[TemplateColumn]:
+    """Templates that read other templates come after them; a cycle is a ValueError."""
+    pending = {t.name: t for t in templates}
+    ordered: list[TemplateColumn] = []
+    done: set[str] = set()
+    while pending:
+        ready = [
+            t for t in pending.values() if not any(r in pending and r != t.name for r in t.refs)
+        ]
+        for t in pending.values():
+            if t.name in t.refs:
+                raise ValueError(f"template of column {t.name} refers to itself")
+        if not ready:
+            raise ValueError(
+                "templates refer to each other in a cycle: " + ", ".join(sorted(pending))
+            )
+        for t in ready:
+            ordered.append(t)
+            done.add(t.name)
+            del pending[t.name]
+    return ordered
+
+
+COLUMN_CACHE_SIZE = 1 << 16
+
+
+def _null_column(raw: bytes) -> bytes:
+    return copytext.NULL
+
+
+NULL_FNS = ColumnFns(_null_column, _null_column, speedups.NullOut())  # a C op in a Program
+
+
+def column_wrapper(
+    value_fn: ValueFn, guard: UniqueGuard | None, safe: bool, fast: ValueFn | None = None
+) -> ColumnFn:
+    """escaped field -> escaped field, NULL passing through."""
+    unescape = copytext.unescape
+    escape = copytext.escape
+    null = copytext.NULL
+
+    if guard is None and fast is not None:
+        general = column_wrapper(value_fn, None, safe)
+
+        def fused(raw: bytes) -> bytes:
+            if b"\\" in raw:
+                return general(raw)
+            out = fast(raw)
+            return null if out is None else out
+
+        return fused
+
+    if guard is None and safe:
+
+        def fast(raw: bytes) -> bytes:
+            if b"\\" in raw:
+                if raw == null:
+                    return null
+                value = unescape(raw)
+                assert value is not None
+                out = value_fn(value)
+            else:
+                out = value_fn(raw)
+            return null if out is None else out
+
+        return fast
+
+    if guard is None:
+
+        def fn(raw: bytes) -> bytes:
+            if b"\\" in raw:
+                if raw == null:
+                    return null
+                value = unescape(raw)
+                assert value is not None
+            else:
+                value = raw
+            return escape(value_fn(value))
+
+        return fn
+
+    check = guard.check
+
+    def guarded(raw: bytes) -> bytes:
+        if b"\\" in raw:
+            if raw == null:
+                return null
+            value = unescape(raw)
+            assert value is not None
+        else:
+            value = raw
+        out = escape(value_fn(value))
+        check(raw, out)
+        return out
+
+    return guarded
+
+
+def cached(fn: ColumnFn, cacheable: bool) -> ColumnFn:
+    if not cacheable:
+        return fn
+    cached: Callable[[bytes], bytes] = functools.lru_cache(maxsize=COLUMN_CACHE_SIZE)(fn)
+    return cached

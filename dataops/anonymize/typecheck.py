@@ -13,15 +13,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from dataops.anonymize.coltypes import (
-    CannotEvaluate,
-    ColType,
-    accepts,
-    accepts_value,
-    checks_problem,
-    evaluable,
-    sample_inputs,
-)
+from dataops.anonymize.checkexpr import CannotEvaluate, evaluable
+from dataops.anonymize.coltypes import ColType
 from dataops.anonymize.transforms.base import (
     Output,
     TransformSpec,
@@ -29,6 +22,7 @@ from dataops.anonymize.transforms.base import (
     ValueFn,
     get_family,
 )
+from dataops.anonymize.typeinput import accepts, accepts_value, checks_problem, sample_inputs
 
 log = logging.getLogger(__name__)
 

@@ -28,12 +28,14 @@ from dataops import execute, tools
 from dataops.backup import pg
 from dataops.backup.engine import LATEST, ArchiveSetup, BackupInfo, RestoreResult, conf_quote
 from dataops.config.settings import Settings
-from dataops.errors import ConfigError, OperationError
+from dataops.errors import ConfigError, DependencyError, Interrupted, OperationError
 from dataops.tools import postgres as pg_argv
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25
+#: what both restore_command wrappers print before exiting 255 (not "file not found")
+STORAGE_ERROR_LINE = "storage or configuration error, not a missing file"
 PIDFILE_GRACE_SECONDS = 30.0
 
 
@@ -111,7 +113,74 @@ def recovery_settings(
     return values
 
 
+#: inside a target directory whose fetch failed (the directory is emptied, this stays)
+INCOMPLETE_MARKER = "DATAOPS_RESTORE_INCOMPLETE"
+#: beside the target (``<target>.restore-incomplete``) while the fetch runs: it survives
+#: even a SIGKILL of dataops (the engines refuse to restore into a non-empty directory,
+#: so nothing can sit inside the target during the fetch)
+INCOMPLETE_SUFFIX = ".restore-incomplete"
+
+
+def incomplete_markers(target: Path) -> tuple[Path, Path]:
+    """(the marker inside ``target``, the marker beside it)."""
+    return target / INCOMPLETE_MARKER, target.with_name(target.name + INCOMPLETE_SUFFIX)
+
+
+def is_incomplete(target: Path) -> bool:
+    """``target`` holds a restore that did not finish (either marker exists)."""
+    return any(m.exists() for m in incomplete_markers(target))
+
+
+def _marker_text(target: Path, engine: str, backup: str, state: str) -> str:
+    return (
+        f"dataops backup pg restore: {state}\n"
+        f"engine: {engine}\nbackup: {backup}\ntarget: {target}\n"
+        f"time: {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}\n"
+        "This directory is NOT a usable PostgreSQL data directory: the restore did not "
+        "finish.\nRun the restore again with --force to clear it.\n"
+    )
+
+
+def mark_incomplete(target: Path, *, engine: str, backup: str) -> None:
+    """Before the fetch: the marker beside the target (removed by :func:`finish_restore`)."""
+    beside = incomplete_markers(target)[1]
+    pg.atomic_write(beside, _marker_text(target, engine, backup, "fetch in progress"), 0o644, None)
+
+
+def fetch_failed(target: Path, *, engine: str, backup: str) -> None:
+    """A fetch that raised (storage lost, SIGTERM...): empty the directory, leave the
+    marker inside it (and beside it), never recovery.signal/standby.signal."""
+    empty(target, remove=False)
+    inside, beside = incomplete_markers(target)
+    text = _marker_text(target, engine, backup, "the fetch did not finish")
+    with contextlib.suppress(OSError):
+        inside.write_text(text, encoding="utf-8")
+        inside.chmod(0o644)
+        pg.atomic_write(beside, text, 0o644, None)
+    log.warning("backup.restore_incomplete", extra={"target": str(target), "backup": backup})
+
+
+def clear_incomplete(target: Path) -> bool:
+    """``--force``: empty a directory marked incomplete and remove its markers.  Only a
+    marked directory is cleared (never an arbitrary non-empty one).  True if it was."""
+    if not is_incomplete(target):
+        return False
+    if target.is_dir():
+        empty(target, remove=False)
+    for marker in incomplete_markers(target):
+        with contextlib.suppress(FileNotFoundError):
+            marker.unlink()
+    log.warning("backup.restore_incomplete_cleared", extra={"target": str(target)})
+    return True
+
+
 def check_target(target: Path) -> None:
+    if is_incomplete(target):
+        raise ConfigError(
+            f"--target-dir {target} holds a restore that did not finish (marker "
+            f"{INCOMPLETE_MARKER} / {target.name}{INCOMPLETE_SUFFIX}); it is not a usable "
+            "data directory and is not started; run the restore again with --force to clear it"
+        )
     if target.exists() and not target.is_dir():
         raise ConfigError(f"--target-dir {target} exists and is not a directory")
     if target.is_dir() and any(target.iterdir()):
@@ -263,9 +332,19 @@ def wait_promoted(
             if not _alive(pid):
                 pid = None
         if pid is None and (seen or time.monotonic() - began > PIDFILE_GRACE_SECONDS):
+            tail = log_tail(logfile)
+            if any(STORAGE_ERROR_LINE in line for line in tail):
+                # the restore_command wrapper: storage lost during recovery (exit 3); the
+                # directory is intact, starting it again resumes recovery
+                raise DependencyError(
+                    f"the restored server in {target} stopped during recovery: the archive "
+                    f"could not be read (storage unreachable?); start it again once storage "
+                    f"is back (log: {logfile})",
+                    details=tail,
+                )
             raise OperationError(
                 f"the restored server in {target} stopped during recovery (log: {logfile})",
-                details=log_tail(logfile),
+                details=tail,
             )
         if status == "ready" and cluster_state(settings, target, pg_version) == "in production":
             return
@@ -332,6 +411,9 @@ def finish_restore(
     )
     target.chmod(0o700)
     chown_tree(target, owner)
+    # the fetch and the recovery settings are complete: no longer an incomplete restore
+    with contextlib.suppress(FileNotFoundError):
+        incomplete_markers(target)[1].unlink()
     result = RestoreResult(
         backup=chosen,
         target_dir=target,
@@ -341,5 +423,12 @@ def finish_restore(
         engine=engine,
     )
     if start_server:
-        result = start(settings, result, chosen.pg_version, port or free_port(), timeout)
+        try:
+            result = start(settings, result, chosen.pg_version, port or free_port(), timeout)
+        except Interrupted:
+            # SIGTERM/SIGINT while recovering: the server we started does not outlive us
+            # (the directory stays a complete restore: starting it again resumes recovery)
+            with contextlib.suppress(Exception):
+                stop(settings, result, "immediate")
+            raise
     return replace(result, seconds=time.monotonic() - started_at)

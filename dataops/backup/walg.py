@@ -31,6 +31,7 @@ from dataops.backup.objstore import StorageConfig
 from dataops.config.settings import Settings
 from dataops.errors import CommandError, ConfigError, DependencyError, OperationError
 from dataops.log import register_secret
+from dataops.stall import Stall
 from dataops.tools.walg import (
     WAL_FETCH_MISSING,
     backup_fetch_argv,
@@ -73,6 +74,8 @@ def walg_settings(settings: Settings) -> dict[str, str]:
         "WALG_COMPRESSION_METHOD": settings.walg_compression,
         "WALG_DELTA_MAX_STEPS": str(settings.walg_delta_max_steps),
         "S3_MAX_RETRIES": str(settings.walg_s3_max_retries),
+        # backup-fetch retries failed files this many times, sleeping between rounds
+        "WALG_DOWNLOAD_FILE_RETRIES": str(settings.walg_download_file_retries),
     }
     if storage.endpoint:
         out["AWS_ENDPOINT"] = storage.endpoint
@@ -480,6 +483,7 @@ class WalG:
     timeout: float
     storage: str
     endpoint: str | None = None
+    stall_seconds: float | None = None  # the no-progress watchdog (DATAOPS_STORAGE_STALL_TIMEOUT)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, with_database: bool = False) -> WalG:
@@ -493,6 +497,7 @@ class WalG:
             timeout=settings.walg_timeout,
             storage=storage.url(),
             endpoint=storage.endpoint,
+            stall_seconds=settings.storage_stall_timeout,
         )
 
     @property
@@ -508,8 +513,14 @@ class WalG:
         ok_codes: Sequence[int] = (0,),
         extra_env: Mapping[str, str] | None = None,
         timeout: float | None = None,
+        watch: Sequence[Path] = (),
     ) -> execute.Result:
         env = dict(self.env)
+        stall = (
+            Stall(self.stall_seconds, f"object storage {self.where}", tuple(watch))
+            if self.stall_seconds
+            else None
+        )
         if extra_env:
             env.update(extra_env)
         log.info("walg.start", extra={"command": what})
@@ -520,6 +531,7 @@ class WalG:
                 capture=capture,
                 ok_codes=ok_codes,
                 timeout=timeout or self.timeout,
+                stall=stall,
             )
         except CommandError as exc:
             raise classify(exc, what=what, storage=self.where) from None
@@ -535,7 +547,9 @@ class WalG:
         return self.run(backup_push_argv(self.binary, pgdata, full=full), what="backup-push")
 
     def backup_fetch(self, target: Path, name: str) -> execute.Result:
-        return self.run(backup_fetch_argv(self.binary, target, name), what="backup-fetch")
+        return self.run(
+            backup_fetch_argv(self.binary, target, name), what="backup-fetch", watch=[target]
+        )
 
     def delete_retain(self, full: int, *, confirm: bool) -> execute.Result:
         return self.run(delete_retain_argv(self.binary, full, confirm=confirm), what="delete")

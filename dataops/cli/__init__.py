@@ -82,8 +82,13 @@ def run(argv: list[str] | None = None) -> int:
         level if level in logsetup.LOG_LEVELS else "info",
         fmt if fmt in ("json", "text") else None,
     )
+    from dataops.execute import SignalGuard
+
     try:
-        rv = cli.main(args=argv, prog_name="dataops", standalone_mode=False)
+        # SIGTERM/SIGINT between two programs raise Interrupted (exit 143/130) so that
+        # `finally` blocks clean up; while a program runs, dataops.execute forwards them
+        with SignalGuard(raise_interrupted=True):
+            rv = cli.main(args=argv, prog_name="dataops", standalone_mode=False)
         if isinstance(rv, int):  # ctx.exit(n) under standalone_mode=False
             return rv
     except click.exceptions.Abort:

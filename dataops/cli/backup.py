@@ -217,6 +217,11 @@ def verify_cmd(ctx: click.Context, as_json: bool) -> None:
     show_default=True,
     help="Let the restored server archive WAL into the same storage (only when it replaces the primary).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Clear a --target-dir left marked incomplete by a restore that did not finish.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
 def restore_cmd(
@@ -227,11 +232,14 @@ def restore_cmd(
     start: bool,
     port: int | None,
     archive: bool,
+    force: bool,
     as_json: bool,
 ) -> None:
     """Restore a base backup and replay archived WAL (point-in-time recovery).
 
-    Refuses a non-empty --target-dir.  The directory is owned by the PostgreSQL OS user
+    Refuses a non-empty --target-dir.  A restore that does not finish (storage lost,
+    SIGTERM) leaves the directory empty but marked incomplete; it is refused (exit 2)
+    until a new restore with --force clears it.  The directory is owned by the PostgreSQL OS user
     (DATAOPS_PG_OS_USER, default postgres when run as root), which also runs the server.
     """
     from dataops.backup.actions.pg_restore import parse_target_time, restore
@@ -245,6 +253,7 @@ def restore_cmd(
         start=start,
         port=port,
         archive=archive,
+        force=force,
     )
     if as_json:
         echo_json(result.as_dict())

@@ -18,11 +18,12 @@ class AppContext:
 
     def settings(self, **overrides: Any) -> Settings:
         if self._settings is None or overrides:
+            from dataops import execute, sentry
             from dataops import log as logsetup
-            from dataops import sentry
 
             self._settings = load_settings(**overrides)
             logsetup.setup(self._settings.log_level, self._settings.log_format)
+            execute.configure(kill_grace=self._settings.kill_grace)
             sentry.init(self._settings)
         return self._settings
 

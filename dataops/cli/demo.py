@@ -67,6 +67,11 @@ def load_cmd(
         f"{report.rows} rows in {report.seconds:.2f}s ({report.rows_per_second:,.0f} rows/s), "
         f"seed {report.seed}" + (f", {report.deleted} old rows deleted" if report.reset else "")
     )
+    if report.checked:
+        click.echo(
+            f"NOT NULL foreign-key cycle: {', '.join(report.checked)} checked at the end "
+            f"({report.check_seconds:.2f}s)"
+        )
 
 
 @demo.command("infer")
@@ -87,20 +92,34 @@ def load_cmd(
     show_default=True,
     help="Seed written to the spec.",
 )
+@click.option(
+    "--from-stats",
+    is_flag=True,
+    help="Shape row counts, null rates and numeric/date ranges from the catalog's statistics "
+    "(never from row values).",
+)
 @click.pass_context
 def infer_cmd(
-    ctx: click.Context, database_url: str | None, output: Path | None, rows: int, seed: int
+    ctx: click.Context,
+    database_url: str | None,
+    output: Path | None,
+    rows: int,
+    seed: int,
+    from_stats: bool,
 ) -> None:
     """Write a complete, editable spec for every table of the database.
 
     Generators are chosen from column names and types, foreign keys become refs,
-    CHECK lists and enums become choices.  `demo load` accepts it unchanged.
+    CHECK lists and enums become choices, child tables get rows per parent row.
+    `demo load` accepts it unchanged.
     """
     from dataops.demo.infer import InferOptions, infer
 
     report = infer(
         app(ctx).settings(),
-        InferOptions(database_url=database_url, output=output, rows=rows, seed=seed),
+        InferOptions(
+            database_url=database_url, output=output, rows=rows, seed=seed, from_stats=from_stats
+        ),
     )
     if output is None:
         click.echo(report.spec, nl=False)

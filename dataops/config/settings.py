@@ -160,6 +160,9 @@ class Settings(BaseSettings):
     )
     walg_libsodium_key_transform: Literal["none", "base64", "hex"] = "none"
     walg_s3_max_retries: int = Field(8, ge=0, description="wal-g S3 retries before giving up")
+    walg_download_file_retries: int = Field(
+        3, ge=0, description="wal-g backup-fetch: rounds of retrying failed files (wal-g: 15)"
+    )
     walg_archive_command_timeout: int = Field(
         600, gt=0, description="seconds one archive_command/restore_command call may take"
     )
@@ -262,6 +265,15 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = Field(None, description="bearer token of POST /jobs/N/run")
     shutdown_grace: float = Field(60.0, ge=0, description="seconds a job may finish on SIGTERM")
     lock_dir: Path | None = Field(None, description="host-wide lock files (default $TMPDIR)")
+
+    # bounded time under faults (issue 22): SIGTERM/SIGINT -> SIGKILL after the kill grace;
+    # a storage call with no progress for the stall timeout ends with exit 3
+    kill_grace: float = Field(
+        10.0, ge=0, description="seconds a program may take to stop after SIGTERM before SIGKILL"
+    )
+    storage_stall_timeout: float = Field(
+        120.0, gt=0, description="seconds without progress before a storage call ends (exit 3)"
+    )
 
     # error reporting
     sentry_dsn: SecretStr | None = Field(

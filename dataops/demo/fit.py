@@ -23,6 +23,7 @@ from dataops.demo.reflect import Column, Schema, Table
 # Python types a generator may produce for each column kind (values are converted).
 ACCEPTS: dict[str, tuple[type, ...]] = {
     "int": (int,),
+    "bits": (int,),
     "decimal": (int, Decimal, float),
     "float": (int, Decimal, float),
     "bool": (bool, int),
@@ -52,7 +53,7 @@ def effective_rules(column: Column, include_checks: bool = True) -> Rules:
         rules.merge(column.rules)
     if column.kind == "text" and column.length is not None:
         rules.merge(Rules(max_len=column.length, sources=[f"{column.type_text} length"]))
-    if column.kind == "int" and column.int_min is not None:
+    if column.kind in ("int", "bits") and column.int_min is not None:
         rules.merge(
             Rules(lo=column.int_min, hi=column.int_max, sources=[f"{column.type_text} range"])
         )
@@ -139,18 +140,25 @@ def fitting_entry(
     for i, entry in enumerate(found):
         if "ref" in entry or i == len(found) - 1:
             return entry
-        try:
-            gen, _, _ = entry_generator(entry)
-        except SpecError:
-            continue
-        ctx = BindContext(table.name, column, locale, pools, pools.default_size, rows)
-        gen.bind(ctx)
-        if ctx.problems:
-            continue
-        cm = ColumnModel(name=column.name, column=column, generator=gen, origin="inferred")
-        conv = converter_for(column)
-        if conv is not None and needs_conversion(column, gen.python_types()):
-            cm.converter = conv
-        if not violations(cm, effective_rules(column)):
+        if entry_fits(table, column, entry, rows, locale, pools):
             return entry
     return None
+
+
+def entry_fits(
+    table: Table, column: Column, entry: dict[str, Any], rows: int, locale: str, pools: PoolStore
+) -> bool:
+    """Does the generator of a spec entry fit the column (type, length, CHECKs)?"""
+    try:
+        gen, _, _ = entry_generator(entry)
+    except SpecError:
+        return False
+    ctx = BindContext(table.name, column, locale, pools, pools.default_size, rows)
+    gen.bind(ctx)
+    if ctx.problems:
+        return False
+    cm = ColumnModel(name=column.name, column=column, generator=gen, origin="inferred")
+    conv = converter_for(column)
+    if conv is not None and needs_conversion(column, gen.python_types()):
+        cm.converter = conv
+    return not violations(cm, effective_rules(column))

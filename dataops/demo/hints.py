@@ -10,10 +10,12 @@ leaves out, ``demo infer`` for every column.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
 
+from dataops.demo.checks import as_datetime as _as_datetime
 from dataops.demo.reflect import Column, Schema, Table
 
 _PERSON_TABLES = re.compile(
@@ -105,6 +107,56 @@ def _bounded(lo: Any, hi: Any, column: Column) -> tuple[Any, Any] | None:
     return lo, hi
 
 
+def _moment(value: Any) -> dt.datetime | None:
+    try:
+        return _as_datetime(value)
+    except TypeError:
+        return None
+
+
+def _date_window(column: Column, first: dt.date, last: dt.date) -> tuple[str, str] | None:
+    """[first, last] moved inside the column's CHECK / partition bounds, as ISO text."""
+    rules = column.rules
+    unit = dt.timedelta(days=1) if column.kind == "date" else dt.timedelta(seconds=1)
+    lo = dt.datetime(first.year, first.month, first.day)
+    hi = dt.datetime(last.year, last.month, last.day)
+    if column.kind == "datetime":
+        hi += dt.timedelta(days=1) - unit
+    rlo = _moment(rules.lo) if rules.lo is not None else None
+    rhi = _moment(rules.hi) if rules.hi is not None else None
+    if rlo is not None:
+        if column.kind == "date" and rlo.time() != dt.time(0):
+            rlo = dt.datetime.combine(rlo.date(), dt.time(0)) + unit
+        elif not rules.lo_incl:
+            rlo += unit
+    if rhi is not None:
+        if column.kind == "date" and rhi.time() != dt.time(0):
+            rhi = dt.datetime.combine(rhi.date(), dt.time(0))
+        elif not rules.hi_incl:
+            rhi -= unit
+    span = hi - lo
+    partitioned = any(src.startswith("partitions of") for src in rules.sources)
+    if partitioned and rlo is not None and rhi is not None and rlo <= rhi:
+        lo, hi = rlo, rhi  # spread the keys over every partition
+    if rlo is not None and rlo > lo:
+        lo = rlo
+    if rhi is not None and rhi < hi:
+        hi = rhi
+    if lo > hi:  # the default window is outside the rules: take the rules' own span
+        if rlo is not None and rhi is not None:
+            lo, hi = rlo, rhi
+        elif rlo is not None:
+            lo, hi = rlo, rlo + span
+        elif rhi is not None:
+            lo, hi = rhi - span, rhi
+    if lo > hi:
+        return None
+    whole_days = lo.time() == dt.time(0) and hi.time() == dt.time(23, 59, 59)
+    if column.kind == "date" or whole_days:
+        return lo.date().isoformat(), hi.date().isoformat()
+    return lo.isoformat(" "), hi.isoformat(" ")
+
+
 def _number(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
@@ -130,14 +182,28 @@ def suggest(table: Table, column: Column, schema: Schema | None = None) -> dict[
 
 def candidates(table: Table, column: Column, schema: Schema | None = None) -> list[dict[str, Any]]:
     """Spec entries for ``column``, best first (the planner keeps the first that fits)."""
-    single = _suggest(table, column)
+    single = _suggest(table, column, schema)
     if isinstance(single, list):
         return single
     return [single] if single is not None else []
 
 
-def _suggest(table: Table, column: Column) -> dict[str, Any] | list[dict[str, Any]] | None:
-    fk = table.fk_of(column.name)
+def _inherited_fk(table: Table, column: str, schema: Schema | None) -> Any:
+    """An old-style inheritance child's column keeps its parent's foreign key (as a ref)."""
+    seen = 0
+    while schema is not None and table.inherits in schema.tables and seen < 10:
+        table = schema.tables[str(table.inherits)]
+        fk = table.fk_of(column)
+        if fk is not None:
+            return fk
+        seen += 1
+    return None
+
+
+def _suggest(
+    table: Table, column: Column, schema: Schema | None = None
+) -> dict[str, Any] | list[dict[str, Any]] | None:
+    fk = table.fk_of(column.name) or _inherited_fk(table, column.name, schema)
     if fk is not None:
         ref = fk.ref_columns[fk.columns.index(column.name)]
         return {"ref": f"{fk.ref_table}.{ref}"}
@@ -147,6 +213,8 @@ def _suggest(table: Table, column: Column) -> dict[str, Any] | list[dict[str, An
     if allowed:
         return {"choice": allowed}
     kind = column.kind
+    if kind == "bits":
+        return {"range": [0, column.int_max or 1]}
     if kind == "int":
         if unique or column.autoincrement:
             return {"sequence": 1}
@@ -182,12 +250,12 @@ def _suggest(table: Table, column: Column) -> dict[str, Any] | list[dict[str, An
         return entry
     if kind == "bool":
         return {"choice": [True, False]}
-    if kind == "date":
-        if re.search(r"birth|dob", name):
-            return {"date_between": ["1950-01-01", "2005-12-31"]}
-        return {"date_between": ["2020-01-01", "2024-12-31"]}
-    if kind == "datetime":
-        return {"date_between": ["2020-01-01", "2024-12-31"]}
+    if kind in ("date", "datetime"):
+        if kind == "date" and re.search(r"birth|dob", name):
+            window = _date_window(column, dt.date(1950, 1, 1), dt.date(2005, 12, 31))
+        else:
+            window = _date_window(column, dt.date(2020, 1, 1), dt.date(2024, 12, 31))
+        return {"date_between": list(window)} if window else None
     if kind == "time":
         return {"fake": "time"}
     if kind == "uuid":
@@ -198,7 +266,15 @@ def _suggest(table: Table, column: Column) -> dict[str, Any] | list[dict[str, An
         return {"fake": "md5"}
     if kind == "text":
         return _text_entries(table, column, name, unique)
-    return None  # arrays, intervals, geometry...: the spec has to say
+    if column.pg_type is not None:
+        from dataops.demo.generators.typed import scalar
+
+        base = column.pg_type.replace("[]", "")
+        if column.labels:
+            return {"type": column.pg_type, "labels": list(column.labels)}
+        if scalar(base) is not None:
+            return {"type": column.pg_type}
+    return None  # a type we have no values for: the spec has to say
 
 
 def _singular(table: str) -> str:

@@ -67,6 +67,8 @@ class LoadReport:
     deleted: int = 0
     updated: int = 0
     seconds: float = 0.0
+    checked: list[str] = field(default_factory=list)  # NOT NULL cycle FKs checked at the end
+    check_seconds: float = 0.0
 
     @property
     def rows(self) -> int:
@@ -168,6 +170,14 @@ def execute_plan(plan: Plan, conn: Connection, reset: bool) -> LoadReport:
     quote = conn.dialect.identifier_preparer.quote
     loader = registry()[dialect](conn.connection.driver_connection, quote)
     report = LoadReport(dialect=dialect, seed=plan.spec.seed, reset=reset)
+    if plan.suspended:
+        try:
+            loader.suspend(plan.suspended)
+        except Exception as exc:
+            raise OperationError(
+                f"suspending {', '.join(fk.name for fk in plan.suspended)} failed: "
+                f"{db_message(exc)}; nothing was written (rolled back)"
+            ) from None
     if reset:
         try:
             report.deleted = _reset(loader, plan)
@@ -210,6 +220,12 @@ def execute_plan(plan: Plan, conn: Connection, reset: bool) -> LoadReport:
             raise OperationError(
                 f"setting {fk.label} failed: {db_message(exc)}; nothing was written (rolled back)"
             ) from None
+    if plan.suspended:
+        started = time.perf_counter()
+        loaded = [fk for name in plan.order for fk in plan.schema.tables[name].foreign_keys]
+        loader.restore(plan.suspended, loaded)
+        report.checked = [fk.name for fk in plan.suspended]
+        report.check_seconds = round(time.perf_counter() - started, 3)
     for name in plan.order:
         model = plan.models[name]
         auto = [

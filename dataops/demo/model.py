@@ -168,6 +168,7 @@ _NATIVE: dict[str, tuple[type, ...]] = {
     "text": (str,),
     "enum": (str,),
     "int": (int,),
+    "bits": (int,),
     "decimal": (int, Decimal, float),
     "float": (int, Decimal, float),
     "bool": (bool,),
@@ -183,7 +184,7 @@ def converter_for(column: Column) -> Converter | None:
     kind = column.kind
     if kind in ("text", "enum"):
         return _to_text
-    if kind == "int":
+    if kind in ("int", "bits"):
         return _to_int
     if kind in ("decimal", "float"):
         return _to_number
@@ -278,6 +279,13 @@ class UniqueGroup:
         # Faker pools are in random order already: an affine bijection is enough there
         self.affine = all(getattr(d, "shuffled", False) for d in domains)
         self._last: tuple[Any, dict[str, list[int]]] | None = None
+        # columns of a composite FK after its first: they follow the first's parent row
+        self.linked: dict[str, tuple[str, Domain]] = {}
+
+    def domain_of(self, column: str) -> Domain:
+        if column in self.linked:
+            return self.linked[column][1]
+        return self.domains[self.columns.index(column)]
 
     def _perm(self, group: int | None) -> Permutation:
         perm = self._perms.get(group)
@@ -305,6 +313,8 @@ class UniqueGroup:
         return out
 
     def indexes(self, column: str, rows: Sequence[int]) -> list[int]:
+        if column in self.linked:
+            column = self.linked[column][0]
         rows_key: Any = (rows.start, rows.stop) if isinstance(rows, range) else rows
         if self._last is not None and (
             self._last[0] is rows_key or (isinstance(rows, range) and self._last[0] == rows_key)
@@ -454,7 +464,7 @@ class TableModel:
         col = self.columns[name]
         ev = _Ev(self, name, rows, memo if memo is not None else {})
         if col.unique is not None:
-            d = col.unique.domains[col.unique.columns.index(name)]
+            d = col.unique.domain_of(name)
             values = d.values(col.unique.indexes(name, rows))
         else:
             values = col.generator.values(ev, rows)

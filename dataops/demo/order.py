@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataops.demo import cycles
 from dataops.demo.generators import Generator
 from dataops.demo.generators.constant import Constant
 from dataops.demo.reflect import ForeignKey, load_order
 from dataops.demo.state import PlanState
 
 
-def load_sequence(state: PlanState, names: list[str]) -> tuple[list[str], list[ForeignKey]]:
-    """Tables in foreign-key order, and the FKs of cycles to set after loading."""
+def load_sequence(
+    state: PlanState, names: list[str]
+) -> tuple[list[str], list[ForeignKey], list[ForeignKey]]:
+    """Tables in foreign-key order, the FKs of cycles to set after loading, and the
+    FKs of NOT NULL cycles to check at the end (:mod:`dataops.demo.cycles`)."""
     fks: list[ForeignKey] = []
     nullable: dict[ForeignKey, bool] = {}
     for name in names:
@@ -30,6 +34,9 @@ def load_sequence(state: PlanState, names: list[str]) -> tuple[list[str], list[F
     order, problems = load_order(names, fks, nullable)
     for message in problems:
         state.problems.add("", message)
+    for fk in order.suspended:
+        if cycles.how(state.schema, fk) is None:
+            state.problems.add(state.spec.tables[fk.table].where, cycles.needs(fk))
     for fk in order.deferred:
         table = state.schema.tables[fk.table]
         model = state.models[fk.table]
@@ -42,7 +49,7 @@ def load_sequence(state: PlanState, names: list[str]) -> tuple[list[str], list[F
         for c in fk.columns:
             if c in state.models[fk.table].columns:
                 state.models[fk.table].columns[c].insert_null = True
-    return order.tables, order.deferred
+    return order.tables, order.deferred, order.suspended
 
 
 def all_null(gen: Generator) -> bool:

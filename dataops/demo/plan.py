@@ -14,18 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dataops.demo.fit import ACCEPTS, effective_rules, entry_generator, fitting_entry, violations
+from dataops.demo.fit import entry_generator, fitting_entry
 from dataops.demo.generators import BindContext, Generator
 from dataops.demo.generators.fake import Fake
 from dataops.demo.generators.numeric import Sequence_
 from dataops.demo.generators.ref import Ref
 from dataops.demo.model import (
     ColumnModel,
-    ConversionError,
     ExistingTable,
     TableModel,
-    converter_for,
-    needs_conversion,
 )
 from dataops.demo.order import all_null, load_sequence
 from dataops.demo.pools import PoolStore
@@ -34,6 +31,7 @@ from dataops.demo.rows import RowCounter
 from dataops.demo.spec import PerSpec, Spec, TableSpec
 from dataops.demo.state import DbFacts, PlanState
 from dataops.demo.unique import UniqueBuilder
+from dataops.demo.valuecheck import ValueChecker
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +43,7 @@ class Plan:
     models: dict[str, TableModel]
     order: list[str]
     deferred: list[ForeignKey] = field(default_factory=list)
+    suspended: list[ForeignKey] = field(default_factory=list)  # NOT NULL cycles
     existing: dict[str, ExistingTable] = field(default_factory=dict)
 
     def values(self, table: str, column: str, rows: Sequence[int]) -> list[Any]:
@@ -56,7 +55,8 @@ class Plan:
 class Planner:
     """Checks a spec against a schema and builds the models, with its helpers:
     :class:`RowCounter` (row counts), :class:`UniqueBuilder` (unique sets) and
-    :func:`load_sequence` (the load order), all on one :class:`PlanState`."""
+    :func:`load_sequence` (the load order) and :class:`ValueChecker` (values against
+    column types, fixed rows, CHECKs), all on one :class:`PlanState`."""
 
     def __init__(self, spec: Spec, schema: Schema, facts: DbFacts, pools: PoolStore) -> None:
         self.state = PlanState(spec, schema, facts, pools)
@@ -70,6 +70,7 @@ class Planner:
         self.spec_unique = self.state.spec_unique
         self.rows = RowCounter(self.state)
         self.uniques = UniqueBuilder(self.state)
+        self.values = ValueChecker(self.state)
 
     # ---------------------------------------------------------------- driver
     def build(self) -> Plan:
@@ -104,14 +105,14 @@ class Planner:
                     spec.tables[name].where,
                     f"table {name} has no column to fill (all have defaults); list one under columns",
                 )
-            self._fixed_rows(spec.tables[name], schema.tables[name])
-            self._checks(spec.tables[name], schema.tables[name])
+            self.values.fixed_rows(spec.tables[name], schema.tables[name])
+            self.values.checks(spec.tables[name], schema.tables[name])
             self.uniques.build(spec.tables[name], schema.tables[name])
-        order, deferred = load_sequence(self.state, names)
+        order, deferred, suspended = load_sequence(self.state, names)
         self.p.raise_if_any(f"the spec {spec.source} cannot be loaded")
         for model in self.models.values():
             model.resolver = self.state.values
-        return Plan(spec, schema, self.models, order, deferred, self.existing)
+        return Plan(spec, schema, self.models, order, deferred, suspended, self.existing)
 
     # ---------------------------------------------------------------- columns
     def _columns(self, tspec: TableSpec, table: Table) -> None:
@@ -145,7 +146,7 @@ class Planner:
             if column.name in model.columns or column.computed:
                 continue
             if column.autoincrement and column.kind == "int":
-                start = self.facts.max_value(table.name, column.name) + 1
+                start = self._id_start(table, column.name)
                 self._implicit(model, column, Sequence_(start, {}), "auto")
             elif (
                 column.required
@@ -158,6 +159,21 @@ class Planner:
                     self._implicit(model, column, Constant(None, {}), "auto")
                     continue
                 self._infer(model, table, column, tspec.where)
+
+    def _id_start(self, table: Table, column: str) -> int:
+        """After the current maximum; an inheritance child also after its parent's and its
+        earlier siblings' new ids (they share the parent's sequence)."""
+        parent = table.inherits
+        if parent is None or parent not in self.spec.tables or parent not in self.schema.tables:
+            return self.facts.max_value(table.name, column) + 1
+        start = self._id_start(self.schema.tables[parent], column) + self.rows.estimate(parent)
+        for sibling in sorted(self.spec.tables):
+            other = self.schema.tables.get(sibling)
+            if sibling == table.name:
+                break
+            if other is not None and other.inherits == parent:
+                start += self.rows.estimate(sibling)
+        return start
 
     def _implicit(
         self, model: TableModel, column: Column, gen: Generator, origin: str
@@ -337,7 +353,7 @@ class Planner:
                 continue
             if cm.null_rate > 0 and not cm.column.nullable:
                 self.p.add(where, f"null_rate on NOT NULL column {name}")
-            self._conversion(cm, where)
+            self.values.conversion(cm, where)
             if (
                 isinstance(cm.generator, Ref)
                 and cm.generator.table in self.models
@@ -371,162 +387,6 @@ class Planner:
         for name in model.columns:
             visit(name, [])
         return order
-
-    def _conversion(self, cm: ColumnModel, where: str) -> None:
-        column = cm.column
-        gen = cm.generator
-        conv = converter_for(column)
-        values = gen.finite_values()
-        if values is not None and conv is not None:
-            bad = []
-            for v in values[:10_000]:
-                if v is None:
-                    continue
-                try:
-                    conv(v)
-                except ConversionError as exc:
-                    bad.append(str(exc))
-            if bad:
-                self.p.add(
-                    where, f"{gen.describe()} cannot fill {column.type_text} column: {bad[0]}"
-                )
-                return
-            if None in values and not column.nullable:
-                self.p.add(
-                    where, f"{gen.describe()} produces NULL for NOT NULL column {column.name}"
-                )
-        elif values is None:
-            types = gen.python_types() or set()
-            ok = ACCEPTS.get(column.kind)
-            if ok is not None and types and not all(issubclass(t, ok) for t in types):
-                names = ", ".join(sorted(t.__name__ for t in types))
-                self.p.add(
-                    where,
-                    f"{gen.describe()} produces {names} values; the column is {column.type_text}",
-                )
-                return
-        if column.kind == "enum" and column.enum_values and values is not None:
-            outside = [v for v in values if v is not None and str(v) not in column.enum_values]
-            if outside:
-                self.p.add(
-                    where,
-                    f"{outside[0]!r} is not a value of enum {column.type_text} "
-                    f"({', '.join(column.enum_values)})",
-                )
-        if conv is not None and needs_conversion(column, gen.python_types()):
-            cm.converter = conv
-
-    # ---------------------------------------------------------------- fixed rows
-    def _fixed_rows(self, tspec: TableSpec, table: Table) -> None:
-        model = self.models[table.name]
-        converted = []
-        for row, where in zip(model.fixed, tspec.fixed_where, strict=True):
-            out = {}
-            for key, value in row.items():
-                column = table.columns.get(key)
-                if column is None:
-                    continue
-                if value is None and not column.nullable:
-                    self.p.add(where, f"{key}: NULL in a NOT NULL column")
-                    continue
-                conv = converter_for(column)
-                try:
-                    value = conv(value) if conv is not None else value
-                except ConversionError as exc:
-                    self.p.add(where, f"{key}: {exc}")
-                    continue
-                if column.kind == "enum" and column.enum_values and value not in column.enum_values:
-                    self.p.add(where, f"{key}: {value!r} is not a value of {column.type_text}")
-                rules = effective_rules(column)
-                if not rules.accepts(value):
-                    self.p.add(
-                        where, f"{key}: {value!r} violates {rules.describe() or 'the column type'}"
-                    )
-                out[key] = value
-            converted.append(out)
-        model.fixed = converted
-        for cm in model.columns.values():
-            if isinstance(cm.generator, Sequence_):
-                cm.generator.exclude(
-                    [r[cm.name] for r in converted if cm.name in r],
-                    [i for i, r in enumerate(converted) if cm.name in r],
-                )
-        for cm in model.columns.values():
-            if not isinstance(cm.generator, Ref):
-                continue
-            gen = cm.generator
-            for row, where in zip(converted, tspec.fixed_where, strict=True):
-                if cm.name in row and row[cm.name] is not None:
-                    if gen.table in self.models:
-                        found = self.models[gen.table].index_of(gen.column, row[cm.name])
-                    elif gen.table in self.existing:
-                        found = self.existing[gen.table].index_of(gen.column, row[cm.name])
-                    else:
-                        continue
-                    if found is None and not _may_exist(self.models.get(gen.table), gen.column):
-                        self.p.add(
-                            where,
-                            f"{cm.name}: {row[cm.name]!r} is not a row of {gen.table}.{gen.column}",
-                        )
-
-    # ---------------------------------------------------------------- checks
-    def _checks(self, tspec: TableSpec, table: Table) -> None:
-        model = self.models[table.name]
-        names = {c.name for c in table.checks}
-        for trusted in tspec.trust_checks:
-            if trusted not in names:
-                self.p.add(
-                    tspec.where, f"trust_checks: table {table.name} has no CHECK named {trusted!r}"
-                )
-        for cm in model.columns.values():
-            where = tspec.columns[cm.name].where if cm.name in tspec.columns else tspec.where
-            if isinstance(cm.generator, Ref):
-                continue
-            rules = effective_rules(cm.column, include_checks=False)
-            if not rules.empty():
-                for message in violations(cm, rules):
-                    self.p.add(where, message)
-        for check in table.checks:
-            if check.name in tspec.trust_checks:
-                continue
-            if check.parsed is None:
-                involved = [c for c in check.columns if c in model.columns]
-                if involved or not check.columns:
-                    self.p.add(
-                        tspec.where,
-                        f"CHECK {check.name} ({check.sqltext.strip()}) cannot be interpreted "
-                        f"({check.error}); list it under trust_checks if the generators satisfy it",
-                    )
-                continue
-            for col_name, rules in check.parsed.rules.items():
-                found = model.columns.get(col_name)
-                if found is None:
-                    column = table.columns.get(col_name)
-                    if (
-                        rules.not_null
-                        and column is not None
-                        and column.nullable
-                        and not column.has_default
-                    ):
-                        self.p.add(
-                            tspec.where, f"CHECK {check.name} needs {col_name}; add it to columns"
-                        )
-                    continue
-                where = tspec.columns[col_name].where if col_name in tspec.columns else tspec.where
-                if rules.not_null and found.null_rate > 0:
-                    self.p.add(where, f"null_rate, but CHECK {check.name} requires a value")
-                if isinstance(found.generator, Ref):
-                    continue
-                for message in violations(found, rules):
-                    self.p.add(where, message)
-
-
-def _may_exist(model: TableModel | None, column: str) -> bool:
-    """Whether a fixed ref value might match a parent row we cannot locate by value."""
-    if model is None:
-        return False
-    cm = model.columns.get(column)
-    return cm is not None and not isinstance(cm.generator, Sequence_)
 
 
 def _group_parent(model: TableModel, gen: Ref) -> Any:

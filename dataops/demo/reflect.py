@@ -12,29 +12,27 @@ cycles by choosing a nullable foreign key to insert as NULL and update later.
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import inspect, text, types
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
+from sqlalchemy.exc import NoSuchTableError, SAWarning, SQLAlchemyError
 
 from dataops.demo.checks import (
     ParsedCheck,
-    Rules,
     UnsupportedCheck,
     parse_check,
     referenced_columns,
 )
+from dataops.demo.schema import Check, Column, ForeignKey, Kind, Schema, Table
+
+__all__ = ["Check", "Column", "ForeignKey", "Kind", "LoadOrder", "Schema", "Table", "reflect"]
 from dataops.errors import DependencyError
 
 log = logging.getLogger(__name__)
-
-Kind = Literal[
-    "text", "int", "decimal", "float", "bool", "date", "datetime", "time", "uuid", "json",
-    "bytes", "enum", "other",
-]  # fmt: skip
 
 _INT_BOUNDS = {
     "tiny": (-(2**7), 2**7 - 1),
@@ -43,81 +41,6 @@ _INT_BOUNDS = {
     "int": (-(2**31), 2**31 - 1),
     "big": (-(2**63), 2**63 - 1),
 }
-
-
-@dataclass
-class Column:
-    name: str
-    kind: Kind
-    type_text: str
-    nullable: bool = True
-    has_default: bool = False
-    autoincrement: bool = False
-    computed: bool = False
-    length: int | None = None
-    precision: int | None = None
-    scale: int | None = None
-    int_min: int | None = None
-    int_max: int | None = None
-    enum_values: tuple[str, ...] | None = None
-    timezone: bool = False
-    rules: Rules = field(default_factory=Rules)
-
-    @property
-    def required(self) -> bool:
-        """NOT NULL without a default: the loader must supply a value."""
-        return not self.nullable and not self.has_default and not self.autoincrement
-
-
-@dataclass(frozen=True)
-class ForeignKey:
-    name: str
-    table: str
-    columns: tuple[str, ...]
-    ref_table: str
-    ref_columns: tuple[str, ...]
-
-    @property
-    def label(self) -> str:
-        return f"{self.table}({', '.join(self.columns)}) -> {self.ref_table}({', '.join(self.ref_columns)})"
-
-
-@dataclass
-class Check:
-    name: str
-    sqltext: str
-    parsed: ParsedCheck | None
-    columns: set[str]
-    error: str = ""
-
-
-@dataclass
-class Table:
-    name: str
-    columns: dict[str, Column]
-    primary_key: tuple[str, ...] = ()
-    uniques: list[tuple[str, ...]] = field(default_factory=list)
-    foreign_keys: list[ForeignKey] = field(default_factory=list)
-    checks: list[Check] = field(default_factory=list)
-
-    def unique_sets(self) -> list[tuple[str, ...]]:
-        out: list[tuple[str, ...]] = []
-        for cols in ([self.primary_key] if self.primary_key else []) + self.uniques:
-            if cols and cols not in out:
-                out.append(cols)
-        return out
-
-    def fk_of(self, column: str) -> ForeignKey | None:
-        for fk in self.foreign_keys:
-            if column in fk.columns:
-                return fk
-        return None
-
-
-@dataclass
-class Schema:
-    dialect: str
-    tables: dict[str, Table]
 
 
 def _kind(sqltype: Any, dialect: str) -> tuple[Kind, dict[str, Any]]:
@@ -131,6 +54,15 @@ def _kind(sqltype: Any, dialect: str) -> tuple[Kind, dict[str, Any]]:
             return "enum", extra
     if isinstance(sqltype, types.Boolean) or name == "BOOL":
         return "bool", extra
+    if name == "SET" and getattr(sqltype, "values", None):
+        extra["enum_values"] = tuple(str(v) for v in sqltype.values)  # one member is a value
+        return "enum", extra
+    if name == "YEAR":
+        extra.update(int_min=1901, int_max=2155)
+        return "int", extra
+    if name == "BIT" and dialect == "mysql":
+        extra.update(int_min=0, int_max=2 ** int(getattr(sqltype, "length", None) or 1) - 1)
+        return "bits", extra
     if name == "TINYINT" and getattr(sqltype, "display_width", None) == 1:
         return "bool", extra
     if isinstance(sqltype, types.Integer):
@@ -200,6 +132,18 @@ def _mysql_checks(conn: Connection, table: str) -> list[dict[str, str]]:
     return [{"name": str(r[0]), "sqltext": str(r[1])} for r in rows]
 
 
+def _mysql_type(conn: Connection, table: str, column: str) -> str | None:
+    value = conn.execute(
+        text(
+            "SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+            "AND TABLE_NAME = :t AND COLUMN_NAME = :c"
+        ),
+        {"t": table, "c": column},
+    ).scalar()
+    name = str(value).lower() if value else None
+    return name if name in ("inet6", "inet4") else None  # geometry needs WKB: no generator
+
+
 def _sqlite_unique_indexes(conn: Connection, table: str) -> list[tuple[str, ...]]:
     """Inline ``UNIQUE`` column constraints, which SQLAlchemy's SQLite reflection skips."""
     out = []
@@ -224,11 +168,25 @@ def reflect(conn: Connection, only: Iterable[str] | None = None) -> Schema:
         insp = inspect(conn)
         names = sorted(insp.get_table_names())
         wanted = set(only) if only is not None else None
+        pg = None
+        if dialect == "postgresql":
+            from dataops.demo import pgcatalog
+
+            pg = pgcatalog.read(conn)
+            names = [n for n in names if n not in pg.partitions]  # rows go to the parent
         tables: dict[str, Table] = {}
-        for name in names:
-            if wanted is not None and name not in wanted:
-                continue
-            tables[name] = _reflect_table(conn, insp, name, dialect)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Did not recognize type", SAWarning)
+            for name in names:
+                if wanted is not None and name not in wanted:
+                    continue
+                tables[name] = _reflect_table(conn, insp, name, dialect)
+        if pg is not None:
+            pgcatalog.apply(tables, pg)
+        if dialect == "mysql":
+            from dataops.demo import mycatalog
+
+            mycatalog.apply(conn, tables)
     except NoSuchTableError as exc:
         raise DependencyError(f"table disappeared during reflection: {exc}") from None
     except SQLAlchemyError as exc:
@@ -269,6 +227,8 @@ def _reflect_table(conn: Connection, insp: Any, name: str, dialect: str) -> Tabl
             col.autoincrement = True  # INTEGER PRIMARY KEY is the rowid
         if col.name in pk:
             col.nullable = False
+        if kind == "other" and dialect == "mysql":
+            col.pg_type = _mysql_type(conn, name, col.name)  # inet6, inet4...
         columns[col.name] = col
     uniques: list[tuple[str, ...]] = []
     for uc in insp.get_unique_constraints(name):
@@ -276,8 +236,15 @@ def _reflect_table(conn: Connection, insp: Any, name: str, dialect: str) -> Tabl
         if cols and cols not in uniques:
             uniques.append(cols)
     for ix in insp.get_indexes(name):
-        cols = tuple(c for c in ix.get("column_names") or () if c)
-        complete = None not in (ix.get("column_names") or ())
+        names = list(ix.get("column_names") or ())
+        expressions = list(ix.get("expressions") or ())
+        for i, c in enumerate(names):
+            if c is None and i < len(expressions):
+                # lower(email), btrim(code)...: distinct values of the one column it reads
+                found = referenced_columns(str(expressions[i])) & set(columns)
+                names[i] = next(iter(found)) if len(found) == 1 else None
+        cols = tuple(c for c in names if c)
+        complete = None not in names
         if ix.get("unique") and cols and complete and cols not in uniques and cols != pk:
             uniques.append(cols)
     if dialect == "sqlite":
@@ -329,6 +296,7 @@ def _reflect_table(conn: Connection, insp: Any, name: str, dialect: str) -> Tabl
 class LoadOrder:
     tables: list[str]
     deferred: list[ForeignKey]  # inserted as NULL, updated after every table is loaded
+    suspended: list[ForeignKey] = field(default_factory=list)  # NOT NULL cycles: checked at the end
 
 
 def _sccs(nodes: Sequence[str], edges: dict[str, set[str]]) -> list[list[str]]:
@@ -381,12 +349,18 @@ def _sccs(nodes: Sequence[str], edges: dict[str, set[str]]) -> list[list[str]]:
 def load_order(
     tables: Sequence[str], fks: Sequence[ForeignKey], nullable: dict[ForeignKey, bool]
 ) -> tuple[LoadOrder, list[str]]:
-    """Parents first; break cycles with nullable FKs.  Returns (order, problems)."""
+    """Parents first; break cycles with nullable FKs, else suspend one FK of the cycle.
+
+    A cycle of NOT NULL references cannot be inserted row by row: one of its
+    foreign keys (a deferrable one when there is one) is *suspended* (checked once
+    every table is in, see :mod:`dataops.demo.cycles`).  Returns (order, problems).
+    """
     names = sorted(set(tables))
     active = [
         fk for fk in fks if fk.table in names and fk.ref_table in names and fk.table != fk.ref_table
     ]
     deferred: list[ForeignKey] = []
+    suspended: list[ForeignKey] = []
     problems: list[str] = []
     while True:
         edges: dict[str, set[str]] = {}
@@ -402,12 +376,9 @@ def load_order(
                 (fk for fk in inside if nullable.get(fk)), key=lambda f: (f.table, f.name)
             )
             if not breakable:
-                problems.append(
-                    "foreign-key cycle "
-                    + " / ".join(fk.label for fk in sorted(inside, key=lambda f: f.name))
-                    + " has no nullable reference to insert as NULL first"
-                )
-                active = [fk for fk in active if fk not in inside]
+                pick = sorted(inside, key=lambda f: (not f.deferrable, f.table, f.name))[0]
+                suspended.append(pick)
+                active.remove(pick)
             else:
                 deferred.append(breakable[0])
                 active.remove(breakable[0])
@@ -430,4 +401,4 @@ def load_order(
     for n in names:  # only reachable when a problem was reported above
         if n not in order:
             order.append(n)
-    return LoadOrder(tables=order, deferred=deferred), problems
+    return LoadOrder(tables=order, deferred=deferred, suspended=suspended), problems

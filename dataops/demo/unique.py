@@ -93,6 +93,17 @@ class UniqueBuilder:
             if satisfied:
                 done.append(u)
                 continue
+            followers: dict[str, str] = {}  # later columns of one composite FK -> the first
+            leaders: dict[tuple[str, str], str] = {}
+            for c in free:
+                gen = model.columns[c].generator
+                if isinstance(gen, Ref) and gen.pick.startswith("fk:"):
+                    key = (gen.table, gen.pick)
+                    if key in leaders:
+                        followers[c] = leaders[key]
+                    else:
+                        leaders[key] = c
+            free = [c for c in free if c not in followers]
             grouped = model.layout is not None and any(c in group_cols for c in u)
             need = model.layout.max_group() if grouped and model.layout else model.total
             if grouped:
@@ -197,6 +208,12 @@ class UniqueBuilder:
             for c in free:
                 model.columns[c].unique = ug
                 claimed[c] = u
+            for c, leader in followers.items():
+                d = self._domain(model, c, where, label, composite=True)
+                if d is not None:
+                    ug.linked[c] = (leader, d)
+                    model.columns[c].unique = ug
+                    claimed[c] = u
             done.append(u)
 
     def _exclusions(
@@ -240,13 +257,18 @@ class UniqueBuilder:
             return self.state.existing[gen.table].index_of(gen.column, value)
         return None
 
-    def _domain(self, model: TableModel, column: str, where: str, label: str) -> Any:
+    def _domain(
+        self, model: TableModel, column: str, where: str, label: str, composite: bool = False
+    ) -> Any:
         cm = model.columns[column]
         gen = cm.generator
         if isinstance(gen, Ref):
             parent_table = self.state.schema.tables[gen.table]
             parent_model = self.state.models.get(gen.table)
-            if not is_unique_column(parent_table, gen.column, parent_model):
+            fk = self.state.schema.tables[model.name].fk_of(column)
+            if fk is not None and len(fk.columns) > 1 and gen.pick.startswith("fk:"):
+                composite = True  # the referenced columns are unique together
+            if not composite and not is_unique_column(parent_table, gen.column, parent_model):
                 self.state.problems.add(
                     where,
                     f"{label}: {gen.table}.{gen.column} is not unique, so refs to it cannot be",

@@ -14,10 +14,9 @@ import json
 import signal
 import sys
 import time
-from types import FrameType
 from typing import Any
 
-from dataops import locks
+from dataops import execute, locks
 from dataops.errors import DataopsError, Interrupted
 from dataops.log import redact
 from dataops.sidecar.config import JobConfig
@@ -25,10 +24,6 @@ from dataops.sidecar.jobs import JOBS
 from dataops.sidecar.jobs.base import FAILED, SKIPPED, SUCCESS, JobFailed
 
 STARTED = "started"
-
-
-def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
-    raise Interrupted(signum)
 
 
 def _announce_start() -> None:
@@ -44,6 +39,7 @@ def execute_request(request: dict[str, Any]) -> dict[str, Any]:
     name = request["job"]
     variant = request.get("variant", "")
     settings = load_settings()
+    execute.configure(kill_grace=settings.kill_grace)
     config = JobConfig(
         name=name,
         enabled=True,
@@ -98,16 +94,20 @@ def main() -> int:
     )
     logctx.install(handler)
     logctx.set_process(request["job"], request.get("run_id", ""))
-    signal.signal(signal.SIGTERM, _raise_interrupted)
-    try:
-        result = execute_request(request)
-    except Interrupted as exc:
-        result = {"result": FAILED, "error": exc.message, "interrupted": True}
-    except Exception as exc:  # a bug: report it as the run's error, not a traceback
-        import logging
+    # SIGTERM (the sidecar's timeout or shutdown) raises Interrupted so that cleanups run
+    with execute.SignalGuard(raise_interrupted=True, signals=(signal.SIGTERM,)):
+        try:
+            result = execute_request(request)
+        except Interrupted as exc:
+            result = {"result": FAILED, "error": exc.message, "interrupted": True}
+        except Exception as exc:  # a bug: report it as the run's error, not a traceback
+            import logging
 
-        logging.getLogger(__name__).error("job.internal_error", exc_info=True)
-        result = {"result": FAILED, "error": redact(f"internal error: {type(exc).__name__}: {exc}")}
+            logging.getLogger(__name__).error("job.internal_error", exc_info=True)
+            result = {
+                "result": FAILED,
+                "error": redact(f"internal error: {type(exc).__name__}: {exc}"),
+            }
     sys.stdout.write(json.dumps(result, default=str) + "\n")
     sys.stdout.flush()
     return 0

@@ -13,15 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
-import signal
 import threading
 import time
 from dataclasses import dataclass
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from dataops import __version__
 from dataops.errors import ConfigError, DataopsError
+from dataops.execute import SignalGuard
 from dataops.metrics import Metrics
 from dataops.sidecar import logctx
 from dataops.sidecar.config import JobConfig, SidecarConfig, load_config
@@ -301,36 +300,34 @@ class Sidecar:
         if self.config.migrate_at_start:
             self.migrate_at_start()
         server = start_http(self, self.settings.http_addr)
-        previous = {
-            sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)
-        }
-        try:
-            self.start_scheduler()
-            log.info(
-                "sidecar.started",
-                extra={
-                    "version": __version__,
-                    "http": self.settings.http_addr,
-                    "jobs": [e.key for e in self.entries()],
-                    "not_installed": sorted(self.missing),
-                    "config": self.config.source,
-                },
-            )
-            threading.Thread(target=self._startup_background, name="startup", daemon=True).start()
-            while not self.stop_event.wait(1.0):
-                pass
-            log.info("sidecar.stopping", extra={"grace_seconds": self.settings.shutdown_grace})
-            self.scheduler.shutdown(wait=False)
-            self.runner.stop(self.settings.shutdown_grace)
-        finally:
-            server.shutdown()
-            server.server_close()
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
+        with SignalGuard(self._on_signal):  # SIGTERM/SIGINT: stop gracefully
+            try:
+                self.start_scheduler()
+                log.info(
+                    "sidecar.started",
+                    extra={
+                        "version": __version__,
+                        "http": self.settings.http_addr,
+                        "jobs": [e.key for e in self.entries()],
+                        "not_installed": sorted(self.missing),
+                        "config": self.config.source,
+                    },
+                )
+                threading.Thread(
+                    target=self._startup_background, name="startup", daemon=True
+                ).start()
+                while not self.stop_event.wait(1.0):
+                    pass
+                log.info("sidecar.stopping", extra={"grace_seconds": self.settings.shutdown_grace})
+                self.scheduler.shutdown(wait=False)
+                self.runner.stop(self.settings.shutdown_grace)
+            finally:
+                server.shutdown()
+                server.server_close()
         log.info("sidecar.stopped")
         return 0
 
-    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+    def _on_signal(self, signum: int) -> None:
         self.runner.stopping.set()
         self.stop_event.set()
 

@@ -1,33 +1,66 @@
-"""``dataops serve`` as a real process, with helpers to scrape and drive it."""
+"""``dataops serve`` as a real process, with helpers to scrape and drive it; the same HTTP
+and metric helpers serve the native runs of docker-compose.test.yml and deploy/kubernetes."""
 
 from __future__ import annotations
 
 import json
-import os
+import re
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.conftest import clean_env
 from tests.harness.common import free_port, wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "build" / "test-artifacts"
 
 
-def clean_env() -> dict[str, str]:
-    return {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DATAOPS_", "AWS_", "SENTRY_", "PG")) or k == "DATAOPS_TEST_TOOLS_BIN"
-    }
+def http_request(
+    url: str, *, method: str = "GET", headers: Mapping[str, str] | None = None
+) -> tuple[int, bytes, Mapping[str, str]]:
+    """One HTTP request (a POST with an empty body): status, body, headers; errors too."""
+    data = b"" if method == "POST" else None
+    req = urllib.request.Request(url, method=method, data=data)  # noqa: S310
+    for key, value in (headers or {}).items():
+        req.add_header(key, value)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310
+            return resp.status, resp.read(), dict(resp.headers)
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(), dict(exc.headers)
+
+
+def http_get(url: str, token: str | None = None, method: str = "GET") -> tuple[int, str]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    code, body, _ = http_request(url, method=method, headers=headers)
+    return code, body.decode()
+
+
+def metric(text: str, name: str, **labels: str) -> float | None:
+    """The value of the first sample ``name`` in an exposition carrying ``labels``."""
+    wanted = frozenset(labels.items())
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and wanted <= frozenset(sample.labels.items()):
+                return float(sample.value)
+    return None
+
+
+def map_paths(value: str, mounts: Mapping[str, str]) -> str:
+    """Replace container paths by native ones in one pass, the longest mount first."""
+    targets = sorted(mounts, key=len, reverse=True)
+    if not targets:
+        return value
+    pattern = "|".join(re.escape(t) for t in targets)
+    return re.sub(rf"(?<![\w/.])({pattern})(?=/|$|[\s'&?])", lambda m: mounts[m.group(1)], value)
 
 
 class SidecarProcess:
@@ -87,15 +120,7 @@ class SidecarProcess:
     def request(
         self, path: str, *, method: str = "GET", headers: Mapping[str, str] | None = None
     ) -> tuple[int, bytes, Mapping[str, str]]:
-        data = b"" if method == "POST" else None
-        req = urllib.request.Request(self.url + path, method=method, data=data)  # noqa: S310
-        for key, value in (headers or {}).items():
-            req.add_header(key, value)
-        try:
-            with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310
-                return resp.status, resp.read(), dict(resp.headers)
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read(), dict(exc.headers)
+        return http_request(self.url + path, method=method, headers=headers)
 
     def get(self, path: str) -> tuple[int, bytes]:
         code, body, _ = self.request(path)
@@ -123,11 +148,7 @@ class SidecarProcess:
         return out
 
     def value(self, name: str, **labels: str) -> float | None:
-        wanted = frozenset(labels.items())
-        for (sample, sample_labels), value in self.metrics().items():
-            if sample == name and wanted <= sample_labels:
-                return value
-        return None
+        return metric(self.metrics_text(), name, **labels)
 
     def run_job(self, name: str, token: str, query: str = "") -> tuple[int, dict[str, Any]]:
         code, body, _ = self.request(
@@ -163,10 +184,6 @@ class SidecarProcess:
         return records
 
 
-def wait_until(what: str, check: Callable[[], bool], timeout: float, log: Path) -> None:
-    wait_for(what, check, timeout, log)
-
-
 def chromium(
     args: list[str], profile: Path, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
@@ -193,7 +210,3 @@ def chromium(
         text=True,
         timeout=timeout,
     )
-
-
-def now() -> float:
-    return time.time()

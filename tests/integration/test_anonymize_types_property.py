@@ -20,12 +20,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from dataops.anonymize import arrays
-from dataops.anonymize.coltypes import CannotEvaluate, accepts_value, sample_inputs, value_problem
+from dataops.anonymize.checkexpr import CannotEvaluate
 from dataops.anonymize.engine_api import TableData
 from dataops.anonymize.formats import copytext
 from dataops.anonymize.formats.ddl import Catalog
 from dataops.anonymize.plan import Plan
 from dataops.anonymize.rules import parse_rules
+from dataops.anonymize.typeinput import accepts_value, sample_inputs, value_problem
 from dataops.errors import ConfigError
 from tests.harness.postgres import PgServer
 

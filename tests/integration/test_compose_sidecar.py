@@ -33,7 +33,7 @@ import yaml
 from tests.harness.common import free_port, service_dir, stop_process, wait_for
 from tests.harness.minio import MinioServer, start_minio
 from tests.harness.postgres import OS_USER, PgServer, start_postgres
-from tests.integration.deploy_support import http_get, map_paths, metric
+from tests.integration.sidecar_support import http_get, map_paths, metric
 
 pytestmark = pytest.mark.integration
 

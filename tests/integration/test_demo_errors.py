@@ -85,8 +85,9 @@ def test_unsatisfiable_constraints_of_unlisted_columns(
     apply_schema(pg_db, "postgres")
     execute(
         pg_db,
+        "CREATE TYPE pair AS (a integer, b integer)",
         "CREATE TABLE gadgets (id serial PRIMARY KEY, code text NOT NULL, "
-        "blob_data int[] NOT NULL, starts date, ends date, CHECK (ends > starts))",
+        "blob_data pair NOT NULL, starts date, ends date, CHECK (ends > starts))",
     )
     spec = tmp_path / "gadgets.yaml"
     spec.write_text(
@@ -98,7 +99,7 @@ def test_unsatisfiable_constraints_of_unlisted_columns(
     assert cli("demo", "load", "--config", str(spec), "--db", pg_db) == 2
     err = capsys.readouterr().err
     assert "gadgets.yaml:6: tables.gadgets.columns.code: impossible unique (code): 500 rows" in err
-    assert "column blob_data (INTEGER[]) is NOT NULL without a default" in err
+    assert "column blob_data (pair) is NOT NULL without a default" in err
     assert "CHECK gadgets_check (ends > starts) cannot be interpreted" in err
     assert "trust_checks" in err
     assert scalar(pg_db, "SELECT COUNT(*) FROM gadgets") == 0

@@ -27,17 +27,12 @@ import pytest
 import yaml
 
 from dataops.drill.rpo import HEARTBEAT_DDL, HEARTBEAT_UPSERT
+from tests.conftest import clean_env
 from tests.harness.common import service_dir, wait_for
 from tests.harness.minio import MinioServer, start_minio
 from tests.harness.postgres import PgServer
 from tests.harness.prometheus import start_prometheus
-from tests.integration.sidecar_support import (
-    ARTIFACTS,
-    REPO,
-    SidecarProcess,
-    chromium,
-    clean_env,
-)
+from tests.integration.sidecar_support import ARTIFACTS, REPO, SidecarProcess, chromium
 
 pytestmark = pytest.mark.integration
 

@@ -10,18 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataops.anonymize import arrays
-from dataops.anonymize.coltypes import (
-    CannotEvaluate,
-    accepts,
-    check_expression,
-    parse_type,
-)
+from dataops.anonymize.checkexpr import CannotEvaluate, check_expression
+from dataops.anonymize.coltypes import parse_type
 from dataops.anonymize.engine_api import TableData
 from dataops.anonymize.formats import copytext
 from dataops.anonymize.formats.ddl import Catalog
 from dataops.anonymize.fpe import Permutation
 from dataops.anonymize.plan import Plan
 from dataops.anonymize.rules import parse_rules
+from dataops.anonymize.typeinput import accepts
 from dataops.errors import ConfigError
 
 

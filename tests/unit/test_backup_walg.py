@@ -45,6 +45,7 @@ def test_walg_settings_map_storage_compression_and_retries(monkeypatch: pytest.M
         "WALG_COMPRESSION_METHOD": "zstd",
         "WALG_DELTA_MAX_STEPS": "3",
         "S3_MAX_RETRIES": "8",
+        "WALG_DOWNLOAD_FILE_RETRIES": "3",
     }
 
 

@@ -57,6 +57,7 @@ def bind(gen: Any, kind: str = "text", rows: int = 1000, **column: Any) -> list[
 def test_registry_has_every_family() -> None:
     assert set(REGISTRY) == {
         "fake", "choice", "constant", "range", "sequence", "date_between", "template", "ref", "uuid",
+        "type",
     }  # fmt: skip
 
 

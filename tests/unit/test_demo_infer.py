@@ -10,7 +10,7 @@ from dataops.demo.checks import parse_check
 from dataops.demo.hints import candidates, suggest
 from dataops.demo.infer import infer_spec
 from dataops.demo.reflect import Column, ForeignKey, Schema, Table
-from dataops.demo.spec import parse_text
+from dataops.demo.spec import PerSpec, parse_text
 
 
 def col(name: str, kind: str = "text", **kw: Any) -> Column:
@@ -90,7 +90,31 @@ def test_infer_spec_is_a_valid_spec() -> None:
     text = infer_spec(Schema("sqlite", {"orders": orders, "customers": customers}), rows=7)
     spec = parse_text(text)
     assert list(spec.tables) == ["customers", "orders"]  # parents first
-    assert spec.tables["orders"].rows == 7
+    assert spec.tables["customers"].rows == 7
+    assert spec.tables["orders"].rows == PerSpec("customers", 0, 4)  # fan-out per customer
     assert "email: {fake: email, unique: true}" in text
     assert "nickname: {fake: user_name, null_rate: 0.1}" in text
     assert "customer_id: {ref: customers.id}" in text
+
+
+def test_a_fan_out_that_does_not_plan_falls_back_to_rows() -> None:
+    orders = table(
+        "orders",
+        col("id", "int", autoincrement=True, nullable=False),
+        col("note"),
+        col("placed", "date"),
+        primary_key=("id",),
+    )
+    fk = ForeignKey("fk", "lines", ("order_id",), "orders", ("id",))
+    lines = table(
+        "lines",
+        col("order_id", "int", nullable=False),
+        col("flag", "bool", nullable=False),  # two values: 1..4 lines per order cannot be unique
+        primary_key=("order_id", "flag"),
+        foreign_keys=[fk],
+    )
+    text = infer_spec(Schema("sqlite", {"orders": orders, "lines": lines}), rows=10)
+    spec = parse_text(text)
+    assert spec.tables["lines"].rows == 10
+    assert spec.tables["orders"].rows == 10
+    assert "# NOTE: lines: rows: 10, as rows per parent row do not plan" in text

@@ -161,13 +161,13 @@ tables:
     assert len(values(make_plan(tmp_path, ddl, trusted), "t", "a")) == 10
 
 
-def test_fk_cycles_need_a_nullable_reference(tmp_path: Path) -> None:
+def test_not_null_fk_cycles_are_checked_at_the_end(tmp_path: Path) -> None:
     ddl = """CREATE TABLE a (id INTEGER PRIMARY KEY, b_id INT NOT NULL REFERENCES b(id));
              CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INT NOT NULL REFERENCES a(id));"""
-    found = problems(tmp_path, ddl, "version: 1\ntables:\n  a: {rows: 2}\n  b: {rows: 2}\n")
-    assert found == [
-        "foreign-key cycle a(b_id) -> b(id) / b(a_id) -> a(id) has no nullable reference to insert as NULL first"
-    ]
+    plan = make_plan(tmp_path, ddl, "version: 1\ntables:\n  a: {rows: 2}\n  b: {rows: 2}\n")
+    assert [fk.label for fk in plan.suspended] == ["a(b_id) -> b(id)"]
+    assert plan.deferred == [] and plan.order == ["a", "b"]  # a.b_id is checked at the end
+    assert all(v is not None for v in values(plan, "a", "b_id"))
 
 
 def test_per_needs_to_know_which_reference_groups(tmp_path: Path) -> None:

@@ -69,7 +69,7 @@ tables:
         "s.yaml:5: tables.customers.rows: must be >= 0",
         "s.yaml:7: tables.customers.columns.email.unique: must be true or false",
         "s.yaml:8: tables.customers.columns.name: unknown generator 'lorem'; expected one of: "
-        "choice, constant, date_between, fake, range, ref, sequence, template, uuid",
+        "choice, constant, date_between, fake, range, ref, sequence, template, type, uuid",
         "s.yaml:9: tables.customers.columns.tier.choice: weights must be a list as long as the choices",
         "s.yaml:10: tables.customers.columns.total.range: low must not exceed high",
         "s.yaml:11: tables.customers.columns.when.date_between[0]: invalid value '2020-13-01': "

@@ -151,3 +151,48 @@ def test_the_one_signal_guard() -> None:
         time.sleep(1)
     assert info.value.exit_code == 130
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_the_signal_guard_widened_keeps_ignored_signals_and_wakes() -> None:
+    """``signals=``: more signals caught, an ignored one (nohup's SIGHUP) stays ignored;
+    ``on_wake``: wake_main_thread() from another thread runs it in the main thread."""
+    import signal
+    import threading
+
+    from dataops.errors import Interrupted
+
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        with (
+            pytest.raises(Interrupted) as info,
+            execute.SignalGuard(
+                raise_interrupted=True, signals=(signal.SIGINT, signal.SIGTERM, signal.SIGUSR1)
+            ) as guard,
+        ):
+            assert guard.installed
+            assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+            os.kill(os.getpid(), signal.SIGHUP)  # ignored: nothing happens
+            time.sleep(0.05)
+            assert not guard.triggered
+            os.kill(os.getpid(), signal.SIGUSR1)
+            time.sleep(1)
+        assert info.value.exit_code == 128 + signal.SIGUSR1 and guard.signum == signal.SIGUSR1
+        assert signal.getsignal(signal.SIGUSR1) == signal.SIG_DFL
+        with execute.SignalGuard(signals=(signal.SIGINT, signal.SIGTERM, signal.SIGHUP)):
+            assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+
+    class Woken(Exception):
+        pass
+
+    def wake() -> None:
+        assert threading.current_thread() is threading.main_thread()
+        raise Woken
+
+    before = signal.getsignal(execute.SignalGuard.WAKE_SIGNAL)
+    with pytest.raises(Woken), execute.SignalGuard(on_wake=wake):
+        threading.Thread(target=execute.wake_main_thread).start()
+        time.sleep(5)  # a blocking wait, cut short by the wake signal
+    assert signal.getsignal(execute.SignalGuard.WAKE_SIGNAL) == before
+    execute.wake_main_thread()  # without a guard: SIGURG's default action is nothing

@@ -41,6 +41,7 @@ from dataops.anonymize.atomic import TERMINATING_SIGNALS
 from dataops.anonymize.engine_api import DumpPlan, TableData
 from dataops.anonymize.formats.pgarchive import Compression
 from dataops.errors import DataopsError, OperationError
+from dataops.execute import wake_main_thread
 
 PIECE_SIZE = 4 << 20
 
@@ -292,7 +293,7 @@ class OrderedPool:
         if self._closing or self._stop[0] in ready:
             return
         self._dead = sentinels[next(s for s in ready if s in sentinels)]
-        atomic.wake_main_thread()
+        wake_main_thread()
 
     def _on_wake(self) -> None:
         dead, self._dead = self._dead, None

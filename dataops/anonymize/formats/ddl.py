@@ -10,34 +10,23 @@ schema-qualified names, one statement per object, constraints in ``ALTER TABLE``
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from dataops.anonymize.coltypes import UNKNOWN, Check, ColType, TypeResolver
 from dataops.anonymize.engine_api import TableData
+from dataops.anonymize.formats.ddlsyntax import (
+    COLUMN_CONSTRAINT_WORDS,
+    TABLE_CONSTRAINT_WORDS,
+    Cursor,
+    expression_text,
+    split_commas,
+    type_text,
+)
+from dataops.anonymize.formats.ddlsyntax import (
+    QName as QName,  # (schema, name); the plan reads it here
+)
 from dataops.anonymize.formats.sqlscan import Token, split_statements, tokenize
-
-QName = tuple[str, str]  # (schema, name), unquoted
-
-_COLUMN_CONSTRAINT_WORDS = frozenset(
-    {
-        "collate",
-        "not",
-        "null",
-        "default",
-        "generated",
-        "constraint",
-        "primary",
-        "unique",
-        "references",
-        "check",
-        "compression",
-        "storage",
-    }
-)
-_TABLE_CONSTRAINT_WORDS = frozenset(
-    {"constraint", "primary", "unique", "foreign", "check", "exclude", "like"}
-)
 
 
 @dataclass
@@ -91,134 +80,6 @@ class DomainInfo:
     checks: list[str] = field(default_factory=list)  # CHECK expressions (without CHECK)
 
 
-class _Cursor:
-    """Walks a token list."""
-
-    def __init__(self, tokens: Sequence[Token]) -> None:
-        self.toks = tokens
-        self.i = 0
-
-    def peek(self, k: int = 0) -> Token | None:
-        j = self.i + k
-        return self.toks[j] if j < len(self.toks) else None
-
-    def next(self) -> Token | None:
-        tok = self.peek()
-        if tok is not None:
-            self.i += 1
-        return tok
-
-    def kw(self, *words: str) -> bool:
-        """Consume the keyword sequence if it is next."""
-        for k, w in enumerate(words):
-            tok = self.peek(k)
-            if tok is None or not tok.is_kw(w):
-                return False
-        self.i += len(words)
-        return True
-
-    def op(self, text: str) -> bool:
-        tok = self.peek()
-        if tok is not None and tok.is_op(text):
-            self.i += 1
-            return True
-        return False
-
-    def name(self) -> str | None:
-        tok = self.peek()
-        if tok is not None and tok.kind in ("ident", "qident"):
-            self.i += 1
-            return tok.text
-        return None
-
-    def qname(self) -> QName | None:
-        first = self.name()
-        if first is None:
-            return None
-        if self.op("."):
-            second = self.name()
-            if second is None:
-                return None
-            return (first, second)
-        return ("public", first)
-
-    def group(self) -> list[Token]:
-        """Consume a parenthesised group; return the tokens inside (without the parens)."""
-        if not self.op("("):
-            return []
-        depth = 1
-        start = self.i
-        while self.i < len(self.toks):
-            tok = self.toks[self.i]
-            self.i += 1
-            if tok.is_op("("):
-                depth += 1
-            elif tok.is_op(")"):
-                depth -= 1
-                if depth == 0:
-                    return list(self.toks[start : self.i - 1])
-        return list(self.toks[start:])
-
-    def names_list(self) -> tuple[str, ...]:
-        """``(a, "B", c)`` -> names; empty if an element is not a plain column name."""
-        inner = self.group()
-        out: list[str] = []
-        for part in _split_commas(inner):
-            if len(part) != 1 or part[0].kind not in ("ident", "qident"):
-                return ()
-            out.append(part[0].text)
-        return tuple(out)
-
-
-def _split_commas(tokens: Sequence[Token]) -> list[list[Token]]:
-    parts: list[list[Token]] = [[]]
-    depth = 0
-    for tok in tokens:
-        if tok.is_op("(") or tok.is_op("["):
-            depth += 1
-        elif tok.is_op(")") or tok.is_op("]"):
-            depth -= 1
-        if depth == 0 and tok.is_op(","):
-            parts.append([])
-        else:
-            parts[-1].append(tok)
-    return [p for p in parts if p]
-
-
-def _type_text(tokens: Sequence[Token]) -> str:
-    out = ""
-    for tok in tokens:
-        text = tok.text if tok.kind == "ident" else tok.raw
-        if not out or text in ("(", ")", ",", "[", "]", ".") or out.endswith(("(", ".", "[")):
-            out += text
-        else:
-            out += " " + text
-    return out
-
-
-def _expression_text(tokens: Sequence[Token]) -> str:
-    """A CHECK expression's source text, tokens re-joined (strings keep their quotes)."""
-    out = ""
-    previous: Token | None = None
-    for tok in tokens:
-        text = tok.raw
-        call = (
-            text == "("
-            and previous is not None
-            and previous.kind in ("ident", "qident")
-            and previous.text not in _NOT_FUNCTIONS
-        )
-        if not out or out.endswith(("(", "::", "[")) or text in (")", ",", "::", "]", "[") or call:
-            out += text
-        else:
-            out += " " + text
-        previous = tok
-    return out
-
-
-_NOT_FUNCTIONS = frozenset({"and", "or", "not", "in", "any", "all", "some", "check", "is"})
-
-
 class Catalog:
     """Tables, columns and constraints collected from a dump's DDL."""
 
@@ -243,7 +104,7 @@ class Catalog:
                 self._statement(tokens, location)
 
     def _statement(self, tokens: list[Token], location: str) -> None:
-        cur = _Cursor(tokens)
+        cur = Cursor(tokens)
         if cur.kw("create"):
             cur.kw("or", "replace")
             cur.kw("unlogged") or cur.kw("temporary") or cur.kw("temp")
@@ -276,7 +137,7 @@ class Catalog:
             if name is not None:
                 self.insert_statements.append(f"{name[0]}.{name[1]}")
 
-    def _create_table(self, cur: _Cursor, kind: str, location: str) -> None:
+    def _create_table(self, cur: Cursor, kind: str, location: str) -> None:
         cur.kw("if", "not", "exists")
         name = cur.qname()
         if name is None:
@@ -287,11 +148,11 @@ class Catalog:
         elif cur.kw("of"):
             cur.qname()  # typed table: columns come from the type; not tracked
         if cur.peek() is not None and cur.peek().is_op("("):  # type: ignore[union-attr]
-            for element in _split_commas(cur.group()):
+            for element in split_commas(cur.group()):
                 self._table_element(info, element)
         while cur.peek() is not None:
             if cur.kw("inherits"):
-                inner = _Cursor(cur.group())
+                inner = Cursor(cur.group())
                 while inner.peek() is not None:
                     parent = inner.qname()
                     if parent is not None:
@@ -315,25 +176,25 @@ class Catalog:
 
     def _table_element(self, info: TableInfo, tokens: list[Token]) -> None:
         first = tokens[0]
-        if first.kind == "ident" and first.text in _TABLE_CONSTRAINT_WORDS:
-            self._add_constraint(info.qname, _Cursor(tokens))
+        if first.kind == "ident" and first.text in TABLE_CONSTRAINT_WORDS:
+            self._add_constraint(info.qname, Cursor(tokens))
             return
         column = ColumnInfo(first.text, "")
         type_end = 1
         while type_end < len(tokens):
             tok = tokens[type_end]
-            if tok.kind == "ident" and tok.text in _COLUMN_CONSTRAINT_WORDS:
+            if tok.kind == "ident" and tok.text in COLUMN_CONSTRAINT_WORDS:
                 break
             type_end += 1
-        column.type = _type_text(tokens[1:type_end])
-        cur = _Cursor(tokens[type_end:])
+        column.type = type_text(tokens[1:type_end])
+        cur = Cursor(tokens[type_end:])
         constraint = ""
         while cur.peek() is not None:
             if cur.kw("constraint"):
                 constraint = cur.name() or ""
             elif cur.kw("check"):
                 name = constraint or f"{info.name}_{column.name}_check"
-                self.table_checks.append((info.qname, name, _expression_text(cur.group())))
+                self.table_checks.append((info.qname, name, expression_text(cur.group())))
             elif cur.kw("not", "null"):
                 column.not_null = True
             elif cur.kw("primary", "key"):
@@ -378,7 +239,7 @@ class Catalog:
                     cur.group()
         info.columns[column.name] = column
 
-    def _add_constraint(self, table: QName, cur: _Cursor) -> None:
+    def _add_constraint(self, table: QName, cur: Cursor) -> None:
         name = ""
         if cur.kw("constraint"):
             name = cur.name() or ""
@@ -401,7 +262,7 @@ class Catalog:
                 if cols and ref is not None:
                     self.foreign_keys.append(ForeignKey(table, name, cols, ref, ref_cols or cols))
         elif cur.kw("check"):
-            self.table_checks.append((table, name, _expression_text(cur.group())))
+            self.table_checks.append((table, name, expression_text(cur.group())))
         elif cur.kw("not", "null"):
             nn_col = cur.name()
             if nn_col is not None:
@@ -414,7 +275,7 @@ class Catalog:
         else:
             self._not_null_later.add((table, column))
 
-    def _alter_table(self, cur: _Cursor) -> None:
+    def _alter_table(self, cur: Cursor) -> None:
         cur.kw("if", "exists")
         cur.kw("only")
         name = cur.qname()
@@ -441,7 +302,7 @@ class Catalog:
             else:
                 cur.next()
 
-    def _create_index(self, cur: _Cursor) -> None:
+    def _create_index(self, cur: Cursor) -> None:
         cur.kw("concurrently")
         cur.kw("if", "not", "exists")
         index_name = cur.name() or ""
@@ -457,7 +318,7 @@ class Catalog:
         if cols:  # a partial unique index still forbids duplicates among its rows
             self.unique_keys.append(UniqueKey(table, index_name, "UNIQUE INDEX", cols))
 
-    def _create_domain(self, cur: _Cursor) -> None:
+    def _create_domain(self, cur: Cursor) -> None:
         name = cur.qname()
         if name is None:
             return
@@ -466,21 +327,21 @@ class Catalog:
         while cur.peek() is not None:
             tok = cur.peek()
             assert tok is not None
-            if tok.kind == "ident" and tok.text in _COLUMN_CONSTRAINT_WORDS:
+            if tok.kind == "ident" and tok.text in COLUMN_CONSTRAINT_WORDS:
                 break
             type_toks.append(tok)
             cur.next()
-        info = DomainInfo(_type_text(type_toks))
+        info = DomainInfo(type_text(type_toks))
         while cur.peek() is not None:
             if cur.kw("not", "null"):
                 info.not_null = True
             elif cur.kw("check"):
-                info.checks.append(_expression_text(cur.group()))
+                info.checks.append(expression_text(cur.group()))
             else:
                 cur.next()
         self.domains[name] = info
 
-    def _alter_domain(self, cur: _Cursor) -> None:
+    def _alter_domain(self, cur: Cursor) -> None:
         name = cur.qname()
         info = self.domains.get(name) if name is not None else None
         if info is None:
@@ -489,18 +350,18 @@ class Catalog:
             if cur.kw("constraint"):
                 cur.name()
             if cur.kw("check"):
-                info.checks.append(_expression_text(cur.group()))
+                info.checks.append(expression_text(cur.group()))
         elif cur.kw("set", "not", "null"):
             info.not_null = True
 
-    def _create_type(self, cur: _Cursor) -> None:
+    def _create_type(self, cur: Cursor) -> None:
         name = cur.qname()
         if name is None or not cur.kw("as", "enum"):
             return
         labels = [t.text for t in cur.group() if t.kind == "str"]
         self.enums[name] = tuple(labels)
 
-    def _alter_type(self, cur: _Cursor) -> None:
+    def _alter_type(self, cur: Cursor) -> None:
         name = cur.qname()
         if name is None or name not in self.enums or not cur.kw("add", "value"):
             return
@@ -607,7 +468,7 @@ class Catalog:
             out.append(
                 Check(
                     f"constraint {constraint} of {table[0]}.{table[1]}",
-                    _expression_text(rewritten),
+                    expression_text(rewritten),
                     whole_array=is_array,
                     strict=False,
                 )
@@ -626,7 +487,7 @@ class Catalog:
     def _domain_of(self, type_text: str) -> DomainInfo | None:
         if not type_text:
             return None
-        parts = _Cursor(tokenize(type_text)).qname()
+        parts = Cursor(tokenize(type_text)).qname()
         if parts is None:
             return None
         return self.domains.get(parts)
@@ -675,7 +536,7 @@ class Catalog:
 
 def parse_copy_header(line: str) -> tuple[str, str, tuple[str, ...]] | None:
     """``COPY schema.table (a, "B") FROM stdin;`` -> (schema, table, columns)."""
-    cur = _Cursor(tokenize(line))
+    cur = Cursor(tokenize(line))
     if not cur.kw("copy"):
         return None
     name = cur.qname()

@@ -149,7 +149,8 @@ def fitting_pool(
     values = pool(provider, locale, args, size)
     if col is None:
         return values, len(set(values)), ""
-    from dataops.anonymize.coltypes import CannotEvaluate, value_problem
+    from dataops.anonymize.checkexpr import CannotEvaluate
+    from dataops.anonymize.typeinput import value_problem
 
     cache_key = (provider, locale, json.dumps(args, sort_keys=True, default=str), size, col)
     with _fit_lock:

@@ -23,6 +23,7 @@ from pathlib import Path
 from dataops.backup.engine import LATEST, RestoreResult, open_engine
 from dataops.backup.recovery import (
     check_target,
+    clear_incomplete,
     free_port,
     parse_target_time,
     pg_tool,
@@ -55,7 +56,12 @@ def restore(
     start: bool = False,
     port: int | None = None,
     archive: bool = False,
+    force: bool = False,
 ) -> RestoreResult:
+    """``force``: clear a target directory left marked incomplete by a restore that did
+    not finish (only such a directory; never an arbitrary non-empty one)."""
+    if force:
+        clear_incomplete(target_dir.absolute())
     engine = open_engine(settings)
     result = engine.restore(
         target_dir,

@@ -58,6 +58,7 @@ from dataops.errors import (
     DataopsError,
     OperationError,
 )
+from dataops.stall import Stall
 from dataops.tools import pgbackrest as pgb
 
 log = logging.getLogger(__name__)
@@ -130,7 +131,10 @@ class PgBackRestEngine:
         env: dict[str, str] | None = None,
         ok_codes: Sequence[int] = (0,),
         timeout: float | None = None,
+        watch: Sequence[Path] | None = (),
     ) -> execute.Result:
+        """One pgBackRest call; ``watch``: directories whose growth is progress too, None:
+        no stall watchdog (``check`` waits for PostgreSQL's archiver, not for storage)."""
         argv = build(self.binary(), self._config_arg())
         full_env = self._env(extra)
         full_env.update(env or {})
@@ -143,6 +147,7 @@ class PgBackRestEngine:
                 ok_codes=ok_codes,
                 timeout=timeout or self.settings.pgbackrest_timeout,
                 user=recovery.run_as(self.owner()),
+                stall=None if watch is None else self._stall(watch),
             )
         except CommandError as exc:
             raise classify(exc, what=what, where=self.where) from None
@@ -150,6 +155,11 @@ class PgBackRestEngine:
             "pgbackrest.finished", extra={"command": what, "seconds": round(result.seconds, 3)}
         )
         return result
+
+    def _stall(self, watch: Sequence[Path]) -> Stall:
+        return Stall(
+            self.settings.storage_stall_timeout, f"object storage {self.where}", tuple(watch)
+        )
 
     def _db_options(self) -> tuple[dict[str, str], dict[str, str]]:
         """(pg1-* options, libpq env) to reach the database pgBackRest backs up."""
@@ -465,18 +475,19 @@ class PgBackRestEngine:
         )
         setup = self.archive_setup(target.parent / f"{target.name}.pgbackrest.conf")
         pg.check_runnable_by(setup.binary, owner, tool="pgbackrest", version_args=("version",))
-        created = not target.exists()
         target.mkdir(mode=0o700, parents=True, exist_ok=True)
         recovery.chown_tree(target, owner)
         self._write_files(setup, owner, target)
+        recovery.mark_incomplete(target, engine=self.name, backup=chosen.name)
         try:
             self._run(
                 lambda b, c: pgb.restore_argv(b, setup.config_path, self.stanza, chosen.name),
                 what="restore",
                 extra={"pg1-path": str(target), "lock-path": str(lock_path(setup.config_path))},
+                watch=[target],
             )
         except BaseException:
-            recovery.empty(target, remove=created)
+            recovery.fetch_failed(target, engine=self.name, backup=chosen.name)
             raise
         return recovery.finish_restore(
             self.settings,
@@ -506,6 +517,7 @@ class PgBackRestEngine:
                 what="check",
                 extra=options,
                 env=env,
+                watch=None,
             )
         except DataopsError as exc:
             report.add("end to end", False, archcheck.error_text(exc))

@@ -320,12 +320,12 @@ class WalGEngine:
         )
         setup = self.archive_setup(target.parent / f"{target.name}.walg.json")
         pg.check_runnable_by(setup.binary, owner)
-        created = not target.exists()
         target.mkdir(mode=0o700, parents=True, exist_ok=True)
+        recovery.mark_incomplete(target, engine=self.name, backup=chosen.name)
         try:
             walg.backup_fetch(target, chosen.name)
         except BaseException:
-            recovery.empty(target, remove=created)
+            recovery.fetch_failed(target, engine=self.name, backup=chosen.name)
             raise
         write_walg_files(self.settings, setup, owner)
         return recovery.finish_restore(

@@ -123,4 +123,5 @@ def open_rclone(settings: Settings, *, retries: int | None = None) -> rclonemod.
             ca_cert=str(target.storage.ca_file) if target.storage.ca_file else None,
         ),
         timeout=settings.borg_timeout,
+        stall_seconds=settings.storage_stall_timeout,
     )

@@ -98,6 +98,7 @@ class Spec:
     binary: str
     flags: dict[str, Any]
     timeout: float
+    stall: float | None = None
 
     def dump(self) -> str:
         return json.dumps(asdict(self))
@@ -116,6 +117,7 @@ def _child_run(spec: Spec) -> dict[str, Any]:
         where=spec.where,
         flags=rclonemod.Flags(**spec.flags),
         timeout=spec.timeout,
+        stall_seconds=spec.stall,
     )
     repo = Path(spec.repo)
     stage = "copy"
@@ -215,6 +217,7 @@ def run_under_lock(settings: Settings, borg: borgmod.Borg, mode: str) -> Offsite
             binary=rc.binary,
             flags=asdict(rc.flags),
             timeout=rc.timeout,
+            stall=rc.stall_seconds,
         )
         child = [sys.executable, "-m", "dataops.backup.files.offsite", spec.dump()]
         extra = {**rc.env, "DATAOPS_LOG_LEVEL": settings.log_level}

@@ -22,6 +22,7 @@ from dataops import execute
 from dataops.backup.objstore import StorageConfig
 from dataops.errors import CommandError, DataopsError, DependencyError, OperationError
 from dataops.log import register_secret
+from dataops.stall import Stall
 
 log = logging.getLogger(__name__)
 
@@ -372,6 +373,12 @@ class Rclone:
     where: str
     flags: Flags
     timeout: float
+    stall_seconds: float | None = None  # the no-progress watchdog (DATAOPS_STORAGE_STALL_TIMEOUT)
+
+    def _stall(self) -> Stall | None:
+        if not self.stall_seconds:
+            return None
+        return Stall(self.stall_seconds, f"object storage {self.where}")
 
     def run(
         self,
@@ -391,6 +398,7 @@ class Rclone:
                 capture=capture,
                 ok_codes=ok_codes,
                 timeout=timeout or self.timeout,
+                stall=self._stall(),
             )
         except CommandError as exc:
             raise classify(exc, what=what, where=self.where) from None
@@ -452,7 +460,9 @@ class Rclone:
         """``check --one-way --checksum``; differences are a report, not an exception."""
         argv = check_argv(self.binary, repo, self.remote, combined, self.flags)
         try:
-            result = execute.run(argv, env=self.env, ok_codes=(0, 1), timeout=self.timeout)
+            result = execute.run(
+                argv, env=self.env, ok_codes=(0, 1), timeout=self.timeout, stall=self._stall()
+            )
         except CommandError as exc:
             raise classify(exc, what="check", where=self.where) from None
         report = parse_combined(combined.read_text("utf-8", "replace") if combined.exists() else "")

@@ -1,6 +1,16 @@
 """Generator families, found by name in :data:`REGISTRY` (one module per family)."""
 
-from dataops.demo.generators import choice, constant, dates, fake, ident, numeric, ref, text
+from dataops.demo.generators import (
+    choice,
+    constant,
+    dates,
+    fake,
+    ident,
+    numeric,
+    ref,
+    text,
+    typed,
+)
 from dataops.demo.generators.base import REGISTRY, BindContext, Generator, SpecError
 
 __all__ = [
@@ -16,4 +26,5 @@ __all__ = [
     "numeric",
     "ref",
     "text",
+    "typed",
 ]

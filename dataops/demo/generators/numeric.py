@@ -108,7 +108,7 @@ class Range(Generator):
 
     def bind(self, ctx: BindContext) -> None:
         col = ctx.column
-        if col.kind == "int":
+        if col.kind in ("int", "bits"):
             if self.decimals:
                 ctx.problem(f"range with decimals: {self.decimals} cannot fill integer column")
             if col.int_min is not None and self.lo < col.int_min:

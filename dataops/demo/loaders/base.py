@@ -13,7 +13,10 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from dataops.demo.reflect import ForeignKey
 
 Batch = dict[str, list[Any]]
 T = TypeVar("T")
@@ -49,6 +52,15 @@ class Loader(Protocol):
 
     def reset_sequences(self, table: str, columns: Sequence[str]) -> None:
         """Move sequences / AUTO_INCREMENT past the loaded ids."""
+        ...
+
+    def suspend(self, fks: Sequence[ForeignKey]) -> None:
+        """Stop checking these cycle FKs row by row (see :mod:`dataops.demo.cycles`)."""
+        ...
+
+    def restore(self, fks: Sequence[ForeignKey], loaded: Sequence[ForeignKey]) -> None:
+        """Check every row against the suspended FKs (``loaded``: every FK of the loaded
+        tables, for databases that suspend them all); raise OperationError on orphans."""
         ...
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from dataops.demo.loaders.base import Batch, prefetch, rows_of
 from dataops.demo.loaders.textformat import NULL, escape, format_column, format_rows
+from dataops.demo.reflect import ForeignKey
 from dataops.errors import OperationError
 
 CHUNK = 5000
@@ -148,7 +149,7 @@ class MySQLLoader:
     def _bulk(
         self, target: str, columns: Sequence[str], kinds: Sequence[str], batches: Iterable[Batch]
     ) -> int:
-        if self.local_infile() and "bytes" not in kinds:
+        if self.local_infile() and "bytes" not in kinds and "bits" not in kinds:
             return self._load_data(target, columns, kinds, batches)
         return self._insert(target, columns, kinds, batches)
 
@@ -179,3 +180,28 @@ class MySQLLoader:
 
     def reset_sequences(self, table: str, columns: Sequence[str]) -> None:
         """InnoDB advances AUTO_INCREMENT past explicit ids on insert."""
+
+    def suspend(self, fks: Sequence[ForeignKey]) -> None:
+        self._execute("SET SESSION foreign_key_checks = 0")
+
+    def restore(self, fks: Sequence[ForeignKey], loaded: Sequence[ForeignKey]) -> None:
+        """One orphan query per FK of the loaded tables, then checks back on."""
+        try:
+            for fk in loaded:
+                pairs = list(zip(fk.columns, fk.ref_columns, strict=True))
+                present = " AND ".join(f"c.{self.q(a)} IS NOT NULL" for a, _ in pairs)
+                match = " AND ".join(f"p.{self.q(b)} = c.{self.q(a)}" for a, b in pairs)
+                with self.conn.cursor() as cur:
+                    cur.execute(
+                        f"SELECT COUNT(*) FROM {self.q(fk.table)} c WHERE {present} AND NOT EXISTS "
+                        f"(SELECT 1 FROM {self.q(fk.ref_table)} p WHERE {match})"
+                    )
+                    row = cur.fetchone()
+                orphans = int(row[0]) if row else 0
+                if orphans:
+                    raise OperationError(
+                        f"{orphans} rows of {fk.table} break {fk.label}; nothing was written "
+                        "(rolled back)"
+                    )
+        finally:
+            self._execute("SET SESSION foreign_key_checks = 1")

@@ -13,8 +13,12 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+import psycopg
+
 from dataops.demo.loaders.base import Batch
 from dataops.demo.loaders.textformat import NULL, escape, format_column, format_rows
+from dataops.demo.reflect import ForeignKey
+from dataops.errors import OperationError
 
 
 def copy_value(value: Any) -> str:
@@ -115,3 +119,27 @@ class PostgresLoader:
                 f"WHERE pg_get_serial_sequence(%s, %s) IS NOT NULL",
                 (self.q(table), column, self.q(table), column),
             )
+
+    def suspend(self, fks: Sequence[ForeignKey]) -> None:
+        deferred = [fk.name for fk in fks if fk.deferrable]
+        if deferred:
+            self._execute(f"SET CONSTRAINTS {', '.join(self.q(n) for n in deferred)} DEFERRED")
+        for fk in fks:
+            if not fk.deferrable:
+                self._execute(f"ALTER TABLE {self.q(fk.table)} DROP CONSTRAINT {self.q(fk.name)}")
+
+    def restore(self, fks: Sequence[ForeignKey], loaded: Sequence[ForeignKey]) -> None:
+        for fk in fks:
+            try:
+                if fk.deferrable:
+                    self._execute(f"SET CONSTRAINTS {self.q(fk.name)} IMMEDIATE")
+                else:
+                    self._execute(
+                        f"ALTER TABLE {self.q(fk.table)} ADD CONSTRAINT {self.q(fk.name)} "
+                        f"{fk.definition}"
+                    )
+            except psycopg.Error as exc:
+                raise OperationError(
+                    f"checking {fk.label} at the end of the load failed: "
+                    f"{str(exc).strip().splitlines()[0]}; nothing was written (rolled back)"
+                ) from None

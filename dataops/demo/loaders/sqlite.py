@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from dataops.demo.loaders.base import Batch
+from dataops.demo.reflect import ForeignKey
+from dataops.errors import OperationError
 
 
 def _plain(value: Any) -> Any:
@@ -89,3 +91,16 @@ class SQLiteLoader:
 
     def reset_sequences(self, table: str, columns: Sequence[str]) -> None:
         """SQLite's rowid / sqlite_sequence follow the largest id by themselves."""
+
+    def suspend(self, fks: Sequence[ForeignKey]) -> None:
+        self.conn.execute("PRAGMA defer_foreign_keys = ON")  # checked at commit
+
+    def restore(self, fks: Sequence[ForeignKey], loaded: Sequence[ForeignKey]) -> None:
+        tables = {fk.table for fk in fks}
+        for table in sorted(tables):
+            bad = self.conn.execute(f"PRAGMA foreign_key_check({self.q(table)})").fetchall()
+            if bad:
+                raise OperationError(
+                    f"{len(bad)} rows of {table} break a foreign key; nothing was written "
+                    "(rolled back)"
+                )
