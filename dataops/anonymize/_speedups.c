@@ -1101,6 +1101,79 @@ static PyObject *count_lines(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(n);
 }
 
+/* chunk_spans(buffer, i, int_size, raw) -> (payloads | None, i, finished, need, bad): walks
+ * the length-prefixed chunks of an archive data stream (a sign byte, then an int_size-byte
+ * little-endian length; a zero length ends the stream) from buffer[i] while whole chunks
+ * are in the buffer.  payloads: the chunks' payloads joined (None with raw); i: where the
+ * walk stopped; finished: the terminator was consumed; need: bytes needed at i for the
+ * next step; bad: the offset of a negative length (walk stopped there), else -1.  The
+ * same walk as pgarchive.Reader.stream_spans' Python loop, for -Z0 archives whose every
+ * row is its own chunk. */
+static PyObject *chunk_spans(PyObject *self, PyObject *args) {
+    Py_buffer b;
+    Py_ssize_t i, isz, start, end, hdr, need, bad = -1, total = 0, j, k, n;
+    int raw, finished = 0;
+    const unsigned char *p;
+    PyObject *payloads = NULL, *result;
+    char *w;
+    if (!PyArg_ParseTuple(args, "y*nnp:chunk_spans", &b, &i, &isz, &raw)) return NULL;
+    if (isz < 1 || isz > 8 || i < 0) {
+        PyBuffer_Release(&b);
+        PyErr_SetString(PyExc_ValueError, "chunk_spans: bad int_size or start");
+        return NULL;
+    }
+    p = b.buf;
+    end = b.len;
+    hdr = 1 + isz;
+    need = hdr;
+    start = i;
+    while (i + hdr <= end) {
+        uint64_t len = 0;
+        for (k = isz; k > 0; k--) len = (len << 8) | p[i + k];
+        if (p[i] && len) {
+            bad = i;
+            break;
+        }
+        if (len == 0) {
+            i += hdr;
+            finished = 1;
+            break;
+        }
+        if (len > (uint64_t)(end - i - hdr)) {
+            if (len > (uint64_t)PY_SSIZE_T_MAX - (uint64_t)hdr) {
+                PyBuffer_Release(&b);
+                PyErr_SetString(PyExc_OverflowError, "chunk_spans: chunk length too large");
+                return NULL;
+            }
+            need = hdr + (Py_ssize_t)len;
+            break;
+        }
+        total += (Py_ssize_t)len;
+        i += hdr + (Py_ssize_t)len;
+    }
+    if (!raw) {
+        payloads = PyBytes_FromStringAndSize(NULL, total);
+        if (payloads == NULL) {
+            PyBuffer_Release(&b);
+            return NULL;
+        }
+        w = PyBytes_AS_STRING(payloads);
+        for (j = start; j + hdr <= i;) {
+            n = 0;
+            for (k = isz; k > 0; k--) n = (n << 8) | p[j + k];
+            if (n == 0) break;
+            memcpy(w, p + j + hdr, (size_t)n);
+            w += n;
+            j += hdr + n;
+        }
+    } else {
+        payloads = Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&b);
+    result = Py_BuildValue("(NnOnn)", payloads, i, finished ? Py_True : Py_False, need, bad);
+    return result;
+}
+
 /* digests(key, values, size) -> [blake2b(key + v, size)] through the batched path (tests) */
 static PyObject *digests(PyObject *self, PyObject *args) {
     PyObject *key, *values, *seq, *result = NULL;
@@ -2048,6 +2121,8 @@ static PyMethodDef methods[] = {
      "digests(key, values, size): [blake2b(key + v)], the batched path (tests)"},
     {"count_lines", count_lines, METH_VARARGS,
      "count_lines(buffer, start, end): buffer.count(b'\\n', start, end)"},
+    {"chunk_spans", chunk_spans, METH_VARARGS,
+     "chunk_spans(buffer, i, int_size, raw) -> (payloads | None, i, finished, need, bad)"},
     {"column", column, METH_VARARGS,
      "column(op, fields) -> [output field] | None (a field declines)"},
     {"join_columns", join_columns, METH_VARARGS, "join_columns(block, spans, columns) -> bytes"},

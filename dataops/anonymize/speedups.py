@@ -153,6 +153,17 @@ def count_lines(data: bytes | memoryview, start: int = 0, end: int | None = None
     )
 
 
+def chunk_spans(
+    buf: bytes, i: int, int_size: int, raw: bool
+) -> tuple[bytes | None, int, bool, int, int] | None:
+    """The compiled walk over an archive stream's chunks (see ``_speedups.c``); None when
+    the extension is not available (the caller walks in Python)."""
+    if _C is None or not ENABLED:
+        return None
+    result: tuple[bytes | None, int, bool, int, int] = _C.chunk_spans(buf, i, int_size, raw)
+    return result
+
+
 def digests(key: bytes, values: Sequence[bytes], size: int) -> list[bytes]:
     """:func:`digest` of each value through the batched (SIMD) path ops use (for tests)."""
     result: list[bytes] = _mod().digests(key, values, size)

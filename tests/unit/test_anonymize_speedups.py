@@ -600,3 +600,59 @@ def test_a_bad_value_is_named_by_its_row_in_every_path(
             anonymize_plain(plan, io.BytesIO(dump), io.BytesIO(), jobs=jobs)
     finally:
         speedups.ENABLED = saved
+
+
+def _spans(data: bytes, int_size: int, raw: bool, compiled: bool) -> tuple[list[bytes], str]:
+    """Every batch ``stream_spans`` yields from ``data`` read in small pieces (so chunks
+    straddle reads), and how the walk ended."""
+    from dataops.anonymize.formats.pgarchive import ArchiveError, Reader
+
+    class Trickle(io.RawIOBase):
+        def __init__(self) -> None:
+            self.pos = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def read(self, n: int = -1) -> bytes:
+            piece = data[self.pos : self.pos + 7]
+            self.pos += len(piece)
+            return piece
+
+    saved = speedups.ENABLED
+    speedups.ENABLED = compiled
+    reader = Reader(Trickle(), int_size=int_size)  # type: ignore[arg-type]
+    reader.BLOCK = 5
+    out: list[bytes] = []
+    try:
+        for span in reader.stream_spans(raw=raw):
+            out.append(span)
+        end = f"ok at {reader.pos}"
+    except ArchiveError as exc:
+        end = str(exc)
+    finally:
+        speedups.ENABLED = saved
+    return out, end
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.binary(max_size=12), st.booleans()), max_size=12),
+    st.sampled_from([4, 8]),
+    st.booleans(),
+    st.integers(0, 3),
+)
+def test_chunk_walk_is_the_python_walk(
+    chunks: list[tuple[bytes, bool]], int_size: int, raw: bool, cut: int
+) -> None:
+    # archive chunks (a sign byte, a length, the payload), a negative length now and then,
+    # the zero-length terminator, and an input that may end early
+    data = b"".join(
+        bytes([neg and bool(p)]) + len(p).to_bytes(int_size, "little") + p for p, neg in chunks
+    )
+    data += bytes(1 + int_size) + b"after"
+    data = data[: len(data) - cut * 3] if cut else data
+    compiled = _spans(data, int_size, raw, compiled=True)
+    python = _spans(data, int_size, raw, compiled=False)
+    assert b"".join(compiled[0]) == b"".join(python[0])
+    assert compiled[1] == python[1]
