@@ -14,7 +14,23 @@ check the plan against the archive before writing anything.  Each module's
 
 from __future__ import annotations
 
-from dataops.anonymize.engines.custom import anonymize_custom
-from dataops.anonymize.engines.directory import anonymize_directory
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dataops.anonymize.engines.custom import anonymize_custom
+    from dataops.anonymize.engines.directory import anonymize_directory
 
 __all__ = ["anonymize_custom", "anonymize_directory"]
+
+
+def __getattr__(name: str) -> Any:
+    """The engines are imported on use: a plain run loads neither archive engine."""
+    if name == "anonymize_custom":
+        from dataops.anonymize.engines.custom import anonymize_custom
+
+        return anonymize_custom
+    if name == "anonymize_directory":
+        from dataops.anonymize.engines.directory import anonymize_directory
+
+        return anonymize_directory
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
