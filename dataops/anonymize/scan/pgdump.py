@@ -29,6 +29,7 @@ from dataops.anonymize.formats.pgarchive import (
     read_toc_file,
     skip_stream,
 )
+from dataops.anonymize.formats.psqlscript import Lexer
 from dataops.anonymize.scan.source import CopyRows, SourceColumn, SourceTable
 from dataops.errors import ConfigError
 
@@ -96,7 +97,7 @@ class PgDump:
     # ------------------------------------------------------------------ plain
     def _plain(self, stream: BinaryIO) -> Iterator[SourceTable]:
         src = plain_engine._Input(stream)
-        lexer = plain_engine._Lexer()
+        lexer = Lexer()
         seen: list[TableData] = []
         while True:
             line = src.readline()
