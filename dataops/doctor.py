@@ -91,10 +91,12 @@ def check_storage(settings: Settings) -> Check:
 
 
 def check_tool(name: str, settings: Settings) -> Check:
-    override = settings.walg_bin if name == "wal-g" and settings.walg_bin != "wal-g" else None
+    configured = {"wal-g": settings.walg_bin, "pgbackrest": settings.pgbackrest_bin}.get(name)
+    override = configured if configured not in (None, name) else None
     try:
         path = tools.find(name, override, settings.pg_bin_dir)
-        version = tool_version([path, "--version"])
+        # pgBackRest has no --version option (exit 31): its `version` command
+        version = tool_version([path, "version" if name == "pgbackrest" else "--version"])
     except DataopsError as exc:
         return Check(name, "tool", "missing", exc.message, required=override is not None)
     return Check(name, "tool", "ok", f"{version} ({path})")

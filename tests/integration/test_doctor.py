@@ -52,6 +52,9 @@ def test_everything_up(run_cli: RunCli, pg: PgServer, minio: MinioServer, bucket
     # wal-g is optional (the Go module proxy does not serve it): reported either way.
     assert checks["wal-g"]["status"] == ("ok" if walg_binary() else "missing")
     assert checks["pg_dump"]["status"] == "ok"
+    # pgBackRest has no --version: its `version` command names it
+    assert checks["pgbackrest"]["status"] == "ok", checks["pgbackrest"]
+    assert checks["pgbackrest"]["detail"].startswith("pgBackRest 2.")
     assert pg.password not in done.stdout + done.stderr
     assert minio.secret_key not in done.stdout + done.stderr
     # the probe object was removed again
