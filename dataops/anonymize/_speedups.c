@@ -828,6 +828,332 @@ done:
     return result;
 }
 
+/* ------------------------------------------------- MySQL rows (mysql engine, issue 18)
+ * Kept apart from the COPY kernels above: used by dataops/anonymize/engines/mysql.py.
+ *
+ * mysql_split(block, wanted, nvalues) -> (columns, spans, rows) or None
+ *
+ * ``block``: complete INSERT rows "(v, v, ...)" with their separators (whitespace and
+ * commas), as the mysql engine's reader hands them.  Every row must hold exactly
+ * ``nvalues`` values: a value is an (introduced, concatenated) string -- '' or "" with
+ * backslash escapes and doubled quotes -- or a bare token without , ( ) or quotes.
+ * ``wanted``: sorted value positions; their literals (surrounding whitespace trimmed)
+ * come back as columns, with (start, end) Py_ssize_t spans per row for join_columns.
+ * None when a row does not read so (the Python path then names the row and the line).
+ */
+static int my_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+static const char *my_string_end(const char *p, const char *e) {
+    char q = *p++;
+    while (p < e) {
+        const char *hit = memchr(p, q, (size_t)(e - p)), *bs;
+        if (hit == NULL) return NULL;
+        bs = memchr(p, '\\', (size_t)(hit - p));
+        if (bs != NULL) { /* an escaped character before the quote: skip it, look again */
+            p = bs + 2;
+            continue;
+        }
+        if (hit + 1 < e && hit[1] == q) { /* a doubled quote */
+            p = hit + 2;
+            continue;
+        }
+        return hit + 1;
+    }
+    return NULL;
+}
+
+static PyObject *mysql_split(PyObject *self, PyObject *args) {
+    Py_buffer block;
+    PyObject *wanted, *wseq = NULL, *cols = NULL, *spans = NULL, *result = NULL;
+    Py_ssize_t nvalues, nw, rows = 0, k, cap = 0, used = 0;
+    Py_ssize_t idx[256];
+    Py_ssize_t *sp = NULL;
+    const char *buf, *e, *p;
+    if (!PyArg_ParseTuple(args, "y*On:mysql_split", &block, &wanted, &nvalues)) return NULL;
+    buf = block.buf;
+    e = buf + block.len;
+    wseq = PySequence_Fast(wanted, "wanted");
+    if (wseq == NULL) goto done;
+    nw = PySequence_Fast_GET_SIZE(wseq);
+    if (nw < 1 || nw > 256) {
+        PyErr_SetString(PyExc_ValueError, "1..256 wanted values");
+        goto done;
+    }
+    for (k = 0; k < nw; k++) {
+        idx[k] = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(wseq, k));
+        if (idx[k] == -1 && PyErr_Occurred()) goto done;
+        if (idx[k] < 0 || idx[k] >= nvalues || (k > 0 && idx[k] <= idx[k - 1])) {
+            PyErr_SetString(PyExc_ValueError, "wanted: sorted distinct value positions");
+            goto done;
+        }
+    }
+    cols = PyList_New(nw);
+    if (cols == NULL) goto done;
+    for (k = 0; k < nw; k++) {
+        PyObject *col = PyList_New(0);
+        if (col == NULL) goto done;
+        PyList_SET_ITEM(cols, k, col);
+    }
+    p = buf;
+    for (;;) {
+        Py_ssize_t v, w = 0;
+        while (p < e && my_space(*p)) p++;
+        if (p >= e) break;
+        if (*p != '(') goto decline;
+        p++;
+        if (used + 2 * nw > cap) {
+            Py_ssize_t ncap = cap ? cap * 2 : 4096;
+            Py_ssize_t *nsp = PyMem_Realloc(sp, (size_t)ncap * sizeof(Py_ssize_t));
+            if (nsp == NULL) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            sp = nsp;
+            cap = ncap;
+        }
+        for (v = 0; v < nvalues; v++) {
+            const char *start, *end;
+            while (p < e && my_space(*p)) p++;
+            start = p;
+            while (p < e && *p != ',' && *p != ')') {
+                if (*p == '\'' || *p == '"') {
+                    p = my_string_end(p, e);
+                    if (p == NULL) goto decline;
+                } else if (*p == '(') {
+                    goto decline;
+                } else {
+                    p++;
+                }
+            }
+            if (p >= e) goto decline;
+            end = p;
+            while (end > start && my_space(end[-1])) end--;
+            if (end == start) goto decline;
+            if (*p != (v == nvalues - 1 ? ')' : ',')) goto decline;
+            p++;
+            if (w < nw && idx[w] == v) {
+                PyObject *f = PyBytes_FromStringAndSize(start, end - start);
+                if (f == NULL) goto done;
+                if (PyList_Append(PyList_GET_ITEM(cols, w), f) < 0) {
+                    Py_DECREF(f);
+                    goto done;
+                }
+                Py_DECREF(f);
+                sp[used++] = start - buf;
+                sp[used++] = end - buf;
+                w++;
+            }
+        }
+        rows++;
+        while (p < e && my_space(*p)) p++;
+        if (p < e && *p == ',') p++;
+    }
+    spans = PyBytes_FromStringAndSize((const char *)sp, used * (Py_ssize_t)sizeof(Py_ssize_t));
+    if (spans == NULL) goto done;
+    result = Py_BuildValue("(OOn)", cols, spans, rows);
+    goto done;
+decline:
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_Free(sp);
+    Py_XDECREF(wseq);
+    Py_XDECREF(cols);
+    Py_XDECREF(spans);
+    PyBuffer_Release(&block);
+    return result;
+}
+
+/* mysql_statement_end(buf, start) -> (index, rows): index of the ";" ending the INSERT
+ * whose rows start at ``start`` (outside '' and "" strings) and the rows before it (the
+ * "(" at depth 0); index -1: not in ``buf`` yet (read more); -2: a comment starts
+ * outside strings (the Python path decides). */
+static PyObject *mysql_statement_end(PyObject *self, PyObject *args) {
+    Py_buffer block;
+    Py_ssize_t start, found = -1, rows = 0, depth = 0;
+    const char *buf, *e, *p;
+    if (!PyArg_ParseTuple(args, "y*n:mysql_statement_end", &block, &start)) return NULL;
+    buf = block.buf;
+    e = buf + block.len;
+    p = buf + (start < 0 ? 0 : (start > block.len ? block.len : start));
+    while (p < e) {
+        char c = *p;
+        if (c == '\'' || c == '"') {
+            p = my_string_end(p, e);
+            if (p == NULL) break;
+        } else if (c == ';') {
+            found = p - buf;
+            break;
+        } else if (c == '#' || (c == '-' && p + 1 < e && p[1] == '-') ||
+                   (c == '/' && p + 1 < e && p[1] == '*')) {
+            found = -2;
+            break;
+        } else {
+            if (c == '(') {
+                if (depth == 0) rows++;
+                depth++;
+            } else if (c == ')' && depth > 0) {
+                depth--;
+            }
+            p++;
+        }
+    }
+    PyBuffer_Release(&block);
+    return Py_BuildValue("(nn)", found, rows);
+}
+
+/* mysql_to_copy(literals) -> COPY text fields, or None unless every literal is NULL or
+ * one single-quoted string (MySQL escapes read as the server does; '' is a quote). */
+static PyObject *mysql_to_copy(PyObject *self, PyObject *args) {
+    PyObject *values, *seq, *out = NULL;
+    Py_ssize_t i, n;
+    char *tmp = NULL;
+    Py_ssize_t tcap = 0;
+    if (!PyArg_ParseTuple(args, "O:mysql_to_copy", &values)) return NULL;
+    seq = fast_bytes_seq(values, "mysql_to_copy");
+    if (seq == NULL) return NULL;
+    n = PySequence_Fast_GET_SIZE(seq);
+    out = PyList_New(n);
+    if (out == NULL) goto fail;
+    for (i = 0; i < n; i++) {
+        PyObject *lit = PySequence_Fast_GET_ITEM(seq, i), *f;
+        const char *s = PyBytes_AS_STRING(lit), *q, *e;
+        Py_ssize_t len = PyBytes_GET_SIZE(lit), w = 0;
+        if (len == 4 && memcmp(s, "NULL", 4) == 0) {
+            f = PyBytes_FromStringAndSize("\\N", 2);
+            if (f == NULL) goto fail;
+            PyList_SET_ITEM(out, i, f);
+            continue;
+        }
+        if (len < 2 || s[0] != '\'' || s[len - 1] != '\'') goto decline;
+        if (2 * len > tcap) { /* each input byte gives at most 2 (\0: 4 from 2) */
+            char *nt = PyMem_Realloc(tmp, (size_t)(2 * len));
+            if (nt == NULL) {
+                PyErr_NoMemory();
+                goto fail;
+            }
+            tmp = nt;
+            tcap = 2 * len;
+        }
+        q = s + 1;
+        e = s + len - 1;
+        while (q < e) {
+            char c = *q++;
+            if (c == '\\') {
+                if (q >= e) goto decline;
+                c = *q++;
+                switch (c) {
+                case '0': tmp[w++] = '\\'; tmp[w++] = '0'; tmp[w++] = '0'; tmp[w++] = '0'; break;
+                case 'n': tmp[w++] = '\\'; tmp[w++] = 'n'; break;
+                case 'r': tmp[w++] = '\\'; tmp[w++] = 'r'; break;
+                case 't': tmp[w++] = '\\'; tmp[w++] = 't'; break;
+                case 'b': tmp[w++] = '\\'; tmp[w++] = 'b'; break;
+                case 'Z': tmp[w++] = '\x1a'; break;
+                case '\\': tmp[w++] = '\\'; tmp[w++] = '\\'; break;
+                case '%': case '_': tmp[w++] = '\\'; tmp[w++] = '\\'; tmp[w++] = c; break;
+                default: tmp[w++] = c; break;
+                }
+            } else if (c == '\'') {
+                if (q < e && *q == '\'') {
+                    tmp[w++] = '\'';
+                    q++;
+                } else {
+                    goto decline; /* 'a' 'b': several parts */
+                }
+            } else if (c == '\t') {
+                tmp[w++] = '\\'; tmp[w++] = 't';
+            } else if (c == '\n') {
+                tmp[w++] = '\\'; tmp[w++] = 'n';
+            } else if (c == '\r') {
+                tmp[w++] = '\\'; tmp[w++] = 'r';
+            } else {
+                tmp[w++] = c;
+            }
+        }
+        f = PyBytes_FromStringAndSize(tmp, w);
+        if (f == NULL) goto fail;
+        PyList_SET_ITEM(out, i, f);
+    }
+    PyMem_Free(tmp);
+    Py_DECREF(seq);
+    return out;
+decline:
+    PyMem_Free(tmp);
+    Py_DECREF(seq);
+    Py_DECREF(out);
+    Py_RETURN_NONE;
+fail:
+    PyMem_Free(tmp);
+    Py_DECREF(seq);
+    Py_XDECREF(out);
+    return NULL;
+}
+
+/* copy_to_mysql(fields) -> single-quoted MySQL literals (\N -> NULL), escaped as
+ * mysqldump does; None if a field holds another backslash escape (the Python path). */
+static PyObject *copy_to_mysql(PyObject *self, PyObject *args) {
+    PyObject *values, *seq, *out = NULL;
+    Py_ssize_t i, n;
+    char *tmp = NULL;
+    Py_ssize_t tcap = 0;
+    if (!PyArg_ParseTuple(args, "O:copy_to_mysql", &values)) return NULL;
+    seq = fast_bytes_seq(values, "copy_to_mysql");
+    if (seq == NULL) return NULL;
+    n = PySequence_Fast_GET_SIZE(seq);
+    out = PyList_New(n);
+    if (out == NULL) goto fail;
+    for (i = 0; i < n; i++) {
+        PyObject *fld = PySequence_Fast_GET_ITEM(seq, i), *f;
+        const char *s = PyBytes_AS_STRING(fld);
+        Py_ssize_t len = PyBytes_GET_SIZE(fld), k, w = 0;
+        if (len == 2 && s[0] == '\\' && s[1] == 'N') {
+            f = PyBytes_FromStringAndSize("NULL", 4);
+            if (f == NULL) goto fail;
+            PyList_SET_ITEM(out, i, f);
+            continue;
+        }
+        if (2 * len + 2 > tcap) {
+            char *nt = PyMem_Realloc(tmp, (size_t)(2 * len + 2));
+            if (nt == NULL) {
+                PyErr_NoMemory();
+                goto fail;
+            }
+            tmp = nt;
+            tcap = 2 * len + 2;
+        }
+        tmp[w++] = '\'';
+        for (k = 0; k < len; k++) {
+            char c = s[k];
+            switch (c) {
+            case '\\': goto decline;
+            case '\'': tmp[w++] = '\\'; tmp[w++] = '\''; break;
+            case '"': tmp[w++] = '\\'; tmp[w++] = '"'; break;
+            case '\0': tmp[w++] = '\\'; tmp[w++] = '0'; break;
+            case '\x1a': tmp[w++] = '\\'; tmp[w++] = 'Z'; break;
+            case '\n': tmp[w++] = '\\'; tmp[w++] = 'n'; break;
+            case '\r': tmp[w++] = '\\'; tmp[w++] = 'r'; break;
+            default: tmp[w++] = c; break;
+            }
+        }
+        tmp[w++] = '\'';
+        f = PyBytes_FromStringAndSize(tmp, w);
+        if (f == NULL) goto fail;
+        PyList_SET_ITEM(out, i, f);
+    }
+    PyMem_Free(tmp);
+    Py_DECREF(seq);
+    return out;
+decline:
+    PyMem_Free(tmp);
+    Py_DECREF(seq);
+    Py_DECREF(out);
+    Py_RETURN_NONE;
+fail:
+    PyMem_Free(tmp);
+    Py_DECREF(seq);
+    Py_XDECREF(out);
+    return NULL;
+}
+
 /* ------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
@@ -843,6 +1169,13 @@ static PyMethodDef methods[] = {
     {"split_columns", split_columns, METH_VARARGS,
      "split_columns(block, wanted, maxsplit, ncols) -> (columns, spans, rows) | None"},
     {"join_columns", join_columns, METH_VARARGS, "join_columns(block, spans, columns) -> bytes"},
+    /* MySQL rows (mysql engine) */
+    {"mysql_split", mysql_split, METH_VARARGS,
+     "mysql_split(block, wanted, nvalues) -> (columns, spans, rows) | None"},
+    {"mysql_statement_end", mysql_statement_end, METH_VARARGS,
+     "mysql_statement_end(buf, start) -> (index of the ending ; | -1 | -2, rows)"},
+    {"mysql_to_copy", mysql_to_copy, METH_VARARGS, "mysql_to_copy(literals) -> fields | None"},
+    {"copy_to_mysql", copy_to_mysql, METH_VARARGS, "copy_to_mysql(fields) -> literals | None"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {

@@ -74,6 +74,18 @@ INT_RANGES: dict[str, tuple[int, int]] = {
     "integer": (-(2**31), 2**31 - 1),
     "bigint": (-(2**63), 2**63 - 1),
 }
+# MySQL/MariaDB integer types (dataops.anonymize.mysqltypes maps their DDL to these names)
+MYSQL_INT_RANGES: dict[str, tuple[int, int]] = {
+    "tinyint": (-(2**7), 2**7 - 1),
+    "mediumint": (-(2**23), 2**23 - 1),
+    "tinyint unsigned": (0, 2**8 - 1),
+    "smallint unsigned": (0, 2**16 - 1),
+    "mediumint unsigned": (0, 2**24 - 1),
+    "integer unsigned": (0, 2**32 - 1),
+    "bigint unsigned": (0, 2**64 - 1),
+}
+INT_RANGES.update(MYSQL_INT_RANGES)
+_NAMES.update(dict.fromkeys(MYSQL_INT_RANGES, "integer"))
 TEXT_CATEGORIES = frozenset({"text"})
 
 

@@ -72,6 +72,12 @@ class Plan:
                 f"{self.rules.path}: large_objects: the dump contains {catalog.large_objects or 'some'} "
                 "large object(s); decide with large_objects: keep or large_objects: empty"
             )
+        if getattr(catalog, "dialect", "postgresql") != "mysql":
+            problems.extend(
+                f"{self.rules.where(r.line)}: tables.{r.pattern}: name the table as schema.table"
+                for r in self.rules.tables
+                if r.bare
+            )
         resolved: dict[QName, ResolvedTable] = {}
         checker = self._checker()
         for table in tables:

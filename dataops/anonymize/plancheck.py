@@ -65,6 +65,7 @@ class RuleCheck:
 
     def _match(self, qualified: str) -> tuple[TableRule | None, list[TableRule]]:
         exact = [r for r in self.rules.tables if not r.is_glob and r.matches(qualified)]
+        exact.sort(key=lambda r: r.bare)  # db.table before table (MySQL)
         if exact:
             return exact[0], []
         globs = [r for r in self.rules.tables if r.is_glob and r.matches(qualified)]

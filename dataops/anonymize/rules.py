@@ -83,7 +83,14 @@ class TableRule:
     def is_glob(self) -> bool:
         return any(c in self.pattern for c in "*?[")
 
+    @property
+    def bare(self) -> bool:
+        """A table name without schema/database (MySQL dumps: ``table`` in any database)."""
+        return "." not in self.pattern and '"' not in self.pattern
+
     def matches(self, qualified: str) -> bool:
+        if self.bare and "." in qualified:
+            qualified = qualified.partition(".")[2]
         if self.is_glob:
             return fnmatch.fnmatchcase(qualified, self.pattern)
         return qualified == self.pattern
@@ -262,7 +269,7 @@ def _table_pattern(key: str) -> str | None:
     """``schema.table`` (identifiers may be double-quoted) -> canonical ``schema.table``."""
     if '"' not in key:
         if "." not in key:
-            return None
+            return key or None  # a bare table name (MySQL dumps); PostgreSQL refuses it
         schema, _, table = key.partition(".")
         return f"{schema}.{table}" if schema and table else None
     parts: list[str] = []
@@ -304,7 +311,7 @@ def _tables(reader: _Reader, node: yaml.Node, rules: Rules) -> None:
         path = f"tables.{key}"
         pattern = _table_pattern(key)
         if pattern is None:
-            reader.problems.add(knode, path, "table must be given as schema.table")
+            reader.problems.add(knode, path, "table must be given as schema.table (or table)")
             continue
         line = knode.start_mark.line + 1
         if isinstance(vnode, yaml.ScalarNode):

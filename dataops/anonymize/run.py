@@ -47,13 +47,14 @@ from dataops.tools import postgres as pg_argv
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("auto", "plain", "custom", "directory")
+FORMATS = ("auto", "plain", "custom", "directory", "mysql")
 CUSTOM_MAGIC = b"PGDMP"
 
 ENGINES: dict[str, str] = {
     "plain": "dataops.anonymize.engines.plain:engine",
     "custom": "dataops.anonymize.engines.custom:engine",
     "directory": "dataops.anonymize.engines.directory:engine",
+    "mysql": "dataops.anonymize.engines.mysql:engine",
 }
 
 
@@ -87,6 +88,11 @@ def detect_format(input_path: Path | None, stream: io.BufferedReader | None) -> 
         return "directory"
     if stream is not None and stream.peek(len(CUSTOM_MAGIC))[:5] == CUSTOM_MAGIC:
         return "custom"
+    if stream is not None:
+        from dataops.anonymize.formats.mysqldump import looks_like_mysqldump
+
+        if looks_like_mysqldump(stream.peek(8192)):
+            return "mysql"
     return "plain"
 
 
@@ -114,6 +120,10 @@ def anonymize(settings: Settings, options: AnonymizeOptions) -> Report:
         check_url(options.verify_restore)
         if options.output in ("-", "") or options.preview is not None:
             raise ConfigError("--verify-restore needs an output file or directory (-o)")
+        if options.format == "mysql" or (options.source or "").startswith(("mysql:", "mariadb:")):
+            raise ConfigError(
+                "--verify-restore restores into PostgreSQL; it cannot check a MySQL dump"
+            )
     check_paths(options)
     rules = load_rules(options.config)
     plan = Plan(rules)
@@ -153,6 +163,11 @@ def _verify_restore(
     from dataops.anonymize.verify import verify_restore
 
     assert options.verify_restore is not None
+    if report.format == "mysql":  # restores into PostgreSQL only: refuse, leave nothing
+        Path(options.output).unlink(missing_ok=True)
+        if options.report is not None:
+            Path(options.report).unlink(missing_ok=True)
+        raise ConfigError("--verify-restore restores into PostgreSQL; it cannot check a MySQL dump")
     try:
         verified = verify_restore(
             settings,
@@ -431,6 +446,12 @@ def _from_source(
 ) -> Report:
     from dataops.anonymize.formats.ddl import Catalog
 
+    try:
+        source_dialect = db.dialect(options.source or "")
+    except ValueError as exc:
+        raise ConfigError(f"--source: {exc}") from None
+    if source_dialect == "mysql":
+        return _from_mysql_source(options, plan, commit)
     fmt = "plain" if options.format == "auto" else options.format
     if fmt == "directory":
         raise ConfigError("--source writes plain or custom dumps (--format plain|custom)")
@@ -438,8 +459,8 @@ def _from_source(
         env = db.libpq_env(options.source or "")
     except ValueError as exc:
         raise ConfigError(f"--source: {exc}") from None
-    if db.dialect(options.source or "") != "postgresql":
-        raise ConfigError("--source must be a postgresql:// URL")
+    if source_dialect != "postgresql":
+        raise ConfigError("--source must be a postgresql:// or mysql:// URL")
     pg_dump = tools.find("pg_dump", pg_bin_dir=settings.pg_bin_dir)
     commit.input_name = db.masked_url(options.source or "")
     catalog: Catalog | None = None
@@ -464,5 +485,49 @@ def _from_source(
             )
     except CommandError as exc:
         raise OperationError(f"pg_dump failed: {exc.message}", details=exc.details) from None
+    report.input = db.masked_url(options.source or "")
+    return report
+
+
+def _from_mysql_source(options: AnonymizeOptions, plan: Plan, commit: _ReportCommit) -> Report:
+    """--source mysql://: the schema first (every constraint known before any row), then the
+    dump, both by mariadb-dump / mysqldump with the password in a 0600 option file."""
+    from dataops.anonymize import mysqlsource
+    from dataops.anonymize.formats import mysqldump
+
+    if options.format not in ("auto", "mysql"):
+        raise ConfigError("--source mysql://... writes mysqldump output (--format auto|mysql)")
+    source = mysqlsource.parse_source(options.source or "")
+    tool = mysqlsource.find_dump_tool()
+    commit.input_name = db.masked_url(options.source or "")
+    with mysqlsource.option_file(source) as defaults:
+        try:
+            schema = execute.run(
+                mysqlsource.dump_argv(tool, defaults, source.database, schema_only=True),
+                capture=True,
+                timeout=600,
+            )
+        except CommandError as exc:
+            raise DependencyError(
+                f"{Path(tool).name} --no-data failed: {exc.message}", details=exc.details
+            ) from None
+        scanned = mysqldump.scan(io.BytesIO(schema.stdout or b""), "the schema dump")
+        try:
+            with execute.stream(mysqlsource.dump_argv(tool, defaults, source.database)) as proc:
+                stream = compression.reader(proc.stdout, f"{Path(tool).name}'s output")
+                report = _run_stream(
+                    options,
+                    plan,
+                    "mysql",
+                    None,
+                    stream,
+                    None,
+                    catalog=scanned.catalog,
+                    commit=commit,
+                )
+        except CommandError as exc:
+            raise OperationError(
+                f"{Path(tool).name} failed: {exc.message}", details=exc.details
+            ) from None
     report.input = db.masked_url(options.source or "")
     return report

@@ -155,3 +155,32 @@ def join_columns(block: bytes, spans: bytes, columns: Sequence[Sequence[bytes]])
     """``block`` with the spanned fields replaced by ``columns``, plus the final newline."""
     result: bytes = _mod().join_columns(block, spans, columns)
     return result
+
+
+def mysql_split(block: bytes, wanted: Sequence[int], nvalues: int) -> Split | None:
+    """The literals at the ``wanted`` value positions of every INSERT row in ``block``
+    (rows with their separators), their byte spans and the row count; None when a row
+    does not read as ``nvalues`` values (the Python path then reports it)."""
+    result: Split | None = _mod().mysql_split(block, list(wanted), nvalues)
+    return result
+
+
+def mysql_statement_end(buf: bytes, start: int) -> tuple[int, int]:
+    """(index of the ``;`` ending the INSERT rows starting at ``start`` (strings skipped),
+    rows before it); index -1: not in ``buf`` yet; -2: a comment outside strings (the
+    Python path decides)."""
+    result: tuple[int, int] = _mod().mysql_statement_end(buf, start)
+    return result
+
+
+def mysql_to_copy(literals: Sequence[bytes]) -> list[bytes] | None:
+    """MySQL literals -> COPY text fields; None unless all are NULL or one quoted string."""
+    result: list[bytes] | None = _mod().mysql_to_copy(literals)
+    return result
+
+
+def copy_to_mysql(fields: Sequence[bytes]) -> list[bytes] | None:
+    """COPY text fields -> quoted MySQL literals (``\\N`` -> NULL); None if a field has
+    another escape."""
+    result: list[bytes] | None = _mod().copy_to_mysql(fields)
+    return result

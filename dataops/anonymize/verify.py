@@ -94,9 +94,17 @@ def _remove(output: Path) -> None:
 
 
 def verify_restore(
-    settings: Settings, url: str, output: Path, fmt: str, encoding: str | None = None
+    settings: Settings,
+    url: str,
+    output: Path,
+    fmt: str,
+    encoding: str | None = None,
+    *,
+    remove_on_failure: bool = True,
 ) -> VerifyResult:
-    """Restore ``output`` into a scratch database on ``url``'s server; raise on failure."""
+    """Restore ``output`` into a scratch database on ``url``'s server; raise on failure
+    (and remove ``output``, unless ``remove_on_failure`` is false: ``anonymize audit``)."""
+    removed = "; the output was removed" if remove_on_failure else ""
     env = check_url(url)
     psql = tools.find("psql", pg_bin_dir=settings.pg_bin_dir)
     name = PREFIX + secrets.token_hex(6)
@@ -109,10 +117,10 @@ def verify_restore(
     try:
         execute.run([*admin, create], env=env, timeout=120)
     except CommandError as exc:
-        _remove(output)
+        if remove_on_failure:
+            _remove(output)
         raise DependencyError(
-            f"--verify-restore: cannot create a scratch database on {db.masked_url(url)}; "
-            "the output was removed",
+            f"--verify-restore: cannot create a scratch database on {db.masked_url(url)}" + removed,
             details=_error_lines(exc.output_tail),
         ) from None
     scratch_env = {**env, "PGDATABASE": name}
@@ -126,10 +134,11 @@ def verify_restore(
                 argv.append(str(path))
             execute.run(argv, env=scratch_env, timeout=None, stderr_level=logging.DEBUG)
     except CommandError as exc:
-        _remove(output)
+        if remove_on_failure:
+            _remove(output)
         raise OperationError(
             f"--verify-restore: the anonymized dump does not restore (scratch database {name} "
-            f"on {db.masked_url(url)}); the output was removed",
+            f"on {db.masked_url(url)})" + removed,
             details=_error_lines(exc.output_tail),
         ) from None
     finally:

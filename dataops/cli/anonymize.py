@@ -1,4 +1,4 @@
-"""``dataops anonymize``: turn a PostgreSQL dump into one safe to hand to developers."""
+"""``dataops anonymize``: turn a PostgreSQL or MySQL/MariaDB dump into one safe to hand to developers."""
 
 from __future__ import annotations
 
@@ -27,10 +27,10 @@ from dataops.cli.output import echo_json, echo_table
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["auto", "plain", "custom", "directory"]),
+    type=click.Choice(["auto", "plain", "custom", "directory", "mysql"]),
     default="auto",
     show_default=True,
-    help="Dump format of INPUT (auto: detected).",
+    help="Dump format of INPUT (auto: detected; mysql: mysqldump / mariadb-dump output).",
 )
 @click.option(
     "-j",
@@ -55,7 +55,7 @@ from dataops.cli.output import echo_json, echo_table
     "--source",
     default=None,
     metavar="URL",
-    help="postgresql:// URL: run pg_dump and anonymize its output (no unmasked file).",
+    help="postgresql:// or mysql:// URL: run pg_dump / mariadb-dump and anonymize its output (no unmasked file).",
 )
 @click.option(
     "--verify-restore",
@@ -170,3 +170,9 @@ def anonymize(
             f"verified: the output restores on {result.verify_restore['server']} "
             f"({result.verify_restore['seconds']:.2f} s, scratch database dropped)"
         )
+
+
+# ``dataops anonymize scan|check|audit`` (dataops/cli/anonymize_scan.py)
+from dataops.cli.anonymize_scan import with_subcommands  # noqa: E402
+
+anonymize = with_subcommands(anonymize)

@@ -55,7 +55,7 @@ secret: ${MISSING_SECRET}
 colour: blue
 unknown_tables: maybe
 tables:
-  customer: keep
+  .customer: keep
   public.a:
     columns:
       x: {transform: nope}
@@ -82,7 +82,7 @@ tables:
         f"{path}:2: secret: environment variable MISSING_SECRET is not set",
         f"{path}:3: colour: unknown key",
         f"{path}:4: unknown_tables: must be one of fail, keep, truncate",
-        f"{path}:6: tables.customer: table must be given as schema.table",
+        f"{path}:6: tables..customer: table must be given as schema.table (or table)",
         f"{path}:9: tables.public.a.columns.x.transform: unknown transform 'nope'",
         f"{path}:10: tables.public.a.columns.y.length: must be an integer",
         f"{path}:11: tables.public.a.columns.z.unique: transform 'mask' cannot guarantee distinct outputs",

@@ -304,7 +304,10 @@ def test_detect_format(tmp_path: Path) -> None:
     with (tmp_path / "c.dump").open("rb") as custom, (tmp_path / "p.sql").open("rb") as plain:
         assert detect_format(None, custom) == "custom"
         assert detect_format(None, plain) == "plain"
-    assert set(ENGINES) == {"plain", "custom", "directory"}
+    (tmp_path / "m.sql").write_text("-- MariaDB dump 10.19  Distrib 10.11.6-MariaDB\n")
+    with (tmp_path / "m.sql").open("rb") as mysql:
+        assert detect_format(None, mysql) == "mysql"
+    assert set(ENGINES) == {"plain", "custom", "directory", "mysql"}
 
 
 def test_custom_engine_copies_kept_blocks_in_bulk_and_checks_offsets() -> None:

@@ -32,6 +32,14 @@ _INT_RANGES = {
     "int4": 2**31 - 1,
     "bigint": 2**63 - 1,
     "int8": 2**63 - 1,
+    # MySQL/MariaDB (dataops.anonymize.mysqltypes)
+    "tinyint": 2**7 - 1,
+    "mediumint": 2**23 - 1,
+    "tinyint unsigned": 2**8 - 1,
+    "smallint unsigned": 2**16 - 1,
+    "mediumint unsigned": 2**24 - 1,
+    "integer unsigned": 2**32 - 1,
+    "bigint unsigned": 2**64 - 1,
 }
 
 if TYPE_CHECKING:
