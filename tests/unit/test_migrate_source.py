@@ -175,3 +175,15 @@ def test_plan_goto(mig: GolangMigrator) -> None:
     assert mig.plan_goto(3, 3) == []
     with pytest.raises(OperationError, match="no migration found for version 4"):
         mig.plan_goto(1, 4)
+
+
+@pytest.mark.parametrize("ext", ["../sql", "a/b", ".", ""])
+def test_create_refuses_a_bad_extension(tmp_path: Path, ext: str, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """`migrate create --ext ../sql` was an internal error (FileNotFoundError): exit 2."""
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    env = {"DATAOPS_MIGRATIONS_PATH": str(folder)}
+    out = run_cli("migrate", "create", "x", "--seq", "--ext", ext, env=env)
+    assert out.returncode == 2, out.stderr
+    assert "invalid migration file extension" in out.stderr
+    assert "Traceback" not in out.stderr and list(folder.iterdir()) == []
