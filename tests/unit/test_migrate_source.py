@@ -187,3 +187,17 @@ def test_create_refuses_a_bad_extension(tmp_path: Path, ext: str, run_cli) -> No
     assert out.returncode == 2, out.stderr
     assert "invalid migration file extension" in out.stderr
     assert "Traceback" not in out.stderr and list(folder.iterdir()) == []
+
+
+def test_a_file_that_is_no_sqlite_database_is_a_clear_error(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """Was `internal error: DatabaseError: file is not a database` with a traceback."""
+    bogus = tmp_path / "app.db"
+    bogus.write_text("this is not a database\n" * 100)
+    (tmp_path / "migrations").mkdir()
+    env = {"DATAOPS_MIGRATIONS_PATH": str(tmp_path / "migrations")}
+    for command in ("version", "up", "status"):
+        out = run_cli("migrate", "--db", f"sqlite:///{bogus}", command, env=env)
+        assert out.returncode == 3, (command, out.stderr)
+        assert "file is not a database" in out.stderr
+        assert "internal error" not in out.stderr and "Traceback" not in out.stderr
+    assert bogus.read_text() == "this is not a database\n" * 100
