@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,20 @@ def test_a_file_that_is_no_sqlite_database_is_a_clear_error(tmp_path: Path, run_
         assert "file is not a database" in out.stderr
         assert "internal error" not in out.stderr and "Traceback" not in out.stderr
     assert bogus.read_text() == "this is not a database\n" * 100
+
+
+def test_status_of_a_dirty_version_says_dirty(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """A migration that failed outside a transaction left the version dirty; `status`
+    listed it as "applied" by "other" (another tool) with an unknown checksum."""
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "1_a.up.sql").write_text("CREATE TABLE t (id int);\n")
+    (folder / "2_b.up.sql").write_text("CREATE TABLE u (id int);\nVACUUM;\nSELECT nope FROM t;\n")
+    env = {"DATAOPS_MIGRATIONS_PATH": str(folder)}
+    db = f"sqlite:///{tmp_path / 'app.db'}"
+    assert run_cli("migrate", "--db", db, "up", env=env).returncode == 1
+    assert run_cli("migrate", "--db", db, "version", env=env).stdout.strip() == "2 (dirty)"
+    out = run_cli("migrate", "--db", db, "--json", "status", env=env)
+    files = {f["version"]: f for f in json.loads(out.stdout)["files"]}
+    assert files[1]["state"] == "applied"
+    assert files[2]["state"] == "dirty" and files[2]["applied_by"] == "dataops", files[2]
