@@ -20,6 +20,8 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------ BLAKE2b */
 
@@ -70,29 +72,52 @@ static inline uint64_t load64_le(const uint8_t *p) {
            ((uint64_t)p[6] << 48) ^ ((uint64_t)p[7] << 56);
 }
 
-static void b2b_compress(b2b_ctx *ctx, int last) {
-    uint64_t v[16], m[16];
+/* One compression of the 16 message words m into h (t: bytes so far, last: final block).
+ * The 12 rounds are unrolled with constant sigma indexes, so the compiler keeps the
+ * message words in registers instead of indexing through the sigma table. */
+#define B2B_ROUND(r)                                                         \
+    do {                                                                     \
+        B2B_G(0, 4, 8, 12, m[b2b_sigma[r][0]], m[b2b_sigma[r][1]]);          \
+        B2B_G(1, 5, 9, 13, m[b2b_sigma[r][2]], m[b2b_sigma[r][3]]);          \
+        B2B_G(2, 6, 10, 14, m[b2b_sigma[r][4]], m[b2b_sigma[r][5]]);         \
+        B2B_G(3, 7, 11, 15, m[b2b_sigma[r][6]], m[b2b_sigma[r][7]]);         \
+        B2B_G(0, 5, 10, 15, m[b2b_sigma[r][8]], m[b2b_sigma[r][9]]);         \
+        B2B_G(1, 6, 11, 12, m[b2b_sigma[r][10]], m[b2b_sigma[r][11]]);       \
+        B2B_G(2, 7, 8, 13, m[b2b_sigma[r][12]], m[b2b_sigma[r][13]]);        \
+        B2B_G(3, 4, 9, 14, m[b2b_sigma[r][14]], m[b2b_sigma[r][15]]);        \
+    } while (0)
+
+static void b2b_compress_words(uint64_t h[8], const uint64_t m[16], uint64_t t0, uint64_t t1,
+                               int last) {
+    uint64_t v[16];
     int i;
     for (i = 0; i < 8; i++) {
-        v[i] = ctx->h[i];
+        v[i] = h[i];
         v[i + 8] = b2b_iv[i];
     }
-    v[12] ^= ctx->t[0];
-    v[13] ^= ctx->t[1];
+    v[12] ^= t0;
+    v[13] ^= t1;
     if (last) v[14] = ~v[14];
+    B2B_ROUND(0);
+    B2B_ROUND(1);
+    B2B_ROUND(2);
+    B2B_ROUND(3);
+    B2B_ROUND(4);
+    B2B_ROUND(5);
+    B2B_ROUND(6);
+    B2B_ROUND(7);
+    B2B_ROUND(8);
+    B2B_ROUND(9);
+    B2B_ROUND(10);
+    B2B_ROUND(11);
+    for (i = 0; i < 8; i++) h[i] ^= v[i] ^ v[i + 8];
+}
+
+static void b2b_compress(b2b_ctx *ctx, int last) {
+    uint64_t m[16];
+    int i;
     for (i = 0; i < 16; i++) m[i] = load64_le(&ctx->b[8 * i]);
-    for (i = 0; i < 12; i++) {
-        const uint8_t *s = b2b_sigma[i];
-        B2B_G(0, 4, 8, 12, m[s[0]], m[s[1]]);
-        B2B_G(1, 5, 9, 13, m[s[2]], m[s[3]]);
-        B2B_G(2, 6, 10, 14, m[s[4]], m[s[5]]);
-        B2B_G(3, 7, 11, 15, m[s[6]], m[s[7]]);
-        B2B_G(0, 5, 10, 15, m[s[8]], m[s[9]]);
-        B2B_G(1, 6, 11, 12, m[s[10]], m[s[11]]);
-        B2B_G(2, 7, 8, 13, m[s[12]], m[s[13]]);
-        B2B_G(3, 4, 9, 14, m[s[14]], m[s[15]]);
-    }
-    for (i = 0; i < 8; i++) ctx->h[i] ^= v[i] ^ v[i + 8];
+    b2b_compress_words(ctx->h, m, ctx->t[0], ctx->t[1], last);
 }
 
 static void b2b_init(b2b_ctx *ctx, size_t outlen) {
@@ -142,6 +167,27 @@ static void b2b_prefixed(const uint8_t *prefix, size_t plen, const uint8_t *valu
     b2b_final(&ctx, out);
 }
 
+/* BLAKE2b(key || value) for a 64-byte key given as its 8 little-endian message words and
+ * a value of at most 64 bytes: key and value fill one block, so one compression, as
+ * b2b_prefixed gives for the same bytes (a full block is compressed only when more
+ * data follows, so 64 + 64 bytes are still the single, last block). */
+static void b2b_key64(const uint64_t km[8], const uint8_t *value, size_t vlen, size_t outlen,
+                      uint8_t *out) {
+    uint64_t m[16], h[8];
+    uint8_t tail[64];
+    size_t i;
+    memset(tail, 0, sizeof tail);
+    memcpy(tail, value, vlen);
+    for (i = 0; i < 8; i++) {
+        m[i] = km[i];
+        m[i + 8] = load64_le(tail + 8 * i);
+        h[i] = b2b_iv[i];
+    }
+    h[0] ^= 0x01010000ULL ^ (uint64_t)outlen;
+    b2b_compress_words(h, m, 64 + (uint64_t)vlen, 0, 1);
+    for (i = 0; i < outlen; i++) out[i] = (uint8_t)((h[i >> 3] >> (8 * (i & 7))) & 0xFF);
+}
+
 static uint64_t be_uint(const uint8_t *d, size_t n) {
     uint64_t x = 0;
     size_t i;
@@ -168,259 +214,233 @@ static int check_digest_size(Py_ssize_t size, Py_ssize_t hi) {
     return 0;
 }
 
-/* A column (list or tuple) as a fast sequence of bytes objects; NULL with an error set. */
-static PyObject *fast_bytes_seq(PyObject *values, const char *what) {
-    Py_ssize_t i, n;
-    PyObject *seq = PySequence_Fast(values, what);
-    if (seq == NULL) return NULL;
-    n = PySequence_Fast_GET_SIZE(seq);
-    for (i = 0; i < n; i++) {
-        if (!PyBytes_Check(PySequence_Fast_GET_ITEM(seq, i))) {
-            Py_DECREF(seq);
-            PyErr_Format(PyExc_TypeError, "%s: items must be bytes", what);
-            return NULL;
-        }
-    }
-    return seq;
-}
+/* ------------------------------------------------------------ column ops
+ *
+ * An op is one column transform as a C function of one COPY field (escaped bytes):
+ * op_apply writes the output field and returns its length, or -1 to decline the value
+ * (escapes, or a value the Python path rejects or treats specially); the caller then
+ * uses the op's Python fallback for that value.  A NULL field (\N) gives \N.  Ops are
+ * described from Python by a tuple (see speedups.py, FieldKernel.op):
+ *
+ *   ("pool", prefix, size, pool)           pool[int(blake2b(prefix + v, size)) % len(pool)]
+ *   ("hex", prefix, size, length, out)     out + blake2b(prefix + v, size).hexdigest()[:length]
+ *   ("email", prefix, names, tag, at)      names[int(d[14:16]) % n] + hex(d[:tag]) + at, d 16 B
+ *   ("mask", first, last, char)            ASCII: keep first/last bytes, char for the rest
+ *   ("date", prefix, max_days)             date_shift's day arithmetic
+ *   ("int", prefixes, bits)                tokenize's Feistel permutation of int2/4/8
+ *   ("null",)                              always \N
+ */
 
-/* ------------------------------------------------------------ kernels */
+enum { OP_POOL = 1, OP_HEX, OP_EMAIL, OP_MASK, OP_DATE, OP_INT, OP_NULL };
 
-static PyObject *digest(PyObject *self, PyObject *args) {
-    Py_buffer prefix;
-    const char *value;
-    Py_ssize_t vlen, size;
-    uint8_t out[64];
-    if (!PyArg_ParseTuple(args, "y*y#n:digest", &prefix, &value, &vlen, &size)) return NULL;
-    if (check_digest_size(size, 64) < 0) {
-        PyBuffer_Release(&prefix);
-        return NULL;
-    }
-    b2b_prefixed(prefix.buf, (size_t)prefix.len, (const uint8_t *)value, (size_t)vlen,
-                 (size_t)size, out);
-    PyBuffer_Release(&prefix);
-    return PyBytes_FromStringAndSize((const char *)out, size);
-}
-
-/* pool_pick(prefix, size, fields, pool) -> [pool[int.from_bytes(blake2b(prefix+v, size)) % len(pool)]] */
-static PyObject *pool_pick(PyObject *self, PyObject *args) {
-    Py_buffer prefix;
-    Py_ssize_t size, i, n, npool;
-    PyObject *values, *pool, *seq = NULL, *result = NULL;
-    uint8_t d[8];
-    if (!PyArg_ParseTuple(args, "y*nOO!:pool_pick", &prefix, &size, &values, &PyList_Type, &pool))
-        return NULL;
-    npool = PyList_GET_SIZE(pool);
-    if (check_digest_size(size, 8) < 0) goto done;
-    if (npool < 1) {
-        PyErr_SetString(PyExc_ValueError, "empty pool");
-        goto done;
-    }
-    seq = fast_bytes_seq(values, "pool_pick");
-    if (seq == NULL) goto done;
-    n = PySequence_Fast_GET_SIZE(seq);
-    result = PyList_New(n);
-    if (result == NULL) goto done;
-    for (i = 0; i < n; i++) {
-        PyObject *v = PySequence_Fast_GET_ITEM(seq, i), *o;
-        const char *s = PyBytes_AS_STRING(v);
-        Py_ssize_t len = PyBytes_GET_SIZE(v);
-        int kind = field_kind(s, len);
-        if (kind < 0) {
-            Py_CLEAR(result);
-            result = Py_NewRef(Py_None);
-            goto done;
-        }
-        if (kind == 1) {
-            o = v;
-        } else {
-            b2b_prefixed(prefix.buf, (size_t)prefix.len, (const uint8_t *)s, (size_t)len,
-                         (size_t)size, d);
-            o = PyList_GET_ITEM(pool, (Py_ssize_t)(be_uint(d, (size_t)size) % (uint64_t)npool));
-        }
-        PyList_SET_ITEM(result, i, Py_NewRef(o));
-    }
-done:
-    Py_XDECREF(seq);
-    PyBuffer_Release(&prefix);
-    return result;
-}
-
-/* hex_digest(prefix, size, length, out_prefix, fields) -> [out_prefix + hexdigest[:length]] */
-static PyObject *hex_digest(PyObject *self, PyObject *args) {
-    Py_buffer prefix, outp;
-    Py_ssize_t size, length, i, n;
-    PyObject *values, *seq = NULL, *result = NULL;
-    uint8_t d[64];
-    if (!PyArg_ParseTuple(args, "y*nny*O:hex_digest", &prefix, &size, &length, &outp, &values))
-        return NULL;
-    if (check_digest_size(size, 64) < 0) goto done;
-    if (length < 0 || length > 2 * size) {
-        PyErr_SetString(PyExc_ValueError, "length must be 0..2*size");
-        goto done;
-    }
-    seq = fast_bytes_seq(values, "hex_digest");
-    if (seq == NULL) goto done;
-    n = PySequence_Fast_GET_SIZE(seq);
-    result = PyList_New(n);
-    if (result == NULL) goto done;
-    for (i = 0; i < n; i++) {
-        PyObject *v = PySequence_Fast_GET_ITEM(seq, i), *o;
-        const char *s = PyBytes_AS_STRING(v);
-        Py_ssize_t len = PyBytes_GET_SIZE(v), k;
-        int kind = field_kind(s, len);
-        if (kind < 0) {
-            Py_CLEAR(result);
-            result = Py_NewRef(Py_None);
-            goto done;
-        }
-        if (kind == 1) {
-            o = Py_NewRef(v);
-        } else {
-            char *w;
-            b2b_prefixed(prefix.buf, (size_t)prefix.len, (const uint8_t *)s, (size_t)len,
-                         (size_t)size, d);
-            o = PyBytes_FromStringAndSize(NULL, outp.len + length);
-            if (o == NULL) {
-                Py_CLEAR(result);
-                goto done;
-            }
-            w = PyBytes_AS_STRING(o);
-            memcpy(w, outp.buf, (size_t)outp.len);
-            w += outp.len;
-            for (k = 0; k < length; k++)
-                w[k] = hexdigits[(k & 1) ? (d[k >> 1] & 0xF) : (d[k >> 1] >> 4)];
-        }
-        PyList_SET_ITEM(result, i, o);
-    }
-done:
-    Py_XDECREF(seq);
-    PyBuffer_Release(&prefix);
-    PyBuffer_Release(&outp);
-    return result;
-}
-
-/* email(prefix, names, tag_bytes, at_domain, fields):
- * d = blake2b(prefix + v, 16); names[int.from_bytes(d[14:16]) % len(names)] + hex(d[:tag]) + at_domain */
-static PyObject *email(PyObject *self, PyObject *args) {
-    Py_buffer prefix, dom;
-    Py_ssize_t tag, i, n, nnames;
-    PyObject *values, *names, *seq = NULL, *result = NULL;
-    uint8_t d[16];
-    if (!PyArg_ParseTuple(args, "y*O!ny*O:email", &prefix, &PyList_Type, &names, &tag, &dom,
-                          &values))
-        return NULL;
-    nnames = PyList_GET_SIZE(names);
-    if (tag < 0 || tag > 14 || nnames < 1) {
-        PyErr_SetString(PyExc_ValueError, "email: bad tag size or empty names");
-        goto done;
-    }
-    for (i = 0; i < nnames; i++) {
-        if (!PyBytes_Check(PyList_GET_ITEM(names, i))) {
-            PyErr_SetString(PyExc_TypeError, "email: names must be bytes");
-            goto done;
-        }
-    }
-    seq = fast_bytes_seq(values, "email");
-    if (seq == NULL) goto done;
-    n = PySequence_Fast_GET_SIZE(seq);
-    result = PyList_New(n);
-    if (result == NULL) goto done;
-    for (i = 0; i < n; i++) {
-        PyObject *v = PySequence_Fast_GET_ITEM(seq, i), *o, *name;
-        const char *s = PyBytes_AS_STRING(v);
-        Py_ssize_t len = PyBytes_GET_SIZE(v), k, nlen;
-        int kind = field_kind(s, len);
-        if (kind < 0) {
-            Py_CLEAR(result);
-            result = Py_NewRef(Py_None);
-            goto done;
-        }
-        if (kind == 1) {
-            o = Py_NewRef(v);
-        } else {
-            char *w;
-            b2b_prefixed(prefix.buf, (size_t)prefix.len, (const uint8_t *)s, (size_t)len, 16, d);
-            name = PyList_GET_ITEM(names, (Py_ssize_t)(be_uint(d + 14, 2) % (uint64_t)nnames));
-            nlen = PyBytes_GET_SIZE(name);
-            o = PyBytes_FromStringAndSize(NULL, nlen + 2 * tag + dom.len);
-            if (o == NULL) {
-                Py_CLEAR(result);
-                goto done;
-            }
-            w = PyBytes_AS_STRING(o);
-            memcpy(w, PyBytes_AS_STRING(name), (size_t)nlen);
-            w += nlen;
-            for (k = 0; k < tag; k++) {
-                *w++ = hexdigits[d[k] >> 4];
-                *w++ = hexdigits[d[k] & 0xF];
-            }
-            memcpy(w, dom.buf, (size_t)dom.len);
-        }
-        PyList_SET_ITEM(result, i, o);
-    }
-done:
-    Py_XDECREF(seq);
-    PyBuffer_Release(&prefix);
-    PyBuffer_Release(&dom);
-    return result;
-}
-
-/* mask(keep_first, keep_last, char, fields): ASCII values only (else None), one of
- * keep_first / keep_last zero, as Mask.build_kernel: head + char * rest + tail */
-static PyObject *mask(PyObject *self, PyObject *args) {
-    Py_ssize_t first, last, i, n;
+typedef struct {
+    int kind;
+    PyObject *refs;       /* a tuple keeping every object the pointers below point into */
+    const uint8_t *prefix; /* into a bytes object of refs */
+    size_t plen;
+    uint64_t km[8]; /* the prefix as message words when plen == 64 (one-block fast path) */
+    Py_ssize_t size, length, tag, first, last, max_days, bits;
     char ch;
-    PyObject *values, *seq = NULL, *result = NULL;
-    if (!PyArg_ParseTuple(args, "nncO:mask", &first, &last, &ch, &values)) return NULL;
-    if (first < 0 || last < 0) {
-        PyErr_SetString(PyExc_ValueError, "mask: negative keep");
-        return NULL;
-    }
-    seq = fast_bytes_seq(values, "mask");
-    if (seq == NULL) return NULL;
-    n = PySequence_Fast_GET_SIZE(seq);
-    result = PyList_New(n);
-    if (result == NULL) goto done;
-    for (i = 0; i < n; i++) {
-        PyObject *v = PySequence_Fast_GET_ITEM(seq, i), *o;
-        const char *s = PyBytes_AS_STRING(v);
-        Py_ssize_t len = PyBytes_GET_SIZE(v), k, kf, kl;
-        int kind = field_kind(s, len);
-        char *w;
-        if (kind == 0) {
-            for (k = 0; k < len; k++) {
-                if ((unsigned char)s[k] >= 0x80) kind = -1;
-            }
-        }
-        if (kind < 0) {
-            Py_CLEAR(result);
-            result = Py_NewRef(Py_None);
-            goto done;
-        }
-        if (kind == 1) {
-            PyList_SET_ITEM(result, i, Py_NewRef(v));
-            continue;
-        }
-        kf = first < len ? first : len;
-        kl = last < len - kf ? last : len - kf;
-        o = PyBytes_FromStringAndSize(NULL, len);
-        if (o == NULL) {
-            Py_CLEAR(result);
-            goto done;
-        }
-        w = PyBytes_AS_STRING(o);
-        memcpy(w, s, (size_t)kf);
-        memset(w + kf, ch, (size_t)(len - kf - kl));
-        memcpy(w + len - kl, s + len - kl, (size_t)kl);
-        PyList_SET_ITEM(result, i, o);
-    }
-done:
-    Py_DECREF(seq);
-    return result;
+    const char *extra; /* out prefix (hex), "@domain" (email) */
+    Py_ssize_t elen;
+    Py_ssize_t nitems, maxitem; /* pool items (pool) or names (email) */
+    const char **items;
+    Py_ssize_t *ilens;
+    const uint8_t *pre[10]; /* round prefixes (int) */
+    size_t prl[10];
+} Op;
+
+static void op_clear(Op *op) {
+    PyMem_Free(op->items);
+    PyMem_Free(op->ilens);
+    op->items = NULL;
+    op->ilens = NULL;
+    Py_CLEAR(op->refs);
 }
 
-/* ------------------------------------------------------------ date_shift */
+static int set_prefix(Op *op, PyObject *b) {
+    size_t i;
+    if (!PyBytes_Check(b)) {
+        PyErr_SetString(PyExc_TypeError, "op prefix must be bytes");
+        return -1;
+    }
+    op->prefix = (const uint8_t *)PyBytes_AS_STRING(b);
+    op->plen = (size_t)PyBytes_GET_SIZE(b);
+    if (op->plen == 64)
+        for (i = 0; i < 8; i++) op->km[i] = load64_le(op->prefix + 8 * i);
+    return 0;
+}
+
+static int set_items(Op *op, PyObject *seq) {
+    Py_ssize_t i, n = PyTuple_GET_SIZE(seq);
+    if (n < 1) {
+        PyErr_SetString(PyExc_ValueError, "empty pool");
+        return -1;
+    }
+    op->items = PyMem_Calloc((size_t)n, sizeof(char *));
+    op->ilens = PyMem_Calloc((size_t)n, sizeof(Py_ssize_t));
+    if (op->items == NULL || op->ilens == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    op->nitems = n;
+    op->maxitem = 0;
+    for (i = 0; i < n; i++) {
+        PyObject *o = PyTuple_GET_ITEM(seq, i);
+        if (!PyBytes_Check(o)) {
+            PyErr_SetString(PyExc_TypeError, "pool items must be bytes");
+            return -1;
+        }
+        op->items[i] = PyBytes_AS_STRING(o);
+        op->ilens[i] = PyBytes_GET_SIZE(o);
+        if (op->ilens[i] > op->maxitem) op->maxitem = op->ilens[i];
+    }
+    return 0;
+}
+
+/* Fill ``op`` from its Python description; -1 with an exception set. */
+static int op_parse(Op *op, PyObject *desc) {
+    PyObject *t, *name;
+    const char *kind;
+    memset(op, 0, sizeof *op);
+    if (!PyTuple_Check(desc) || PyTuple_GET_SIZE(desc) < 1) {
+        PyErr_SetString(PyExc_TypeError, "an op is a tuple (kind, ...)");
+        return -1;
+    }
+    /* a copy whose sequences are tuples (immutable): the pointers into them stay valid */
+    t = PyTuple_New(PyTuple_GET_SIZE(desc));
+    if (t == NULL) return -1;
+    op->refs = t;
+    {
+        Py_ssize_t i;
+        for (i = 0; i < PyTuple_GET_SIZE(desc); i++) {
+            PyObject *o = PyTuple_GET_ITEM(desc, i);
+            if (PyList_Check(o) || PyTuple_Check(o)) {
+                o = PySequence_Tuple(o);
+                if (o == NULL) return -1;
+            } else {
+                Py_INCREF(o);
+            }
+            PyTuple_SET_ITEM(t, i, o);
+        }
+    }
+    name = PyTuple_GET_ITEM(t, 0);
+    kind = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
+    if (kind == NULL) {
+        PyErr_SetString(PyExc_TypeError, "op kind must be a str");
+        return -1;
+    }
+    {
+        PyObject *args = PyTuple_GetSlice(t, 1, PyTuple_GET_SIZE(t)), *a = NULL, *b = NULL;
+        int ok = 0;
+        if (args == NULL) return -1;
+        if (strcmp(kind, "pool") == 0) {
+            op->kind = OP_POOL;
+            ok = PyArg_ParseTuple(args, "SnO!:pool", &a, &op->size, &PyTuple_Type, &b) &&
+                 check_digest_size(op->size, 8) == 0 && set_prefix(op, a) == 0 &&
+                 set_items(op, b) == 0;
+        } else if (strcmp(kind, "hex") == 0) {
+            op->kind = OP_HEX;
+            ok = PyArg_ParseTuple(args, "SnnS:hex", &a, &op->size, &op->length, &b) &&
+                 check_digest_size(op->size, 64) == 0 && set_prefix(op, a) == 0;
+            if (ok && (op->length < 0 || op->length > 2 * op->size)) {
+                PyErr_SetString(PyExc_ValueError, "length must be 0..2*size");
+                ok = 0;
+            }
+            if (ok) {
+                op->extra = PyBytes_AS_STRING(b);
+                op->elen = PyBytes_GET_SIZE(b);
+            }
+        } else if (strcmp(kind, "email") == 0) {
+            op->kind = OP_EMAIL;
+            ok = PyArg_ParseTuple(args, "SO!nS:email", &a, &PyTuple_Type, &b, &op->tag, &name) &&
+                 set_prefix(op, a) == 0 && set_items(op, b) == 0;
+            if (ok && (op->tag < 0 || op->tag > 14)) {
+                PyErr_SetString(PyExc_ValueError, "email: bad tag size");
+                ok = 0;
+            }
+            if (ok) {
+                op->extra = PyBytes_AS_STRING(name);
+                op->elen = PyBytes_GET_SIZE(name);
+            }
+        } else if (strcmp(kind, "mask") == 0) {
+            op->kind = OP_MASK;
+            ok = PyArg_ParseTuple(args, "nnc:mask", &op->first, &op->last, &op->ch);
+            if (ok && (op->first < 0 || op->last < 0)) {
+                PyErr_SetString(PyExc_ValueError, "mask: negative keep");
+                ok = 0;
+            }
+        } else if (strcmp(kind, "date") == 0) {
+            op->kind = OP_DATE;
+            ok = PyArg_ParseTuple(args, "Sn:date", &a, &op->max_days) && set_prefix(op, a) == 0;
+            if (ok && (op->max_days < 1 || op->max_days > 100000000)) {
+                PyErr_SetString(PyExc_ValueError, "max_days out of range");
+                ok = 0;
+            }
+        } else if (strcmp(kind, "int") == 0) {
+            op->kind = OP_INT;
+            ok = PyArg_ParseTuple(args, "O!n:int", &PyTuple_Type, &b, &op->bits);
+            if (ok && op->bits != 16 && op->bits != 32 && op->bits != 64) {
+                PyErr_SetString(PyExc_ValueError, "bits must be 16, 32 or 64");
+                ok = 0;
+            }
+            if (ok && PyTuple_GET_SIZE(b) != 10) {
+                PyErr_SetString(PyExc_ValueError, "10 round prefixes expected");
+                ok = 0;
+            }
+            if (ok) {
+                Py_ssize_t r;
+                for (r = 0; r < 10; r++) {
+                    PyObject *o = PyTuple_GET_ITEM(b, r);
+                    if (!PyBytes_Check(o)) {
+                        PyErr_SetString(PyExc_TypeError, "prefixes must be bytes");
+                        ok = 0;
+                        break;
+                    }
+                    op->pre[r] = (const uint8_t *)PyBytes_AS_STRING(o);
+                    op->prl[r] = (size_t)PyBytes_GET_SIZE(o);
+                }
+            }
+        } else if (strcmp(kind, "null") == 0) {
+            op->kind = OP_NULL;
+            ok = PyArg_ParseTuple(args, ":null");
+        } else {
+            PyErr_Format(PyExc_ValueError, "unknown op kind %s", kind);
+        }
+        Py_DECREF(args);
+        return ok ? 0 : -1;
+    }
+}
+
+/* The largest output of ``op`` for an input field of ``len`` bytes. */
+static Py_ssize_t op_bound(const Op *op, Py_ssize_t len) {
+    switch (op->kind) {
+    case OP_POOL:
+        return op->maxitem > 2 ? op->maxitem : 2;
+    case OP_HEX:
+        return op->elen + op->length + 2;
+    case OP_EMAIL:
+        return op->maxitem + 2 * op->tag + op->elen + 2;
+    case OP_MASK:
+        return len + 2;
+    case OP_DATE:
+        return len + 12;
+    case OP_INT:
+        return 24;
+    default:
+        return 2;
+    }
+}
+
+static inline void op_hash(const Op *op, const char *s, Py_ssize_t len, size_t outlen,
+                           uint8_t *d) {
+    if (op->plen == 64 && len <= 64)
+        b2b_key64(op->km, (const uint8_t *)s, (size_t)len, outlen, d);
+    else
+        b2b_prefixed(op->prefix, op->plen, (const uint8_t *)s, (size_t)len, outlen, d);
+}
+
+/* date_shift ----------------------------------------------------------- */
 
 static int is_leap(long y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -469,102 +489,66 @@ static void from_ordinal(long n, long *y, int *m, int *d) {
 
 #define MAX_ORDINAL 3652059L /* 9999-12-31 */
 
-/* date_shift(prefix, max_days, fields) -> shifted fields, or None to decline */
-static PyObject *date_shift(PyObject *self, PyObject *args) {
-    Py_buffer prefix;
-    Py_ssize_t max_days, i, n;
-    PyObject *values, *seq = NULL, *result = NULL;
-    uint8_t dg[8];
-    if (!PyArg_ParseTuple(args, "y*nO:date_shift", &prefix, &max_days, &values)) return NULL;
-    if (max_days < 1 || max_days > 100000000) {
-        PyErr_SetString(PyExc_ValueError, "max_days out of range");
-        goto done;
+/* ^(\d{4,})-(\d\d)-(\d\d) as a valid date of years 1..9999: 0, else -1 (the Python path). */
+static int date_parse(const char *s, Py_ssize_t len, long *year, int *mo, int *dd,
+                      Py_ssize_t *end) {
+    Py_ssize_t yd = 0, k;
+    long y = 0;
+    while (yd < len && s[yd] >= '0' && s[yd] <= '9') {
+        if (y < 100000) y = y * 10 + (s[yd] - '0'); /* else: not 1..9999 */
+        yd++;
     }
-    seq = fast_bytes_seq(values, "date_shift");
-    if (seq == NULL) goto done;
-    n = PySequence_Fast_GET_SIZE(seq);
-    result = PyList_New(n);
-    if (result == NULL) goto done;
-    for (i = 0; i < n; i++) {
-        PyObject *v = PySequence_Fast_GET_ITEM(seq, i), *o;
-        const char *s = PyBytes_AS_STRING(v);
-        Py_ssize_t len = PyBytes_GET_SIZE(v), yd = 0, end, k;
-        int kind = field_kind(s, len), mo, dd, bc, nm, nd;
-        long year = 0, ord, shifted, days, ny;
-        uint64_t r;
-        char buf[16];
-        if (kind < 0) goto decline;
-        if (kind == 1 || (len == 8 && memcmp(s, "infinity", 8) == 0) ||
-            (len == 9 && memcmp(s, "-infinity", 9) == 0)) {
-            PyList_SET_ITEM(result, i, Py_NewRef(v));
-            continue;
-        }
-        /* ^(\d{4,})-(\d\d)-(\d\d) */
-        while (yd < len && s[yd] >= '0' && s[yd] <= '9') {
-            if (year < 100000) year = year * 10 + (s[yd] - '0'); /* else: not 1..9999 */
-            yd++;
-        }
-        if (yd < 4) goto decline;
-        end = yd + 6;
-        if (len < end || s[yd] != '-' || s[yd + 3] != '-') goto decline;
-        for (k = yd + 1; k < end; k++) {
-            if (k == yd + 3) continue;
-            if (s[k] < '0' || s[k] > '9') goto decline;
-        }
-        mo = (s[yd + 1] - '0') * 10 + (s[yd + 2] - '0');
-        dd = (s[yd + 4] - '0') * 10 + (s[yd + 5] - '0');
-        if (year < 1 || year > 9999 || mo < 1 || mo > 12 || dd < 1 || dd > days_in_month(year, mo))
-            goto decline;
-        b2b_prefixed(prefix.buf, (size_t)prefix.len, (const uint8_t *)s, (size_t)len, 8, dg);
-        r = be_uint(dg, 8) % (uint64_t)(2 * max_days);
-        days = (r < (uint64_t)max_days) ? (long)r - (long)max_days : (long)r - (long)max_days + 1;
-        bc = len >= 3 && memcmp(s + len - 3, " BC", 3) == 0;
-        if (bc) days = -days;
-        ord = to_ordinal(year, mo, dd);
-        shifted = ord + days;
-        if (shifted < 1 || shifted > MAX_ORDINAL) shifted = ord - days;
-        if (shifted < 1 || shifted > MAX_ORDINAL) goto decline;
-        from_ordinal(shifted, &ny, &nm, &nd);
-        buf[0] = (char)('0' + ny / 1000);
-        buf[1] = (char)('0' + ny / 100 % 10);
-        buf[2] = (char)('0' + ny / 10 % 10);
-        buf[3] = (char)('0' + ny % 10);
-        buf[4] = '-';
-        buf[5] = (char)('0' + nm / 10);
-        buf[6] = (char)('0' + nm % 10);
-        buf[7] = '-';
-        buf[8] = (char)('0' + nd / 10);
-        buf[9] = (char)('0' + nd % 10);
-        o = PyBytes_FromStringAndSize(NULL, 10 + (len - end));
-        if (o == NULL) {
-            Py_CLEAR(result);
-            goto done;
-        }
-        memcpy(PyBytes_AS_STRING(o), buf, 10);
-        memcpy(PyBytes_AS_STRING(o) + 10, s + end, (size_t)(len - end));
-        PyList_SET_ITEM(result, i, o);
-        continue;
-    decline:
-        Py_CLEAR(result);
-        result = Py_NewRef(Py_None);
-        goto done;
+    if (yd < 4) return -1;
+    *end = yd + 6;
+    if (len < *end || s[yd] != '-' || s[yd + 3] != '-') return -1;
+    for (k = yd + 1; k < *end; k++) {
+        if (k == yd + 3) continue;
+        if (s[k] < '0' || s[k] > '9') return -1;
     }
-done:
-    Py_XDECREF(seq);
-    PyBuffer_Release(&prefix);
-    return result;
+    *mo = (s[yd + 1] - '0') * 10 + (s[yd + 2] - '0');
+    *dd = (s[yd + 4] - '0') * 10 + (s[yd + 5] - '0');
+    if (y < 1 || y > 9999 || *mo < 1 || *mo > 12 || *dd < 1 || *dd > days_in_month(y, *mo))
+        return -1;
+    *year = y;
+    return 0;
 }
 
-/* ------------------------------------------------------------ split / join */
+/* date_shift of a valid date with the 8-byte digest dg of the field. */
+static Py_ssize_t date_finish(const Op *op, const char *s, Py_ssize_t len, const uint8_t *dg,
+                              char *w) {
+    Py_ssize_t end;
+    int mo, dd, bc, nm, nd;
+    long year, ord, shifted, days, ny;
+    uint64_t r, max_days = (uint64_t)op->max_days;
+    if (date_parse(s, len, &year, &mo, &dd, &end) < 0) return -1;
+    r = be_uint(dg, 8) % (2 * max_days);
+    days = (r < max_days) ? (long)r - (long)max_days : (long)r - (long)max_days + 1;
+    bc = len >= 3 && memcmp(s + len - 3, " BC", 3) == 0;
+    if (bc) days = -days;
+    ord = to_ordinal(year, mo, dd);
+    shifted = ord + days;
+    if (shifted < 1 || shifted > MAX_ORDINAL) shifted = ord - days;
+    if (shifted < 1 || shifted > MAX_ORDINAL) return -1;
+    from_ordinal(shifted, &ny, &nm, &nd);
+    w[0] = (char)('0' + ny / 1000);
+    w[1] = (char)('0' + ny / 100 % 10);
+    w[2] = (char)('0' + ny / 10 % 10);
+    w[3] = (char)('0' + ny % 10);
+    w[4] = '-';
+    w[5] = (char)('0' + nm / 10);
+    w[6] = (char)('0' + nm % 10);
+    w[7] = '-';
+    w[8] = (char)('0' + nd / 10);
+    w[9] = (char)('0' + nd % 10);
+    memcpy(w + 10, s + end, (size_t)(len - end));
+    return 10 + (len - end);
+}
 
-/* int_permute(prefixes, bits, fields) -> [permuted integer] (tokenize on int2/4/8).
- *
- * The Feistel permutation of fpe.Permutation for n = 2**bits (bits 16, 32 or 64: the
- * whole range of smallint / integer / bigint, so halves of bits/2 and no cycle-walking):
- * x - lo as an unsigned value, 10 rounds ``a, b = b, a ^ (int(blake2b(prefix_i + b)) &
- * mask)`` with b as bits/16 big-endian bytes, then + lo.  A field that is not a canonical
- * decimal integer of the type declines the block (the Python path reports it).
- */
+/* int_permute: the Feistel permutation of fpe.Permutation for n = 2**bits (bits 16, 32 or
+ * 64: the whole range of smallint / integer / bigint, so halves of bits/2 and no
+ * cycle-walking): x - lo as an unsigned value, 10 rounds ``a, b = b, a ^ (int(blake2b(
+ * prefix_i + b)) & mask)`` with b as bits/16 big-endian bytes, then + lo.  A field that is
+ * not a canonical decimal integer of the type declines (the Python path reports it). */
 static int parse_int64(const char *s, Py_ssize_t n, int64_t *out) {
     Py_ssize_t i = 0;
     int neg = 0;
@@ -586,180 +570,1082 @@ static int parse_int64(const char *s, Py_ssize_t n, int64_t *out) {
     return 0;
 }
 
-static PyObject *int_permute(PyObject *self, PyObject *args) {
-    PyObject *prefixes, *values, *pseq = NULL, *seq = NULL, *result = NULL;
-    Py_ssize_t bits, i, n, r;
-    const uint8_t *pre[10];
-    size_t plen[10];
-    if (!PyArg_ParseTuple(args, "OnO:int_permute", &prefixes, &bits, &values)) return NULL;
-    if (bits != 16 && bits != 32 && bits != 64) {
-        PyErr_SetString(PyExc_ValueError, "bits must be 16, 32 or 64");
+static Py_ssize_t op_int(const Op *op, const char *s, Py_ssize_t len, char *w) {
+    const unsigned bits = (unsigned)op->bits, half = bits / 2, nbytes = bits / 16;
+    const uint64_t hmask = (half == 32) ? 0xFFFFFFFFULL : ((1ULL << half) - 1);
+    const uint64_t offset = 1ULL << (bits - 1); /* -lo */
+    const int64_t lo = (bits == 64) ? INT64_MIN : -(int64_t)offset;
+    const int64_t hi = (bits == 64) ? INT64_MAX : (int64_t)offset - 1;
+    int64_t x;
+    uint64_t ux, a, b, t, y;
+    uint8_t in[4], d[4];
+    char text[24];
+    unsigned k;
+    int r, n;
+    if (parse_int64(s, len, &x) < 0 || x < lo || x > hi) return -1;
+    ux = (uint64_t)x + offset; /* mod 2**64: x - lo */
+    if (bits < 64) ux &= (offset << 1) - 1;
+    a = ux >> half;
+    b = ux & hmask;
+    for (r = 0; r < 10; r++) {
+        for (k = 0; k < nbytes; k++) in[k] = (uint8_t)(b >> (8 * (nbytes - 1 - k)));
+        b2b_prefixed(op->pre[r], op->prl[r], in, nbytes, nbytes, d);
+        t = b;
+        b = a ^ (be_uint(d, nbytes) & hmask);
+        a = t;
+    }
+    y = (a << half) | b;
+    if (bits == 64)
+        x = (int64_t)(y - offset); /* + lo, modulo 2**64 (two's complement) */
+    else
+        x = (int64_t)y - (int64_t)offset;
+    n = snprintf(text, sizeof text, "%lld", (long long)x);
+    memcpy(w, text, (size_t)n);
+    return n;
+}
+
+static int op_hashes(const Op *op) {
+    return op->kind == OP_POOL || op->kind == OP_HEX || op->kind == OP_EMAIL ||
+           op->kind == OP_DATE;
+}
+
+/* The digest size an op hashes its fields to. */
+static size_t op_dsize(const Op *op) {
+    switch (op->kind) {
+    case OP_EMAIL:
+        return 16;
+    case OP_DATE:
+        return 8;
+    default:
+        return (size_t)op->size;
+    }
+}
+
+/* The first half of an op on the field s[0:len]: -1 declines the value; 0: the output is
+ * written to w (op_bound(op, len) bytes of room), its length in *n; 1: the op needs the
+ * field's digest (op_dsize bytes of BLAKE2b(prefix + field)), then op_finish. */
+static int op_begin(const Op *op, const char *s, Py_ssize_t len, char *w, Py_ssize_t *n) {
+    int kind;
+    if (op->kind == OP_NULL) {
+        w[0] = '\\';
+        w[1] = 'N';
+        *n = 2;
+        return 0;
+    }
+    kind = field_kind(s, len);
+    if (kind < 0) return -1;
+    if (kind == 1) {
+        w[0] = '\\';
+        w[1] = 'N';
+        *n = 2;
+        return 0;
+    }
+    switch (op->kind) {
+    case OP_MASK: {
+        Py_ssize_t k, kf, kl;
+        for (k = 0; k < len; k++)
+            if ((unsigned char)s[k] >= 0x80) return -1; /* characters: the Python path */
+        kf = op->first < len ? op->first : len;
+        kl = op->last < len - kf ? op->last : len - kf;
+        memcpy(w, s, (size_t)kf);
+        memset(w + kf, op->ch, (size_t)(len - kf - kl));
+        memcpy(w + len - kl, s + len - kl, (size_t)kl);
+        *n = len;
+        return 0;
+    }
+    case OP_INT:
+        *n = op_int(op, s, len, w);
+        return *n < 0 ? -1 : 0;
+    case OP_DATE: {
+        long year;
+        int mo, dd;
+        Py_ssize_t end;
+        if ((len == 8 && memcmp(s, "infinity", 8) == 0) ||
+            (len == 9 && memcmp(s, "-infinity", 9) == 0)) {
+            memcpy(w, s, (size_t)len);
+            *n = len;
+            return 0;
+        }
+        return date_parse(s, len, &year, &mo, &dd, &end) < 0 ? -1 : 1;
+    }
+    default:
+        return 1;
+    }
+}
+
+/* two hex digits per byte value */
+static char hexpairs[512];
+
+static void init_hexpairs(void) {
+    int i;
+    for (i = 0; i < 256; i++) {
+        hexpairs[2 * i] = hexdigits[i >> 4];
+        hexpairs[2 * i + 1] = hexdigits[i & 0xF];
+    }
+}
+
+/* The second half: the output from the digest d; its length, or -1 to decline. */
+static Py_ssize_t op_finish(const Op *op, const char *s, Py_ssize_t len, const uint8_t *d,
+                            char *w) {
+    Py_ssize_t k;
+    switch (op->kind) {
+    case OP_POOL:
+        k = (Py_ssize_t)(be_uint(d, (size_t)op->size) % (uint64_t)op->nitems);
+        memcpy(w, op->items[k], (size_t)op->ilens[k]);
+        return op->ilens[k];
+    case OP_HEX:
+        memcpy(w, op->extra, (size_t)op->elen);
+        w += op->elen;
+        for (k = 0; k + 1 < op->length; k += 2) memcpy(w + k, hexpairs + 2 * d[k >> 1], 2);
+        if (k < op->length) w[k] = hexdigits[d[k >> 1] >> 4];
+        return op->elen + op->length;
+    case OP_EMAIL: {
+        Py_ssize_t at = (Py_ssize_t)(be_uint(d + 14, 2) % (uint64_t)op->nitems);
+        Py_ssize_t nlen = op->ilens[at];
+        memcpy(w, op->items[at], (size_t)nlen);
+        for (k = 0; k < op->tag; k++) memcpy(w + nlen + 2 * k, hexpairs + 2 * d[k], 2);
+        memcpy(w + nlen + 2 * op->tag, op->extra, (size_t)op->elen);
+        return nlen + 2 * op->tag + op->elen;
+    }
+    case OP_DATE:
+        return date_finish(op, s, len, d, w);
+    default:
+        return -1;
+    }
+}
+
+/* ------------------------------------------------------------ BLAKE2b, 4 at a time
+ *
+ * Four independent one-block hashes (a 64-byte key and values of at most 64 bytes, as
+ * b2b_key64) in the four 64-bit lanes of AVX2 registers: the same arithmetic on each
+ * lane, so the same digests, about four times fewer instructions.  Chosen at run time
+ * (CPUID); elsewhere b2b_key64 does them one by one. */
+
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#define HAVE_X4 1
+#include <immintrin.h>
+
+#define X4_ROT32(x) _mm256_shuffle_epi32((x), _MM_SHUFFLE(2, 3, 0, 1))
+#define X4_ROT24(x) _mm256_shuffle_epi8((x), r24)
+#define X4_ROT16(x) _mm256_shuffle_epi8((x), r16)
+#define X4_ROT63(x) _mm256_or_si256(_mm256_srli_epi64((x), 63), _mm256_add_epi64((x), (x)))
+
+#define X4_G(a, b, c, d, x, y)                                              \
+    do {                                                                    \
+        v[a] = _mm256_add_epi64(_mm256_add_epi64(v[a], v[b]), (x));         \
+        v[d] = X4_ROT32(_mm256_xor_si256(v[d], v[a]));                      \
+        v[c] = _mm256_add_epi64(v[c], v[d]);                                \
+        v[b] = X4_ROT24(_mm256_xor_si256(v[b], v[c]));                      \
+        v[a] = _mm256_add_epi64(_mm256_add_epi64(v[a], v[b]), (y));         \
+        v[d] = X4_ROT16(_mm256_xor_si256(v[d], v[a]));                      \
+        v[c] = _mm256_add_epi64(v[c], v[d]);                                \
+        v[b] = X4_ROT63(_mm256_xor_si256(v[b], v[c]));                      \
+    } while (0)
+
+#define X4_ROUND(r)                                                         \
+    do {                                                                    \
+        X4_G(0, 4, 8, 12, m[b2b_sigma[r][0]], m[b2b_sigma[r][1]]);          \
+        X4_G(1, 5, 9, 13, m[b2b_sigma[r][2]], m[b2b_sigma[r][3]]);          \
+        X4_G(2, 6, 10, 14, m[b2b_sigma[r][4]], m[b2b_sigma[r][5]]);         \
+        X4_G(3, 7, 11, 15, m[b2b_sigma[r][6]], m[b2b_sigma[r][7]]);         \
+        X4_G(0, 5, 10, 15, m[b2b_sigma[r][8]], m[b2b_sigma[r][9]]);         \
+        X4_G(1, 6, 11, 12, m[b2b_sigma[r][10]], m[b2b_sigma[r][11]]);       \
+        X4_G(2, 7, 8, 13, m[b2b_sigma[r][12]], m[b2b_sigma[r][13]]);        \
+        X4_G(3, 4, 9, 14, m[b2b_sigma[r][14]], m[b2b_sigma[r][15]]);        \
+    } while (0)
+
+__attribute__((target("avx2"))) static void b2b_key64_x4(const uint64_t km[8],
+                                                          const uint8_t *const val[4],
+                                                          const size_t vlen[4], size_t outlen,
+                                                          uint8_t out[4][64]) {
+    __m256i v[16], m[16];
+    const __m256i r24 = _mm256_setr_epi8(3, 4, 5, 6, 7, 0, 1, 2, 11, 12, 13, 14, 15, 8, 9, 10,
+                                         3, 4, 5, 6, 7, 0, 1, 2, 11, 12, 13, 14, 15, 8, 9, 10);
+    const __m256i r16 = _mm256_setr_epi8(2, 3, 4, 5, 6, 7, 0, 1, 10, 11, 12, 13, 14, 15, 8, 9,
+                                         2, 3, 4, 5, 6, 7, 0, 1, 10, 11, 12, 13, 14, 15, 8, 9);
+    uint64_t h0[8], words[4][8], res[8][4];
+    uint8_t tail[64];
+    int i, l;
+    size_t k;
+    for (l = 0; l < 4; l++) {
+        memset(tail, 0, sizeof tail);
+        memcpy(tail, val[l], vlen[l]);
+        for (i = 0; i < 8; i++) words[l][i] = load64_le(tail + 8 * i);
+    }
+    for (i = 0; i < 8; i++) {
+        h0[i] = b2b_iv[i];
+        m[i] = _mm256_set1_epi64x((long long)km[i]);
+        m[i + 8] = _mm256_setr_epi64x((long long)words[0][i], (long long)words[1][i],
+                                      (long long)words[2][i], (long long)words[3][i]);
+    }
+    h0[0] ^= 0x01010000ULL ^ (uint64_t)outlen;
+    for (i = 0; i < 8; i++) {
+        v[i] = _mm256_set1_epi64x((long long)h0[i]);
+        v[i + 8] = _mm256_set1_epi64x((long long)b2b_iv[i]);
+    }
+    v[12] = _mm256_xor_si256(v[12], _mm256_setr_epi64x((long long)(64 + vlen[0]),
+                                                       (long long)(64 + vlen[1]),
+                                                       (long long)(64 + vlen[2]),
+                                                       (long long)(64 + vlen[3])));
+    v[14] = _mm256_xor_si256(v[14], _mm256_set1_epi64x(-1LL));
+    X4_ROUND(0);
+    X4_ROUND(1);
+    X4_ROUND(2);
+    X4_ROUND(3);
+    X4_ROUND(4);
+    X4_ROUND(5);
+    X4_ROUND(6);
+    X4_ROUND(7);
+    X4_ROUND(8);
+    X4_ROUND(9);
+    X4_ROUND(10);
+    X4_ROUND(11);
+    for (i = 0; i < 8; i++) {
+        __m256i hv = _mm256_xor_si256(_mm256_set1_epi64x((long long)h0[i]),
+                                      _mm256_xor_si256(v[i], v[i + 8]));
+        _mm256_storeu_si256((__m256i *)res[i], hv);
+    }
+    for (l = 0; l < 4; l++)
+        for (k = 0; k < outlen; k++)
+            out[l][k] = (uint8_t)((res[k >> 3][l] >> (8 * (k & 7))) & 0xFF);
+}
+
+static int have_x4 = -1;
+
+static int x4_supported(void) {
+    if (have_x4 < 0) {
+        __builtin_cpu_init();
+        have_x4 = __builtin_cpu_supports("avx2") ? 1 : 0;
+    }
+    return have_x4;
+}
+#else
+#define HAVE_X4 0
+static int x4_supported(void) { return 0; }
+#endif
+
+/* Digests of n fields (lens <= 64 when the prefix is a 64-byte key: 4 at a time). */
+static void hash_many(const Op *op, int n, const char *const s[], const Py_ssize_t len[],
+                      size_t outlen, uint8_t d[][64]) {
+    int i = 0;
+#if HAVE_X4
+    if (op->plen == 64 && x4_supported()) {
+        for (; i + 4 <= n; i += 4) {
+            const uint8_t *val[4];
+            size_t vl[4];
+            int l, ok = 1;
+            for (l = 0; l < 4; l++) {
+                val[l] = (const uint8_t *)s[i + l];
+                vl[l] = (size_t)len[i + l];
+                if (len[i + l] > 64) ok = 0;
+            }
+            if (!ok) break;
+            b2b_key64_x4(op->km, val, vl, outlen, &d[i]);
+        }
+    }
+#endif
+    for (; i < n; i++) op_hash(op, s[i], len[i], outlen, d[i]);
+}
+
+/* ------------------------------------------------------------ unique guard
+ *
+ * unique: true columns: two different inputs giving the same output fail the run.  As
+ * rowtransform.UniqueGuard: (hash(output) -> hash(input)) pairs, exact within a block
+ * and kept across blocks for the first GUARD_LIMIT distinct values (bounded memory);
+ * beyond that uniqueness rests on the transform's construction.  64-bit hashes with a
+ * per-process seed (the output never depends on them). */
+
+#define GUARD_LIMIT 200000
+
+typedef struct {
+    uint64_t key, val; /* key 0: an empty slot */
+} GSlot;
+
+typedef struct {
+    GSlot *slots;
+    size_t mask, count;
+} GTable;
+
+static uint64_t guard_seed;
+
+static uint64_t h64(const char *s, Py_ssize_t n) {
+    uint64_t h = guard_seed ^ ((uint64_t)n * 0x9E3779B97F4A7C15ULL), w;
+    while (n >= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+        h ^= h >> 31;
+        s += 8;
+        n -= 8;
+    }
+    w = 0;
+    memcpy(&w, s, (size_t)n);
+    h = (h ^ w) * 0x94D049BB133111EBULL;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 32;
+    return h ? h : 1;
+}
+
+static int gtable_init(GTable *t, size_t slots) {
+    size_t cap = 16;
+    while (cap < slots) cap <<= 1;
+    t->slots = PyMem_RawCalloc(cap, sizeof(GSlot));
+    t->mask = cap - 1;
+    t->count = 0;
+    return t->slots == NULL ? -1 : 0; /* no memory: the caller sets the error (with the GIL) */
+}
+
+static void gtable_free(GTable *t) {
+    PyMem_RawFree(t->slots);
+    t->slots = NULL;
+}
+
+/* 1: ho is known with another input (a collision); 0: fine.  Inserts while below limit. */
+static int gtable_check(GTable *t, uint64_t ho, uint64_t hi, size_t limit) {
+    size_t i = (size_t)(ho ^ (ho >> 29)) & t->mask;
+    while (t->slots[i].key != 0) {
+        if (t->slots[i].key == ho) return t->slots[i].val != hi;
+        i = (i + 1) & t->mask;
+    }
+    if (t->count < limit) {
+        t->slots[i].key = ho;
+        t->slots[i].val = hi;
+        t->count++;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ value cache
+ *
+ * Columns of repetitive values (first names) are served from a small direct-mapped
+ * cache of recent (field -> output) pairs instead of a BLAKE2b each; a block whose
+ * values keep missing turns it off for the rest of the block.  Outputs are pure
+ * functions of the field, so the cache never changes a byte. */
+
+#define CACHE_SLOTS 4096
+#define CACHE_KEY 40
+#define CACHE_OUT 80
+
+typedef struct {
+    uint64_t h;
+    uint8_t klen, olen;
+    char key[CACHE_KEY];
+    char out[CACHE_OUT];
+} CacheEntry;
+
+/* ------------------------------------------------------------ one column of a block */
+
+typedef struct {
+    char *buf;
+    Py_ssize_t len, cap;
+} Arena;
+
+static char *arena_take(Arena *a, Py_ssize_t need) {
+    char *p;
+    if (a->cap - a->len < need) {
+        Py_ssize_t cap = a->cap + a->cap / 2 + need + 4096;
+        char *nb = PyMem_RawRealloc(a->buf, (size_t)cap);
+        if (nb == NULL) return NULL; /* no memory: the caller sets the error */
+        a->buf = nb;
+        a->cap = cap;
+    }
+    p = a->buf + a->len;
+    a->len += need;
+    return p;
+}
+
+#define BATCH 16
+
+/* The outputs of ``op`` for n fields (s[i], len[i]) into arena ``ar`` at off[i] / olen[i];
+ * olen[i] is -1 for a value the op declines.  ``cache`` may be NULL.  Runs without the
+ * GIL: the number of declined values, or -1 when out of memory (no exception set). */
+static Py_ssize_t native_core(const Op *op, Py_ssize_t n, const char *const *s,
+                              const Py_ssize_t *len, CacheEntry *cache, Arena *ar,
+                              Py_ssize_t *off, Py_ssize_t *olen) {
+    const char *bs[BATCH];
+    Py_ssize_t blen[BATCH], brow[BATCH];
+    uint8_t d[BATCH][64];
+    Py_ssize_t i, lookups = 0, hits = 0, out, declined = 0;
+    int nb = 0, use_cache = cache != NULL, hashes = op_hashes(op), b;
+    size_t dsize = op_dsize(op);
+    for (i = 0; i <= n; i++) {
+        if (i == n || nb == BATCH) { /* the pending digests, then their outputs */
+            hash_many(op, nb, bs, blen, dsize, d);
+            for (b = 0; b < nb; b++) {
+                Py_ssize_t r = brow[b];
+                char *w = ar->buf + off[r];
+                out = op_finish(op, bs[b], blen[b], d[b], w);
+                if (out < 0) {
+                    olen[r] = -1; /* declined */
+                    declined++;
+                    continue;
+                }
+                olen[r] = out;
+                if (use_cache && blen[b] <= CACHE_KEY && out <= CACHE_OUT) {
+                    uint64_t h = h64(bs[b], blen[b]);
+                    CacheEntry *e = &cache[h & (CACHE_SLOTS - 1)];
+                    e->h = h;
+                    e->klen = (uint8_t)blen[b];
+                    e->olen = (uint8_t)out;
+                    memcpy(e->key, bs[b], (size_t)blen[b]);
+                    memcpy(e->out, w, (size_t)out);
+                }
+            }
+            nb = 0;
+            if (i == n) break;
+        }
+        {
+            Py_ssize_t bound = op_bound(op, len[i]);
+            char *w = arena_take(ar, bound);
+            int how;
+            if (w == NULL) return -1;
+            off[i] = w - ar->buf;
+            olen[i] = -1;
+            if (use_cache && hashes && len[i] <= CACHE_KEY) {
+                uint64_t h = h64(s[i], len[i]);
+                CacheEntry *e = &cache[h & (CACHE_SLOTS - 1)];
+                lookups++;
+                if (e->h == h && e->klen == len[i] && memcmp(e->key, s[i], (size_t)len[i]) == 0) {
+                    hits++;
+                    memcpy(w, e->out, e->olen);
+                    olen[i] = e->olen;
+                    ar->len -= bound - e->olen;
+                    continue;
+                }
+                if (lookups == 1024 && hits < 128) use_cache = 0; /* mostly distinct */
+            }
+            how = op_begin(op, s[i], len[i], w, &out);
+            if (how == 0) {
+                olen[i] = out;
+                ar->len -= bound - out;
+            } else if (how == 1) {
+                bs[nb] = s[i];
+                blen[nb] = len[i];
+                brow[nb] = i;
+                nb++;
+            } else {
+                declined++;
+            }
+        }
+    }
+    return declined;
+}
+
+/* The declined values of a column (olen -1) by ``fallback(field)``, the Python path
+ * (NULL: none; returns 1).  Holds the GIL.  0: done, -1: an exception is set. */
+static int native_fallbacks(PyObject *fallback, Py_ssize_t n, const char *const *s,
+                            const Py_ssize_t *len, Arena *ar, Py_ssize_t *off,
+                            Py_ssize_t *olen) {
+    Py_ssize_t i;
+    for (i = 0; i < n; i++) {
+        PyObject *field, *v;
+        char *w;
+        if (olen[i] >= 0) continue;
+        if (fallback == NULL) return 1;
+        field = PyBytes_FromStringAndSize(s[i], len[i]);
+        if (field == NULL) return -1;
+        v = PyObject_CallOneArg(fallback, field);
+        Py_DECREF(field);
+        if (v == NULL) return -1;
+        if (!PyBytes_Check(v)) {
+            Py_DECREF(v);
+            PyErr_SetString(PyExc_TypeError, "a fallback returned a non-bytes");
+            return -1;
+        }
+        w = arena_take(ar, PyBytes_GET_SIZE(v));
+        if (w == NULL) {
+            Py_DECREF(v);
+            PyErr_NoMemory();
+            return -1;
+        }
+        memcpy(w, PyBytes_AS_STRING(v), (size_t)PyBytes_GET_SIZE(v));
+        off[i] = w - ar->buf;
+        olen[i] = PyBytes_GET_SIZE(v);
+        Py_DECREF(v);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ kernels */
+
+static PyObject *digest(PyObject *self, PyObject *args) {
+    Py_buffer prefix;
+    const char *value;
+    Py_ssize_t vlen, size;
+    uint8_t out[64];
+    if (!PyArg_ParseTuple(args, "y*y#n:digest", &prefix, &value, &vlen, &size)) return NULL;
+    if (check_digest_size(size, 64) < 0) {
+        PyBuffer_Release(&prefix);
         return NULL;
     }
-    pseq = PySequence_Fast(prefixes, "prefixes");
-    if (pseq == NULL) return NULL;
-    if (PySequence_Fast_GET_SIZE(pseq) != 10) {
-        PyErr_SetString(PyExc_ValueError, "10 round prefixes expected");
-        goto done;
-    }
-    for (r = 0; r < 10; r++) {
-        PyObject *o = PySequence_Fast_GET_ITEM(pseq, r);
-        if (!PyBytes_Check(o)) {
-            PyErr_SetString(PyExc_TypeError, "prefixes must be bytes");
-            goto done;
-        }
-        pre[r] = (const uint8_t *)PyBytes_AS_STRING(o);
-        plen[r] = (size_t)PyBytes_GET_SIZE(o);
-    }
-    seq = fast_bytes_seq(values, "int_permute");
-    if (seq == NULL) goto done;
+    b2b_prefixed(prefix.buf, (size_t)prefix.len, (const uint8_t *)value, (size_t)vlen,
+                 (size_t)size, out);
+    PyBuffer_Release(&prefix);
+    return PyBytes_FromStringAndSize((const char *)out, size);
+}
+
+/* count_lines(buffer, start, end) -> the number of b"\n" in buffer[start:end]: as
+ * bytes.count(b"\n", start, end), vectorised by the compiler. */
+static PyObject *count_lines(PyObject *self, PyObject *args) {
+    Py_buffer b;
+    Py_ssize_t start, end, i, n = 0;
+    const unsigned char *p;
+    if (!PyArg_ParseTuple(args, "y*nn:count_lines", &b, &start, &end)) return NULL;
+    if (start < 0) start = 0;
+    if (end > b.len) end = b.len;
+    p = b.buf;
+    /* the GIL is kept: a megabyte takes microseconds, taking the GIL back could take a
+     * switch interval (5 ms) while worker threads run */
+    for (i = start; i < end; i++) n += p[i] == '\n';
+    PyBuffer_Release(&b);
+    return PyLong_FromSsize_t(n);
+}
+
+/* digests(key, values, size) -> [blake2b(key + v, size)] through the batched path (tests) */
+static PyObject *digests(PyObject *self, PyObject *args) {
+    PyObject *key, *values, *seq, *result = NULL;
+    Py_ssize_t size, n, i;
+    Op op;
+    if (!PyArg_ParseTuple(args, "SOn:digests", &key, &values, &size)) return NULL;
+    if (check_digest_size(size, 64) < 0) return NULL;
+    memset(&op, 0, sizeof op);
+    if (set_prefix(&op, key) < 0) return NULL;
+    seq = PySequence_Fast(values, "digests: values");
+    if (seq == NULL) return NULL;
     n = PySequence_Fast_GET_SIZE(seq);
     result = PyList_New(n);
     if (result == NULL) goto done;
-    {
-        const unsigned half = (unsigned)bits / 2, nbytes = (unsigned)bits / 16;
-        const uint64_t hmask = (half == 32) ? 0xFFFFFFFFULL : ((1ULL << half) - 1);
-        const uint64_t offset = 1ULL << (bits - 1); /* -lo */
-        const int64_t lo = (bits == 64) ? INT64_MIN : -(int64_t)offset;
-        const int64_t hi = (bits == 64) ? INT64_MAX : (int64_t)offset - 1;
-        for (i = 0; i < n; i++) {
-            PyObject *v = PySequence_Fast_GET_ITEM(seq, i), *o;
-            const char *s = PyBytes_AS_STRING(v);
-            Py_ssize_t len = PyBytes_GET_SIZE(v);
-            int kind = field_kind(s, len);
-            int64_t x;
-            if (kind == 1) {
-                PyList_SET_ITEM(result, i, Py_NewRef(v));
-                continue;
-            }
-            if (kind < 0 || parse_int64(s, len, &x) < 0 || x < lo || x > hi) {
+    for (i = 0; i < n; i += BATCH) {
+        const char *s[BATCH];
+        Py_ssize_t len[BATCH];
+        uint8_t d[BATCH][64];
+        int b, nb = (int)(n - i < BATCH ? n - i : BATCH);
+        for (b = 0; b < nb; b++) {
+            PyObject *v = PySequence_Fast_GET_ITEM(seq, i + b);
+            if (!PyBytes_Check(v)) {
+                PyErr_SetString(PyExc_TypeError, "digests: values must be bytes");
                 Py_CLEAR(result);
-                result = Py_NewRef(Py_None);
                 goto done;
             }
-            {
-                uint64_t ux = (uint64_t)x + offset; /* mod 2**64: x - lo */
-                uint64_t a, b, t, y;
-                uint8_t in[4], d[4];
-                char text[24];
-                unsigned k;
-                if (bits < 64) ux &= (offset << 1) - 1;
-                a = ux >> half;
-                b = ux & hmask;
-                for (r = 0; r < 10; r++) {
-                    for (k = 0; k < nbytes; k++) in[k] = (uint8_t)(b >> (8 * (nbytes - 1 - k)));
-                    b2b_prefixed(pre[r], plen[r], in, nbytes, nbytes, d);
-                    t = b;
-                    b = a ^ (be_uint(d, nbytes) & hmask);
-                    a = t;
-                }
-                y = (a << half) | b;
-                if (bits == 64)
-                    x = (int64_t)(y - offset); /* + lo, modulo 2**64 (two's complement) */
-                else
-                    x = (int64_t)y - (int64_t)offset;
-                len = (Py_ssize_t)snprintf(text, sizeof text, "%lld", (long long)x);
-                o = PyBytes_FromStringAndSize(text, len);
-                if (o == NULL) {
-                    Py_CLEAR(result);
-                    goto done;
-                }
-                PyList_SET_ITEM(result, i, o);
+            s[b] = PyBytes_AS_STRING(v);
+            len[b] = PyBytes_GET_SIZE(v);
+        }
+        hash_many(&op, nb, s, len, (size_t)size, d);
+        for (b = 0; b < nb; b++) {
+            PyObject *o = PyBytes_FromStringAndSize((const char *)d[b], size);
+            if (o == NULL) {
+                Py_CLEAR(result);
+                goto done;
             }
+            PyList_SET_ITEM(result, i + b, o);
         }
     }
 done:
-    Py_XDECREF(seq);
-    Py_XDECREF(pseq);
+    Py_DECREF(seq);
     return result;
 }
 
-/* split_columns(block, wanted, maxsplit, ncols) -> (columns, spans, rows) or None
- *
- * ``block``: complete rows separated by \n, without the final newline.  ``wanted``:
- * sorted column indexes.  A row must split like row.split(b"\t", maxsplit) into
- * ``maxsplit + 1`` fields (maxsplit >= 0) or exactly ``ncols`` fields (maxsplit -1);
- * otherwise None (the Python path reports the bad row).  ``spans`` is a bytes object
- * of (start, end) Py_ssize_t offsets per row and wanted column, for join_columns.
- */
-static PyObject *split_columns(PyObject *self, PyObject *args) {
-    Py_buffer block;
-    PyObject *wanted, *wseq = NULL, *cols = NULL, *spans = NULL, *result = NULL;
-    Py_ssize_t maxsplit, ncols, nw, rows, r, k, pos, *sp;
-    Py_ssize_t idx[256];
-    const char *buf, *endp;
-    if (!PyArg_ParseTuple(args, "y*Onn:split_columns", &block, &wanted, &maxsplit, &ncols))
-        return NULL;
-    buf = block.buf;
-    endp = buf + block.len;
-    wseq = PySequence_Fast(wanted, "wanted");
-    if (wseq == NULL) goto done;
-    nw = PySequence_Fast_GET_SIZE(wseq);
-    if (nw < 1 || nw > 256) {
-        PyErr_SetString(PyExc_ValueError, "1..256 wanted columns");
+/* column(op, fields) -> [output field] or None when a field declines (see op_begin) */
+static PyObject *column(PyObject *self, PyObject *args) {
+    PyObject *desc, *values, *seq = NULL, *result = NULL;
+    Op op;
+    Arena ar = {NULL, 0, 0};
+    const char **s = NULL;
+    Py_ssize_t i, n, *len = NULL, *off = NULL, *olen = NULL;
+    int rc;
+    if (!PyArg_ParseTuple(args, "OO:column", &desc, &values)) return NULL;
+    if (op_parse(&op, desc) < 0) goto done;
+    seq = PySequence_Fast(values, "column: fields");
+    if (seq == NULL) goto done;
+    n = PySequence_Fast_GET_SIZE(seq);
+    s = PyMem_Malloc(sizeof(char *) * (size_t)(n + 1));
+    len = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(n + 1));
+    off = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(n + 1));
+    olen = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(n + 1));
+    if (s == NULL || len == NULL || off == NULL || olen == NULL) {
+        PyErr_NoMemory();
         goto done;
     }
-    for (k = 0; k < nw; k++) {
-        idx[k] = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(wseq, k));
-        if (idx[k] == -1 && PyErr_Occurred()) goto done;
-        if (idx[k] < 0 || (k > 0 && idx[k] <= idx[k - 1]) ||
-            (maxsplit >= 0 ? idx[k] >= maxsplit : idx[k] >= ncols)) {
-            PyErr_SetString(PyExc_ValueError, "wanted: sorted distinct indexes of split fields");
+    for (i = 0; i < n; i++) {
+        PyObject *v = PySequence_Fast_GET_ITEM(seq, i);
+        if (!PyBytes_Check(v)) {
+            PyErr_SetString(PyExc_TypeError, "column: items must be bytes");
             goto done;
         }
+        s[i] = PyBytes_AS_STRING(v);
+        len[i] = PyBytes_GET_SIZE(v);
     }
-    rows = 1;
+    if (native_core(&op, n, s, len, NULL, &ar, off, olen) < 0) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    rc = native_fallbacks(NULL, n, s, len, &ar, off, olen);
+    if (rc < 0) goto done;
+    if (rc == 1) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    result = PyList_New(n);
+    if (result == NULL) goto done;
+    for (i = 0; i < n; i++) {
+        PyObject *o = PyBytes_FromStringAndSize(ar.buf + off[i], olen[i]);
+        if (o == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, i, o);
+    }
+done:
+    PyMem_Free(s);
+    PyMem_Free(len);
+    PyMem_Free(off);
+    PyMem_Free(olen);
+    PyMem_RawFree(ar.buf);
+    Py_XDECREF(seq);
+    op_clear(&op);
+    return result;
+}
+
+/* ------------------------------------------------------------ Program
+ *
+ * Program(ncols, maxsplit, columns): the per-table hot loop.  ``columns`` lists, sorted
+ * by index, (index, op, fallback, collision) for columns with a C op, or (index, None,
+ * column_fn, None) for the others:
+ *
+ * - op: an op tuple (above); fallback(field) -> field, the Python path for a value the op
+ *   declines (escapes; values the Python path rejects, which it then reports);
+ *   collision(): raises the unique guard's error (None: not unique);
+ * - column_fn(fields) -> fields: a whole column of a block at once, in Python.
+ *
+ * run(block) takes complete rows (without the final newline) and returns (rows
+ * transformed + b"\n", row count), or None when a row has the wrong number of fields
+ * (nothing was called then; the Python path reports the row).  Kept fields and the
+ * bytes around transformed ones are copied as they are. */
+
+typedef struct {
+    Py_ssize_t index;
+    int native;
+    Op op;
+    PyObject *fn;        /* fallback (native) or column_fn */
+    PyObject *collision; /* or NULL */
+    GTable seen;         /* unique: across blocks */
+    CacheEntry *cache;
+} Col;
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t ncols, maxsplit, nw;
+    Col *cols;
+    int busy; /* inside run() (which releases the GIL) */
+} ProgramObject;
+
+static void program_dealloc(ProgramObject *self) {
+    Py_ssize_t k;
+    if (self->cols != NULL) {
+        for (k = 0; k < self->nw; k++) {
+            Col *c = &self->cols[k];
+            op_clear(&c->op);
+            Py_CLEAR(c->fn);
+            Py_CLEAR(c->collision);
+            gtable_free(&c->seen);
+            PyMem_Free(c->cache);
+        }
+        PyMem_Free(self->cols);
+    }
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int program_init(ProgramObject *self, PyObject *args, PyObject *kwds) {
+    PyObject *columns, *seq;
+    Py_ssize_t k, nw;
+    static char *kwlist[] = {"ncols", "maxsplit", "columns", NULL};
+    if (self->cols != NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "Program is initialised once");
+        return -1;
+    }
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "nnO:Program", kwlist, &self->ncols,
+                                     &self->maxsplit, &columns))
+        return -1;
+    seq = PySequence_Fast(columns, "columns");
+    if (seq == NULL) return -1;
+    nw = PySequence_Fast_GET_SIZE(seq);
+    if (nw < 1 || self->ncols < 1) {
+        Py_DECREF(seq);
+        PyErr_SetString(PyExc_ValueError, "Program: at least one column");
+        return -1;
+    }
+    self->cols = PyMem_Calloc((size_t)nw, sizeof(Col));
+    if (self->cols == NULL) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->nw = nw;
+    for (k = 0; k < nw; k++) {
+        Col *c = &self->cols[k];
+        PyObject *item = PySequence_Fast_GET_ITEM(seq, k), *desc, *fn, *coll;
+        if (!PyArg_ParseTuple(item, "nOOO:Program column", &c->index, &desc, &fn, &coll))
+            goto fail;
+        if (c->index < 0 || (k > 0 && c->index <= self->cols[k - 1].index) ||
+            (self->maxsplit >= 0 ? c->index >= self->maxsplit : c->index >= self->ncols)) {
+            PyErr_SetString(PyExc_ValueError, "Program: sorted distinct indexes of split fields");
+            goto fail;
+        }
+        if (!PyCallable_Check(fn) || (coll != Py_None && !PyCallable_Check(coll))) {
+            PyErr_SetString(PyExc_TypeError, "Program: column functions must be callable");
+            goto fail;
+        }
+        c->fn = Py_NewRef(fn);
+        c->native = desc != Py_None;
+        if (c->native) {
+            if (op_parse(&c->op, desc) < 0) goto fail;
+            if (op_hashes(&c->op)) {
+                c->cache = PyMem_Calloc(CACHE_SLOTS, sizeof(CacheEntry));
+                if (c->cache == NULL) {
+                    PyErr_NoMemory();
+                    goto fail;
+                }
+            }
+            if (coll != Py_None) {
+                c->collision = Py_NewRef(coll);
+                if (gtable_init(&c->seen, 2 * GUARD_LIMIT) < 0) {
+                    PyErr_NoMemory();
+                    goto fail;
+                }
+            }
+        } else if (coll != Py_None) {
+            PyErr_SetString(PyExc_ValueError, "Program: a Python column guards itself");
+            goto fail;
+        }
+    }
+    Py_DECREF(seq);
+    return 0;
+fail:
+    Py_DECREF(seq);
+    return -1;
+}
+
+/* A unique column's (input, output) pairs checked (without the GIL): 1 a collision,
+ * 0 none, -1 out of memory. */
+static int guard_scan(Col *c, Py_ssize_t n, const char *const *s, const Py_ssize_t *len,
+                      const char *outs, const Py_ssize_t *off, const Py_ssize_t *olen) {
+    GTable block;
+    Py_ssize_t i;
+    int bad = 0;
+    if (gtable_init(&block, 2 * (size_t)n) < 0) return -1;
+    for (i = 0; i < n && !bad; i++) {
+        uint64_t hi = h64(s[i], len[i]), ho = h64(outs + off[i], olen[i]);
+        /* across blocks: the first GUARD_LIMIT values, as UniqueGuard (then no more
+         * look-ups: a full table would cost a cache miss per value for nothing new) */
+        bad = gtable_check(&block, ho, hi, (size_t)n) ||
+              (c->seen.count < GUARD_LIMIT && gtable_check(&c->seen, ho, hi, GUARD_LIMIT));
+    }
+    gtable_free(&block);
+    return bad;
+}
+
+typedef struct {
+    Arena ar;
+    const char **s;
+    Py_ssize_t *len, *off, *olen;
+    Py_ssize_t declined;
+    int guard; /* guard_scan's result */
+    PyObject *py; /* a Python column's outputs (a fast sequence) */
+} ColOut;
+
+/* Pass 1 and the C columns (no GIL): 0, 1 a row of the wrong width, -1 no memory. */
+static int run_split(ProgramObject *self, const char *buf, Py_ssize_t blen, Py_ssize_t rows,
+                     ColOut *co) {
+    Py_ssize_t nw = self->nw, r, k, pos = 0;
+    const char *endp = buf + blen;
+    for (k = 0; k < nw; k++) {
+        co[k].s = PyMem_RawMalloc(sizeof(char *) * (size_t)rows);
+        co[k].len = PyMem_RawMalloc(sizeof(Py_ssize_t) * (size_t)rows);
+        co[k].off = PyMem_RawMalloc(sizeof(Py_ssize_t) * (size_t)rows);
+        co[k].olen = PyMem_RawMalloc(sizeof(Py_ssize_t) * (size_t)rows);
+        if (co[k].s == NULL || co[k].len == NULL || co[k].off == NULL || co[k].olen == NULL)
+            return -1;
+    }
+    for (r = 0; r < rows; r++) {
+        const char *row = buf + pos, *nl = memchr(row, '\n', (size_t)(endp - row));
+        const char *rowend = nl ? nl : endp, *p = row;
+        Py_ssize_t fieldno = 0, wi = 0;
+        for (;;) {
+            const char *tab = memchr(p, '\t', (size_t)(rowend - p));
+            const char *fend = tab ? tab : rowend;
+            if (wi < nw && self->cols[wi].index == fieldno) {
+                co[wi].s[r] = p;
+                co[wi].len[r] = fend - p;
+                wi++;
+            }
+            if (tab == NULL) break;
+            fieldno++;
+            p = tab + 1;
+            if (self->maxsplit >= 0 && fieldno == self->maxsplit) break; /* rest: kept */
+        }
+        if (self->maxsplit >= 0 ? fieldno != self->maxsplit : fieldno != self->ncols - 1)
+            return 1;
+        pos = (rowend - buf) + 1;
+    }
+    for (k = 0; k < nw; k++) {
+        Col *c = &self->cols[k];
+        if (!c->native) continue;
+        co[k].declined = native_core(&c->op, rows, co[k].s, co[k].len, c->cache, &co[k].ar,
+                                     co[k].off, co[k].olen);
+        if (co[k].declined < 0) return -1;
+    }
+    return 0;
+}
+
+/* Pass 3 (no GIL): the rows, kept bytes and new fields, into w. */
+static void run_join(ProgramObject *self, const char *buf, Py_ssize_t blen, Py_ssize_t rows,
+                     ColOut *co, char *w) {
+    Py_ssize_t nw = self->nw, r, k, cursor = 0;
+    for (r = 0; r < rows; r++) {
+        for (k = 0; k < nw; k++) {
+            ColOut *o = &co[k];
+            Py_ssize_t a = o->s[r] - buf;
+            memcpy(w, buf + cursor, (size_t)(a - cursor));
+            w += a - cursor;
+            cursor = a + o->len[r];
+            if (o->py != NULL) {
+                PyObject *v = PySequence_Fast_GET_ITEM(o->py, r);
+                memcpy(w, PyBytes_AS_STRING(v), (size_t)PyBytes_GET_SIZE(v));
+                w += PyBytes_GET_SIZE(v);
+            } else {
+                memcpy(w, o->ar.buf + o->off[r], (size_t)o->olen[r]);
+                w += o->olen[r];
+            }
+        }
+    }
+    memcpy(w, buf + cursor, (size_t)(blen - cursor));
+    w[blen - cursor] = '\n';
+}
+
+/* run(block): the heavy passes release the GIL, so threads can run other programs (one
+ * thread at a time per program: its cache and guard are its own). */
+static PyObject *program_run(ProgramObject *self, PyObject *args) {
+    Py_buffer block;
+    Py_ssize_t nw = self->nw, rows, r, k, total;
+    PyObject *out = NULL, *result = NULL;
+    ColOut *co = NULL;
+    const char *buf;
+    char *raw = NULL;
+    int rc;
+    if (!PyArg_ParseTuple(args, "y*:run", &block)) return NULL;
+    if (self->cols == NULL || self->busy) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        self->cols == NULL ? "Program not initialised"
+                                           : "Program.run: one thread at a time");
+        PyBuffer_Release(&block);
+        return NULL;
+    }
+    self->busy = 1;
+    buf = block.buf;
+    co = PyMem_RawCalloc((size_t)nw, sizeof(ColOut));
+    if (co == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* Without the GIL, in one go when every column is a C op and no value declines (the
+     * usual case): taking the GIL back costs up to a switch interval (5 ms) when another
+     * thread runs Python code, so it is taken once, at the end. */
+    Py_BEGIN_ALLOW_THREADS;
     {
-        const char *p = buf;
+        const char *p = buf, *endp = buf + block.len;
+        rows = 1;
         while ((p = memchr(p, '\n', (size_t)(endp - p))) != NULL) {
             rows++;
             p++;
         }
     }
-    spans = PyBytes_FromStringAndSize(NULL, rows * nw * 2 * (Py_ssize_t)sizeof(Py_ssize_t));
-    cols = PyList_New(nw);
-    if (spans == NULL || cols == NULL) goto done;
-    for (k = 0; k < nw; k++) {
-        PyObject *col = PyList_New(rows);
-        if (col == NULL) goto done;
-        PyList_SET_ITEM(cols, k, col);
-    }
-    sp = (Py_ssize_t *)PyBytes_AS_STRING(spans);
-    pos = 0;
-    for (r = 0; r < rows; r++) {
-        const char *row = buf + pos, *nl = memchr(row, '\n', (size_t)(endp - row));
-        const char *rowend = nl ? nl : endp, *p = row;
-        Py_ssize_t field = 0, w = 0;
-        /* walk the fields up to the last one needed; count tabs as split() would */
-        for (;;) {
-            const char *tab = memchr(p, '\t', (size_t)(rowend - p));
-            const char *fend = tab ? tab : rowend;
-            if (w < nw && idx[w] == field) {
-                PyObject *f = PyBytes_FromStringAndSize(p, fend - p);
-                if (f == NULL) goto done;
-                PyList_SET_ITEM(PyList_GET_ITEM(cols, w), r, f);
-                sp[2 * (r * nw + w)] = p - buf;
-                sp[2 * (r * nw + w) + 1] = fend - buf;
-                w++;
+    rc = run_split(self, buf, block.len, rows, co);
+    if (rc == 0) {
+        int slow = 0;
+        for (k = 0; k < nw; k++) slow |= !self->cols[k].native || co[k].declined > 0;
+        if (!slow) {
+            total = block.len + 1;
+            for (k = 0; k < nw && rc == 0; k++) {
+                ColOut *o = &co[k];
+                if (self->cols[k].collision != NULL) {
+                    o->guard = guard_scan(&self->cols[k], rows, o->s, o->len, o->ar.buf, o->off,
+                                          o->olen);
+                    if (o->guard != 0) rc = 2; /* the error, with the GIL */
+                }
+                for (r = 0; r < rows; r++) total += o->olen[r] - o->len[r];
             }
-            if (tab == NULL) break;
-            field++;
-            p = tab + 1;
-            if (maxsplit >= 0 && field == maxsplit) break; /* the rest is one field */
+            if (rc == 0) {
+                raw = PyMem_RawMalloc((size_t)total);
+                if (raw == NULL) {
+                    rc = -1;
+                } else {
+                    run_join(self, buf, block.len, rows, co, raw);
+                    rc = 3; /* done */
+                }
+            }
         }
-        if (maxsplit >= 0 ? field != maxsplit : field != ncols - 1) goto decline;
-        pos = (rowend - buf) + 1;
     }
-    result = Py_BuildValue("(OOn)", cols, spans, rows);
-    goto done;
-decline:
-    result = Py_NewRef(Py_None);
+    Py_END_ALLOW_THREADS;
+    if (rc < 0) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (rc == 1) { /* a bad row: nothing was called */
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    if (rc == 3) {
+        out = PyBytes_FromStringAndSize(raw, total);
+        if (out == NULL) goto done;
+        result = Py_BuildValue("(Nn)", out, rows);
+        out = NULL;
+        goto done;
+    }
+    if (rc == 2) {
+        for (k = 0; k < nw; k++) {
+            if (co[k].guard < 0) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            if (co[k].guard > 0) {
+                PyObject *x = PyObject_CallNoArgs(self->cols[k].collision);
+                if (x != NULL) {
+                    Py_DECREF(x);
+                    PyErr_SetString(PyExc_ValueError, "unique: a collision");
+                }
+                goto done;
+            }
+        }
+    }
+    /* with the GIL: declined values and the Python columns */
+    for (k = 0; k < nw; k++) {
+        Col *c = &self->cols[k];
+        ColOut *o = &co[k];
+        if (c->native) {
+            if (o->declined > 0 &&
+                native_fallbacks(c->fn, rows, o->s, o->len, &o->ar, o->off, o->olen) < 0)
+                goto done;
+            continue;
+        }
+        {
+            PyObject *list = PyList_New(rows), *res;
+            if (list == NULL) goto done;
+            for (r = 0; r < rows; r++) {
+                PyObject *f = PyBytes_FromStringAndSize(o->s[r], o->len[r]);
+                if (f == NULL) {
+                    Py_DECREF(list);
+                    goto done;
+                }
+                PyList_SET_ITEM(list, r, f);
+            }
+            res = PyObject_CallOneArg(c->fn, list);
+            Py_DECREF(list);
+            if (res == NULL) goto done;
+            o->py = PySequence_Fast(res, "column function result");
+            Py_DECREF(res);
+            if (o->py == NULL) goto done;
+            if (PySequence_Fast_GET_SIZE(o->py) != rows) {
+                PyErr_SetString(PyExc_ValueError, "a column function returned the wrong length");
+                goto done;
+            }
+            for (r = 0; r < rows; r++) {
+                if (!PyBytes_Check(PySequence_Fast_GET_ITEM(o->py, r))) {
+                    PyErr_SetString(PyExc_TypeError, "a column function returned a non-bytes");
+                    goto done;
+                }
+            }
+        }
+    }
+    /* the unique guards and the output's size */
+    total = block.len + 1;
+    Py_BEGIN_ALLOW_THREADS;
+    for (k = 0; k < nw; k++) {
+        Col *c = &self->cols[k];
+        ColOut *o = &co[k];
+        if (o->py != NULL) continue;
+        if (c->collision != NULL)
+            o->guard = guard_scan(c, rows, o->s, o->len, o->ar.buf, o->off, o->olen);
+        for (r = 0; r < rows; r++) total += o->olen[r] - o->len[r];
+    }
+    Py_END_ALLOW_THREADS;
+    for (k = 0; k < nw; k++) {
+        ColOut *o = &co[k];
+        if (o->py != NULL) {
+            for (r = 0; r < rows; r++)
+                total += PyBytes_GET_SIZE(PySequence_Fast_GET_ITEM(o->py, r)) - o->len[r];
+        } else if (o->guard < 0) {
+            PyErr_NoMemory();
+            goto done;
+        } else if (o->guard > 0) {
+            PyObject *x = PyObject_CallNoArgs(self->cols[k].collision);
+            if (x != NULL) {
+                Py_DECREF(x);
+                PyErr_SetString(PyExc_ValueError, "unique: a collision");
+            }
+            goto done;
+        }
+    }
+    out = PyBytes_FromStringAndSize(NULL, total);
+    if (out == NULL) goto done;
+    Py_BEGIN_ALLOW_THREADS;
+    run_join(self, buf, block.len, rows, co, PyBytes_AS_STRING(out));
+    Py_END_ALLOW_THREADS;
+    result = Py_BuildValue("(Nn)", out, rows);
+    out = NULL;
 done:
-    Py_XDECREF(wseq);
-    Py_XDECREF(cols);
-    Py_XDECREF(spans);
+    Py_XDECREF(out);
+    if (co != NULL) {
+        for (k = 0; k < nw; k++) {
+            PyMem_RawFree(co[k].ar.buf);
+            PyMem_RawFree(co[k].s);
+            PyMem_RawFree(co[k].len);
+            PyMem_RawFree(co[k].off);
+            PyMem_RawFree(co[k].olen);
+            Py_XDECREF(co[k].py);
+        }
+        PyMem_RawFree(co);
+    }
+    PyMem_RawFree(raw);
+    self->busy = 0;
     PyBuffer_Release(&block);
     return result;
+}
+
+static PyMethodDef program_methods[] = {
+    {"run", (PyCFunction)program_run, METH_VARARGS,
+     "run(block) -> (rows + b'\\n', row count) | None (a row of the wrong width)"},
+    {NULL, NULL, 0, NULL}};
+
+static PyTypeObject ProgramType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "dataops.anonymize._speedups.Program",
+    .tp_basicsize = sizeof(ProgramObject),
+    .tp_itemsize = 0,
+    .tp_dealloc = (destructor)program_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Program(ncols, maxsplit, columns): one table's COPY transform (see the source).",
+    .tp_methods = program_methods,
+    .tp_init = (initproc)program_init,
+    .tp_new = PyType_GenericNew,
+};
+
+/* ------------------------------------------------------------ join (mysql engine)
+ * join_columns: the mysql engine's join after mysql_split (the COPY loop above
+ * joins in Program.run). */
+
+/* A column (list or tuple) as a fast sequence of bytes objects; NULL with an error set. */
+static PyObject *fast_bytes_seq(PyObject *values, const char *what) {
+    Py_ssize_t i, n;
+    PyObject *seq = PySequence_Fast(values, what);
+    if (seq == NULL) return NULL;
+    n = PySequence_Fast_GET_SIZE(seq);
+    for (i = 0; i < n; i++) {
+        if (!PyBytes_Check(PySequence_Fast_GET_ITEM(seq, i))) {
+            Py_DECREF(seq);
+            PyErr_Format(PyExc_TypeError, "%s: items must be bytes", what);
+            return NULL;
+        }
+    }
+    return seq;
 }
 
 /* join_columns(block, spans, columns) -> block with the spans replaced, plus b"\n" */
@@ -1158,16 +2044,12 @@ fail:
 
 static PyMethodDef methods[] = {
     {"digest", digest, METH_VARARGS, "digest(prefix, value, size): blake2b(prefix + value)"},
-    {"pool_pick", pool_pick, METH_VARARGS,
-     "pool_pick(prefix, size, fields, pool): pool[int(digest) % len(pool)] per field"},
-    {"hex_digest", hex_digest, METH_VARARGS,
-     "hex_digest(prefix, size, length, out_prefix, fields): out_prefix + hex[:length]"},
-    {"email", email, METH_VARARGS, "email(prefix, names, tag_bytes, at_domain, fields)"},
-    {"mask", mask, METH_VARARGS, "mask(keep_first, keep_last, char, fields)"},
-    {"date_shift", date_shift, METH_VARARGS, "date_shift(prefix, max_days, fields)"},
-    {"int_permute", int_permute, METH_VARARGS, "int_permute(prefixes, bits, fields)"},
-    {"split_columns", split_columns, METH_VARARGS,
-     "split_columns(block, wanted, maxsplit, ncols) -> (columns, spans, rows) | None"},
+    {"digests", digests, METH_VARARGS,
+     "digests(key, values, size): [blake2b(key + v)], the batched path (tests)"},
+    {"count_lines", count_lines, METH_VARARGS,
+     "count_lines(buffer, start, end): buffer.count(b'\\n', start, end)"},
+    {"column", column, METH_VARARGS,
+     "column(op, fields) -> [output field] | None (a field declines)"},
     {"join_columns", join_columns, METH_VARARGS, "join_columns(block, spans, columns) -> bytes"},
     /* MySQL rows (mysql engine) */
     {"mysql_split", mysql_split, METH_VARARGS,
@@ -1182,4 +2064,18 @@ static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_speedups", "Compiled kernels for dataops.anonymize (optional).", -1,
     methods, NULL, NULL, NULL, NULL};
 
-PyMODINIT_FUNC PyInit__speedups(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__speedups(void) {
+    PyObject *m;
+    if (PyType_Ready(&ProgramType) < 0) return NULL;
+    init_hexpairs();
+    /* not a secret: it only makes crafted guard-hash collisions unlikely to line up */
+    guard_seed = ((uint64_t)(uintptr_t)&module * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)time(NULL) ^
+                 ((uint64_t)getpid() << 32);
+    m = PyModule_Create(&module);
+    if (m == NULL) return NULL;
+    if (PyModule_AddObjectRef(m, "Program", (PyObject *)&ProgramType) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dataops.anonymize import arrays, typecheck
+from dataops.anonymize import arrays, speedups, typecheck
 from dataops.anonymize.coltypes import UNKNOWN, ColType
 from dataops.anonymize.engine_api import CopyTransformer, TableAction, TableData
 from dataops.anonymize.formats.ddl import Catalog, QName
@@ -44,6 +44,7 @@ class Plan:
         self._checked = False
         self._value_fns: dict[tuple[str, str, ColType | None], ValueFn] = {}
         self._column_fns: dict[tuple[object, ...], ColumnFns] = {}
+        self._programs: dict[object, speedups.Program] = {}  # compiled loops (RowTransformer)
 
     # ------------------------------------------------------------ DumpPlan API
     @property
@@ -149,7 +150,9 @@ class Plan:
                 )
                 continue
             fns.append((index, self._column_fn(table, name, rule.spec)))
-        return RowTransformer(table, columns, fns, order_templates(templates))
+        return RowTransformer(
+            table, columns, fns, order_templates(templates), programs=self._programs
+        )
 
     def rule_for(self, qname: QName) -> tuple[TableRule | None, list[TableRule]]:
         """The rule of a table: its own, a glob, or its partitioned parent's (and the

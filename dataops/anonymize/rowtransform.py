@@ -13,6 +13,7 @@ import functools
 import gc
 import itertools
 import operator
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,17 +44,18 @@ class UniqueGuard:
     def check_block(self, ins: Sequence[bytes], outs: Sequence[bytes]) -> None:
         """The same check for a whole column block, with set operations in C."""
         if len(set(outs)) != len(set(ins)):
-            self._collision()
+            self.collision()
         seen = self.seen
         if len(seen) >= self.limit:
             return
         pairs = dict(zip(map(hash, outs), map(hash, ins), strict=True))
         for h_out in pairs.keys() & seen.keys():
             if seen[h_out] != pairs[h_out]:
-                self._collision()
+                self.collision()
         seen.update(pairs)
 
-    def _collision(self) -> None:
+    def collision(self) -> None:
+        """Raise the collision error (the compiled loop calls it when it finds one)."""
         raise OperationError(
             f"unique: two different values of {self.where} were anonymized to the same "
             "value (a collision); change the transform's parameters (e.g. a longer hash)"
@@ -65,7 +67,7 @@ class UniqueGuard:
             return
         h_in = hash(raw)
         if seen.setdefault(hash(out), h_in) != h_in:
-            self._collision()
+            self.collision()
 
 
 @dataclass(frozen=True)
@@ -120,13 +122,18 @@ def _run_kernel(kernel: Kernel, column: Sequence[bytes]) -> Iterable[bytes] | No
     return out
 
 
+def _column_list(column: Sequence[bytes], fns: ColumnFns) -> list[bytes]:
+    return list(RowTransformer._column(column, fns))
+
+
 class RowTransformer:
     """feed()/finish() over one table's COPY text data; counts rows.
 
     Rows of a block are split (only as far as the last transformed column), the
     fields transposed into columns with ``zip(*rows)``, each transformed column
-    mapped through its function, and the rows re-joined: the per-row work happens
-    in C, only the transforms themselves run Python code.
+    mapped through its function, and the rows re-joined.  With the compiled module
+    the whole loop is one :class:`speedups.Program` call per block; this Python path
+    is the reference it must equal byte for byte.
     """
 
     def __init__(
@@ -135,6 +142,7 @@ class RowTransformer:
         columns: Sequence[str],
         fns: Sequence[tuple[int, ColumnFns]],
         templates: Sequence[TemplateColumn] = (),
+        programs: dict[object, speedups.Program] | None = None,
     ) -> None:
         self.table = table
         self.columns = list(columns)
@@ -155,9 +163,47 @@ class RowTransformer:
         else:
             self.maxsplit = self.max_index + 1  # the rest of the row stays one field
             self.width = self.max_index + 2
-        # compiled split/join: only the transformed fields become bytes objects
-        self._wanted = sorted(i for i, _ in self._choices)
-        self._compiled = speedups.enabled() and 0 < len(self._wanted) <= 256
+        # compiled: the whole split -> transform -> join loop of a block in C
+        self._program: speedups.Program | None = None
+        if speedups.enabled() and self._choices and not self.templates:
+            self._program = self._get_program(programs)
+
+    @property
+    def gil_free(self) -> bool:
+        """Every transformed column runs in C, which releases the GIL: threads can share
+        the work (see engines/pieces.py) instead of processes."""
+        return self._program is not None and all(
+            isinstance(fns.kernel, speedups.FieldKernel) for _, fns in self._choices
+        )
+
+    def _get_program(self, programs: dict[object, speedups.Program] | None) -> speedups.Program:
+        """The table's program: one per thread and plan (``programs``, kept by the plan), so
+        the value caches and unique guards carry over from piece to piece like the Python
+        path's, and no two threads share one."""
+        key = (
+            threading.get_ident(),
+            self.ncols,
+            self.maxsplit,
+            tuple((i, id(fns)) for i, fns in self._choices),
+        )
+        program = programs.get(key) if programs is not None else None
+        if program is None:
+            program = self._build_program()
+            if programs is not None:
+                programs[key] = program
+        return program
+
+    def _build_program(self) -> speedups.Program:
+        """C ops for the columns whose kernel has one (the per-value Python function as the
+        fallback for values it declines); the other columns go through :meth:`_column`."""
+        columns: list[speedups.ProgramColumn] = []
+        for i, fns in sorted(self._choices, key=operator.itemgetter(0)):
+            if isinstance(fns.kernel, speedups.FieldKernel):
+                collision = fns.guard.collision if fns.guard is not None else None
+                columns.append((i, fns.kernel.op, fns.raw, collision))
+            else:
+                columns.append((i, None, functools.partial(_column_list, fns=fns), None))
+        return speedups.Program(self.ncols, self.maxsplit, columns)
 
     def feed(self, chunk: bytes) -> bytes:
         data = self._tail + chunk if self._tail else chunk
@@ -219,15 +265,12 @@ class RowTransformer:
         return exc if isinstance(exc, OperationError) else OperationError(message)
 
     def _columnar(self, block: bytes) -> bytes:
-        if self._compiled:
-            split = speedups.split_columns(block, self._wanted, self.maxsplit, self.ncols)
-            if split is not None:  # None: a bad row, reported by the path below
-                columns, spans, rows = split
-                by_index = dict(zip(self._wanted, columns, strict=True))
-                for i, fns in self._choices:
-                    by_index[i] = list(self._column(by_index[i], fns))
+        if self._program is not None:
+            done = self._program.run(block)
+            if done is not None:  # None: a bad row, reported by the path below
+                out, rows = done
                 self.rows += rows
-                return speedups.join_columns(block, spans, [by_index[i] for i in self._wanted])
+                return out
         lines = block.split(b"\n")
         maxsplit = self.maxsplit
         parts = [line.split(b"\t", maxsplit) for line in lines]
@@ -243,7 +286,8 @@ class RowTransformer:
         self.rows += len(lines)
         return b"\n".join(map(b"\t".join, zip(*cols, strict=True))) + b"\n"
 
-    def _column(self, column: Sequence[bytes], fns: ColumnFns) -> Iterable[bytes]:
+    @staticmethod
+    def _column(column: Sequence[bytes], fns: ColumnFns) -> Iterable[bytes]:
         """One block of one column: a kernel for columns of mostly distinct values, the
         cached per-value function for repetitive ones, the uncached one otherwise."""
         many = len(column) >= 64
@@ -327,11 +371,7 @@ def _null_column(raw: bytes) -> bytes:
     return copytext.NULL
 
 
-def _null_kernel(values: Sequence[bytes]) -> Iterable[bytes]:
-    return itertools.repeat(copytext.NULL, len(values))
-
-
-NULL_FNS = ColumnFns(_null_column, _null_column, _null_kernel)
+NULL_FNS = ColumnFns(_null_column, _null_column, speedups.NullOut())  # a C op in a Program
 
 
 def column_wrapper(

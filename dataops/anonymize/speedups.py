@@ -13,12 +13,19 @@ forces the pure-Python path; tests use it to compare both paths byte for byte.
 
 The kernels take COPY text *fields* (still escaped): ``\\N`` gives ``\\N`` and any
 other field holding a backslash declines the block.
+
+:class:`Program` is a table's whole hot loop in C (rowtransform uses it): rows split
+as far as the last transformed column, each column with a kernel computed by its C op
+(BLAKE2b four values at a time where the CPU has AVX2, a small cache for repetitive
+columns, the unique guard), a value the op declines by the column's Python function,
+the other columns a block's column at a time in Python, then the rows joined -- no
+Python object per row or field of a C column.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import ModuleType
 
 
@@ -57,21 +64,23 @@ class FieldKernel:
 
     ``kernel(fields)`` is the whole-column function: a list of output fields, or None
     when the block holds escaped values (the caller then goes value by value).
+    :attr:`op` describes it to the C code (``_speedups.c``, "column ops"), which also
+    runs it inside a :class:`Program`, value by value.
     """
 
+    op: tuple[object, ...] = ()
+
     def __call__(self, fields: Fields) -> list[bytes] | None:
-        raise NotImplementedError
+        result: list[bytes] | None = _mod().column(self.op, fields)
+        return result
 
 
 class PoolPick(FieldKernel):
     """``pool[int.from_bytes(blake2b(prefix + value, size)) % len(pool)]`` (fake, choice)."""
 
     def __init__(self, prefix: bytes, size: int, pool: Sequence[bytes]) -> None:
-        self.prefix, self.size, self.pool = prefix, size, list(pool)
-
-    def __call__(self, fields: Fields) -> list[bytes] | None:
-        result: list[bytes] | None = _mod().pool_pick(self.prefix, self.size, fields, self.pool)
-        return result
+        self.prefix, self.size, self.pool = prefix, size, tuple(pool)
+        self.op = ("pool", prefix, size, self.pool)
 
 
 class HexDigest(FieldKernel):
@@ -79,25 +88,15 @@ class HexDigest(FieldKernel):
 
     def __init__(self, prefix: bytes, size: int, length: int, out_prefix: bytes) -> None:
         self.prefix, self.size, self.length, self.out_prefix = prefix, size, length, out_prefix
-
-    def __call__(self, fields: Fields) -> list[bytes] | None:
-        result: list[bytes] | None = _mod().hex_digest(
-            self.prefix, self.size, self.length, self.out_prefix, fields
-        )
-        return result
+        self.op = ("hex", prefix, size, length, out_prefix)
 
 
 class Email(FieldKernel):
     """``names[d[14:16] % len(names)] + hex(d[:tag_bytes]) + at_domain``, d = 16-byte digest."""
 
     def __init__(self, prefix: bytes, names: Sequence[bytes], tag_bytes: int, at: bytes) -> None:
-        self.prefix, self.names, self.tag_bytes, self.at = prefix, list(names), tag_bytes, at
-
-    def __call__(self, fields: Fields) -> list[bytes] | None:
-        result: list[bytes] | None = _mod().email(
-            self.prefix, self.names, self.tag_bytes, self.at, fields
-        )
-        return result
+        self.prefix, self.names, self.tag_bytes, self.at = prefix, tuple(names), tag_bytes, at
+        self.op = ("email", prefix, self.names, tag_bytes, at)
 
 
 class Mask(FieldKernel):
@@ -105,10 +104,7 @@ class Mask(FieldKernel):
 
     def __init__(self, keep_first: int, keep_last: int, char: bytes) -> None:
         self.keep_first, self.keep_last, self.char = keep_first, keep_last, char
-
-    def __call__(self, fields: Fields) -> list[bytes] | None:
-        result: list[bytes] | None = _mod().mask(self.keep_first, self.keep_last, self.char, fields)
-        return result
+        self.op = ("mask", keep_first, keep_last, char)
 
 
 class DateShift(FieldKernel):
@@ -116,10 +112,7 @@ class DateShift(FieldKernel):
 
     def __init__(self, prefix: bytes, max_days: int) -> None:
         self.prefix, self.max_days = prefix, max_days
-
-    def __call__(self, fields: Fields) -> list[bytes] | None:
-        result: list[bytes] | None = _mod().date_shift(self.prefix, self.max_days, fields)
-        return result
+        self.op = ("date", prefix, max_days)
 
 
 class IntPermute(FieldKernel):
@@ -127,11 +120,17 @@ class IntPermute(FieldKernel):
     (``bits`` 16, 32 or 64) from its 10 round prefixes; declines non-integers."""
 
     def __init__(self, prefixes: Sequence[bytes], bits: int) -> None:
-        self.prefixes, self.bits = list(prefixes), bits
+        self.prefixes, self.bits = tuple(prefixes), bits
+        self.op = ("int", self.prefixes, bits)
+
+
+class NullOut(FieldKernel):
+    """Every field becomes ``\\N`` (the ``null`` action); needs no compiled code."""
+
+    op = ("null",)
 
     def __call__(self, fields: Fields) -> list[bytes] | None:
-        result: list[bytes] | None = _mod().int_permute(self.prefixes, self.bits, fields)
-        return result
+        return [b"\\N"] * len(fields)
 
 
 def digest(prefix: bytes, value: bytes, size: int) -> bytes:
@@ -140,15 +139,56 @@ def digest(prefix: bytes, value: bytes, size: int) -> bytes:
     return result
 
 
-Split = tuple[list[list[bytes]], bytes, int]
+def count_lines(data: bytes | memoryview, start: int = 0, end: int | None = None) -> int:
+    """``data.count(b"\\n", start, end)`` for ``0 <= start`` and ``0 <= end``, several times
+    faster when compiled (the plain engine counts the lines of every COPY block, twice)."""
+    stop = len(data) if end is None else end
+    if _C is not None and ENABLED:
+        result: int = _C.count_lines(data, start, stop)
+        return result
+    return (
+        bytes(data[start:stop]).count(b"\n")
+        if isinstance(data, memoryview)
+        else data.count(b"\n", start, stop)
+    )
 
 
-def split_columns(block: bytes, wanted: Sequence[int], maxsplit: int, ncols: int) -> Split | None:
-    """The ``wanted`` fields of every row of ``block`` (rows without the final newline) as
-    columns, their byte spans and the row count; None when a row has the wrong number of
-    fields (the Python path then reports it)."""
-    result: Split | None = _mod().split_columns(block, list(wanted), maxsplit, ncols)
+def digests(key: bytes, values: Sequence[bytes], size: int) -> list[bytes]:
+    """:func:`digest` of each value through the batched (SIMD) path ops use (for tests)."""
+    result: list[bytes] = _mod().digests(key, values, size)
     return result
+
+
+#: One column of a :class:`Program`: (index, op, fallback, collision) for a C op --
+#: ``fallback(field)`` is the Python path of a value the op declines, ``collision()``
+#: raises the unique guard's error (None: not unique) -- or (index, None, column_fn,
+#: None) for a column transformed in Python, a whole block's column at once.
+ProgramColumn = tuple[
+    int,
+    tuple[object, ...] | None,
+    Callable[..., object],
+    Callable[[], object] | None,
+]
+
+
+class Program:
+    """One table's COPY hot loop in C: split the rows, transform the columns, join.
+
+    ``run(block)`` takes complete rows (without the final newline) and returns the
+    transformed rows plus the final newline and the row count, or None when a row has
+    the wrong number of fields (nothing was transformed; the Python path reports it).
+    """
+
+    def __init__(self, ncols: int, maxsplit: int, columns: Sequence[ProgramColumn]) -> None:
+        self._program = _mod().Program(ncols, maxsplit, list(columns))
+
+    def run(self, block: bytes) -> tuple[bytes, int] | None:
+        result: tuple[bytes, int] | None = self._program.run(block)
+        return result
+
+
+#: (columns, spans, rows) of mysql_split: the wanted values as columns, their byte spans
+Split = tuple[list[list[bytes]], bytes, int]
 
 
 def join_columns(block: bytes, spans: bytes, columns: Sequence[Sequence[bytes]]) -> bytes:

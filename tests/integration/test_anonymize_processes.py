@@ -1,7 +1,11 @@
 """``dataops anonymize --jobs 2`` as a real process, with real signals (issue #10, finding 3):
 a dead worker fails the run at once (exit 1, naming it), a SIGTERM to the whole process
 group does not hang, workers die with the parent, no ``.partial`` survives a catchable
-signal (SIGHUP included)."""
+signal (SIGHUP included).
+
+Worker processes serve tables with a column transformed in Python (here
+``regex_replace``); a table whose columns all run in the compiled loop (``email``) is
+shared between threads instead (issue #20): the signal guarantees hold for both."""
 
 from __future__ import annotations
 
@@ -25,8 +29,12 @@ tables:
   public.customer:
     columns:
       id: keep
-      email: {transform: email}
+      email: {transform: regex_replace, pattern: '@.*', replacement: '@example.com'}
 """
+THREAD_RULES = RULES.replace(
+    "{transform: regex_replace, pattern: '@.*', replacement: '@example.com'}",
+    "{transform: email}",
+)
 HEAD = (
     b"SET standard_conforming_strings = on;\n\n"
     b"CREATE TABLE public.customer (\n    id integer NOT NULL,\n    email text NOT NULL\n);\n\n"
@@ -82,9 +90,20 @@ class Run:
 
 @pytest.fixture
 def started(tmp_path: Path) -> Iterator[Run]:
-    """A run with 2 workers, half-way through the transformed table, stdin held open."""
+    """A run with 2 worker processes, half-way through the transformed table, stdin held
+    open."""
+    yield from _started(tmp_path, RULES, workers=2)
+
+
+@pytest.fixture
+def started_threads(tmp_path: Path) -> Iterator[Run]:
+    """The same with worker threads (no child processes)."""
+    yield from _started(tmp_path, THREAD_RULES, workers=0)
+
+
+def _started(tmp_path: Path, text: str, workers: int) -> Iterator[Run]:
     rules = tmp_path / "rules.yaml"
-    rules.write_text(RULES)
+    rules.write_text(text)
     out = tmp_path / "out.sql"
     proc = subprocess.Popen(
         [sys.executable, "-m", "dataops", "anonymize", "-c", str(rules), "-j", "2", "-o", str(out)],
@@ -98,8 +117,11 @@ def started(tmp_path: Path) -> Iterator[Run]:
     proc.stdin.write(HEAD + ROWS[: len(ROWS) // 2])
     proc.stdin.flush()
     run = Run(proc, tmp_path, out)
-    assert _wait(lambda: len(_children(proc.pid)) == 2), "no worker processes started"
     assert _wait(run.partials)
+    if workers:
+        assert _wait(lambda: len(_children(proc.pid)) == workers), "no worker processes"
+    else:
+        assert not _children(proc.pid), "worker processes for a table wholly in C"
     try:
         yield run
     finally:
@@ -186,5 +208,32 @@ def test_a_complete_run_with_two_workers_masks_everything(started: Run) -> None:
     code, err = started.finish(timeout=120)
     assert code == 0, err
     data = started.out.read_bytes()
+    assert b"real-customer.com" not in data
+    assert data.count(b"\n") > 120_000
+
+
+def test_threads_sigterm_to_the_process_group_does_not_hang(started_threads: Run) -> None:
+    os.killpg(started_threads.proc.pid, signal.SIGTERM)
+    code, err = started_threads.finish(timeout=30)
+    assert code == 128 + signal.SIGTERM, err
+    assert "Traceback" not in err
+    assert not started_threads.out.exists() and not started_threads.partials()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGINT])
+def test_threads_a_catchable_signal_leaves_no_partial_file(
+    started_threads: Run, sig: signal.Signals
+) -> None:
+    started_threads.proc.send_signal(sig)
+    code, err = started_threads.finish(timeout=30)
+    assert code == 128 + sig, err
+    assert not started_threads.out.exists() and not started_threads.partials()
+
+
+def test_threads_a_complete_run_masks_everything(started_threads: Run) -> None:
+    _feed_rest(started_threads)
+    code, err = started_threads.finish(timeout=120)
+    assert code == 0, err
+    data = started_threads.out.read_bytes()
     assert b"real-customer.com" not in data
     assert data.count(b"\n") > 120_000

@@ -237,48 +237,125 @@ def test_date_shift_kernel_at_the_ends_of_the_calendar() -> None:
 plain_field = st.binary(max_size=12).map(lambda b: b.replace(b"\t", b"").replace(b"\n", b""))
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    st.integers(min_value=1, max_value=8),
-    st.data(),
+HEX_OP = ("hex", b"k" * 64, 8, 15, b"h_")
+MASK_OP = ("mask", 1, 1, b"*")
+
+
+def _expected_field(kind: str, f: bytes) -> bytes:
+    """What the program gives for one field: C ops by the Python reference (fallback
+    "<f>" for values the op declines), a Python column as it returns."""
+    if kind == "py":
+        return b"[" + f + b"]"
+    if f == copytext.NULL:
+        return f
+    if b"\\" in f or (kind == "mask" and not f.isascii()):
+        return b"<" + f + b">"  # declined: the fallback
+    if kind == "hex":
+        return b"h_" + hashlib.blake2b(b"k" * 64 + f, digest_size=8).hexdigest()[:15].encode()
+    return f[:1] + b"*" * max(len(f) - 2, 0) + f[1:][-1:] if len(f) > 1 else f
+
+
+program_field = st.one_of(
+    plain_field,
+    st.just(copytext.NULL),
+    st.just(b"a\\tb"),
+    st.binary(max_size=4).map(
+        lambda b: b.replace(b"\t", b"").replace(b"\n", b"").replace(b"\\", b"")
+    ),
 )
-def test_split_and_join_equal_bytes_split(ncols: int, data: st.DataObject) -> None:
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=1, max_value=8), st.data())
+def test_program_equals_split_map_join(ncols: int, data: st.DataObject) -> None:
+    """The C loop (split -> per-column op or Python column -> join) gives the bytes of
+    bytes.split / map / bytes.join, declines a block with a row of the wrong width before
+    calling anything, and calls the fallback only for the values an op declines."""
     rows = data.draw(
         st.lists(
-            st.lists(plain_field, min_size=ncols, max_size=ncols).map(b"\t".join),
+            st.lists(program_field, min_size=ncols, max_size=ncols).map(b"\t".join),
             min_size=1,
-            max_size=20,
+            max_size=40,
         )
     )
-    if data.draw(st.booleans()):  # a bad row: one field too many or too few
+    bad = data.draw(st.booleans())
+    if bad:  # a bad row: one field too many or too few
         at = data.draw(st.integers(0, len(rows) - 1))
         rows[at] = rows[at] + b"\tx" if data.draw(st.booleans()) or ncols == 1 else b"x"
     block = b"\n".join(rows)
     wanted = sorted(data.draw(st.sets(st.integers(0, ncols - 1), min_size=1)))
+    kinds = {i: data.draw(st.sampled_from(["hex", "mask", "py"])) for i in wanted}
     maxsplit = -1 if wanted[-1] + 2 >= ncols else wanted[-1] + 1
     width = ncols if maxsplit < 0 else maxsplit + 1
+    calls: list[bytes] = []
+
+    def fallback(f: bytes) -> bytes:
+        calls.append(f)
+        return b"<" + f + b">"
+
+    def py_column(col: list[bytes]) -> list[bytes]:
+        calls.append(b"column")
+        return [b"[" + f + b"]" for f in col]
+
+    columns: list[speedups.ProgramColumn] = []
+    for i in wanted:
+        if kinds[i] == "py":
+            columns.append((i, None, py_column, None))
+        else:
+            columns.append((i, HEX_OP if kinds[i] == "hex" else MASK_OP, fallback, None))
+    result = speedups.Program(ncols, maxsplit, columns).run(block)
     parts = [line.split(b"\t", maxsplit) for line in block.split(b"\n")]
-    result = speedups.split_columns(block, wanted, maxsplit, ncols)
     if any(len(p) != width for p in parts):
-        assert result is None
+        assert result is None and not calls
         return
     assert result is not None
-    columns, spans, nrows = result
-    assert nrows == len(parts)
-    assert columns == [[p[i] for p in parts] for i in wanted]
-    new = [[b"<" + f + b">" for f in col] for col in columns]
-    for col, i in zip(new, wanted, strict=True):
-        for p, f in zip(parts, col, strict=True):
-            p[i] = f
-    expected = b"\n".join(b"\t".join(p) for p in parts) + b"\n"
-    assert speedups.join_columns(block, spans, new) == expected
+    for p in parts:
+        for i in wanted:
+            p[i] = _expected_field(kinds[i], p[i])
+    assert result == (b"\n".join(b"\t".join(p) for p in parts) + b"\n", len(parts))
+
+
+def test_program_reports_a_collision_through_the_guard() -> None:
+    class Collided(Exception):
+        pass
+
+    def collision() -> None:
+        raise Collided
+
+    one_hex = ("hex", b"k" * 64, 1, 1, b"")  # 16 possible outputs: collisions guaranteed
+    program = speedups.Program(1, -1, [(0, one_hex, bytes, collision)])
+    assert program.run(b"a\na\na") is not None  # the same input: no collision
+    with pytest.raises(Collided):
+        program.run(b"\n".join(str(n).encode() for n in range(40)))
+    # across blocks too (the first values of a column are remembered)
+    program = speedups.Program(1, -1, [(0, one_hex, bytes, collision)])
+    with pytest.raises(Collided):
+        for n in range(40):
+            program.run(str(n).encode())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(st.binary(min_size=64, max_size=64), st.binary(max_size=130)),
+    st.lists(st.binary(max_size=140), max_size=40),
+    st.integers(min_value=1, max_value=64),
+)
+def test_batched_blake2b_equals_hashlib(key: bytes, values: list[bytes], size: int) -> None:
+    """Four values at a time in SIMD lanes (64-byte keys, values up to 64 bytes) or one by
+    one: the same digests as hashlib."""
+    expected = [hashlib.blake2b(key + v, digest_size=size).digest() for v in values]
+    assert speedups.digests(key, values, size) == expected
 
 
 def test_bad_arguments_raise_instead_of_crashing() -> None:
     with pytest.raises(ValueError):
-        speedups.split_columns(b"a\tb", [1, 0], -1, 2)
+        speedups.Program(2, -1, [(1, MASK_OP, bytes, None), (0, MASK_OP, bytes, None)])
     with pytest.raises(ValueError):
-        speedups.join_columns(b"a\tb", b"\x00" * 8, [[b"x"]])
+        speedups.Program(2, -1, [(0, ("nope",), bytes, None)])
+    with pytest.raises(TypeError):
+        speedups.Program(2, -1, [(0, MASK_OP, None, None)])
+    with pytest.raises(ValueError):
+        speedups.Program(2, -1, [(0, ("pool", b"k", 4, ()), bytes, None)])  # empty pool
     with pytest.raises(TypeError):
         speedups.HexDigest(b"k", 4, 8, b"")(["text"])  # type: ignore[list-item]
 
@@ -381,3 +458,145 @@ def test_int_permute_equals_the_python_permutation(type_name: str, ints: list[in
     assert kernel(fields) == [*map(value_fn, values), copytext.NULL]
     for declined in ([str(hi + 1).encode()], [b"1.5"], [b"-0"], [b"+1"], [b"1\\t2"], [b""]):
         assert kernel(declined) is None
+
+
+# ------------------------------------------------------------------ engines: threads, processes
+
+MIXED_RULES = """\
+version: 1
+secret: speedups-engine-secret
+tables:
+  public.person:
+    columns:
+      id: keep
+      name: {transform: fake, provider: last_name}
+      email: {transform: email, domain: example.com, unique: true}
+      note: null
+      born: {transform: date_shift, max_days: 30}
+  public.event:
+    columns:
+      id: keep
+      code: {transform: regex_replace, pattern: '[0-9]', replacement: '#'}
+      who: {transform: hash, length: 12}
+"""
+
+
+def mixed_dump(rows: int) -> bytes:
+    person = b"".join(
+        b"%d\tname %d\tp%d@mail.test\t%s\t%s\n"
+        % (i, i % 50, i, b"\\N" if i % 7 == 0 else b"note\\t%d" % i, b"2001-02-%02d" % (1 + i % 28))
+        for i in range(rows)
+    )
+    event = b"".join(b"%d\tcode-%d\twho %d\n" % (i, i, i % 13) for i in range(rows))
+    return (
+        b"CREATE TABLE public.person (id integer, name text, email text, note text, born date);\n"
+        b"CREATE TABLE public.event (id integer, code text, who text);\n"
+        b"COPY public.person (id, name, email, note, born) FROM stdin;\n" + person + b"\\.\n\n"
+        b"COPY public.event (id, code, who) FROM stdin;\n" + event + b"\\.\n"
+    )
+
+
+def test_threads_processes_and_pure_python_write_the_same_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """person runs wholly in C (worker threads with --jobs 2), event has a Python column
+    (worker processes); both against one job and the pure-Python path."""
+    from dataops.anonymize.engines import pieces, plain
+
+    monkeypatch.setattr(plain, "BLOCK", 4096)  # many slices
+    monkeypatch.setattr(pieces.ThreadPool, "piece_size", 3000)
+    dump = mixed_dump(3000)
+    made: list[str] = []
+    real_thread_init = pieces.ThreadPool.__init__
+
+    def spy(self: pieces.ThreadPool, *args: object) -> None:
+        made.append("threads")
+        real_thread_init(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pieces.ThreadPool, "__init__", spy)
+
+    def run(jobs: int, compiled: bool) -> bytes:
+        saved = speedups.ENABLED
+        speedups.ENABLED = compiled
+        try:
+            rules = parse_rules(MIXED_RULES, "rules.yaml", {})
+            out = io.BytesIO()
+            stats = anonymize_plain(Plan(rules), io.BytesIO(dump), out, jobs=jobs)
+            assert [s.rows for s in stats] == [3000, 3000]
+            return out.getvalue()
+        finally:
+            speedups.ENABLED = saved
+
+    reference = run(1, compiled=False)
+    assert run(1, compiled=True) == reference
+    assert not made
+    assert run(2, compiled=True) == reference
+    assert made == ["threads"]  # person: threads; event: processes (a Python column)
+    assert b"p17@mail.test" not in reference and b"code-#" in reference
+
+
+def test_a_table_is_gil_free_only_when_every_column_runs_in_c() -> None:
+    rules = parse_rules(MIXED_RULES, "rules.yaml", {})
+    plan = Plan(rules)
+    scanned = scan(io.BytesIO(mixed_dump(3)))
+    plan.check(scanned.catalog, scanned.tables)
+    person, event = scanned.tables
+    assert getattr(plan.transformer(person), "gil_free", None) is True
+    assert getattr(plan.transformer(event), "gil_free", None) is False
+    saved = speedups.ENABLED
+    try:
+        speedups.ENABLED = False
+        assert getattr(Plan(rules).transformer(person), "gil_free", None) is False
+    finally:
+        speedups.ENABLED = saved
+
+
+def test_thread_pool_keeps_order_and_raises_in_the_caller() -> None:
+    import time
+
+    from dataops.anonymize.engines.pieces import ThreadPool
+
+    got: list[int] = []
+    with ThreadPool(3, COMPILED[0]) as pool:
+        for n in range(20):
+            pool.submit(time.sleep, ((20 - n) / 2000,), lambda _, n=n: got.append(n))
+        pool.then(lambda: got.append(-1))
+    assert got == [*range(20), -1]
+
+    def fail() -> None:
+        raise OperationError("piece failed")
+
+    with pytest.raises(OperationError, match="piece failed"), ThreadPool(2, COMPILED[0]) as pool:
+        pool.submit(fail, (), got.append)
+        pool.drain()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=3000), st.integers(0, 3100), st.integers(0, 3100))
+def test_count_lines_equals_bytes_count(data: bytes, start: int, end: int) -> None:
+    assert speedups.count_lines(data, start, end) == data.count(b"\n", start, end)
+    assert speedups.count_lines(memoryview(data)) == data.count(b"\n")
+
+
+@pytest.mark.parametrize(("jobs", "compiled"), [(1, False), (1, True), (2, True)])
+def test_a_bad_value_is_named_by_its_row_in_every_path(
+    jobs: int, compiled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The C loop hands a value it declines to the Python path, which reports it: the same
+    row number with one job, worker threads (many slices) and pure Python."""
+    from dataops.anonymize.engines import pieces, plain
+
+    monkeypatch.setattr(plain, "BLOCK", 4096)
+    monkeypatch.setattr(pieces.ThreadPool, "piece_size", 3000)
+    dump = mixed_dump(3000)
+    start = dump.index(b"\n2345\tname ")  # the 2346th row of person
+    end = dump.index(b"\n", start + 1)
+    dump = dump[: end - 10] + b"2001-02-30" + dump[end:]
+    saved = speedups.ENABLED
+    speedups.ENABLED = compiled
+    try:
+        with pytest.raises(ConfigError, match=r"public\.person, column born, row 2346 "):
+            plan = Plan(parse_rules(MIXED_RULES, "rules.yaml", {}))
+            anonymize_plain(plan, io.BytesIO(dump), io.BytesIO(), jobs=jobs)
+    finally:
+        speedups.ENABLED = saved

@@ -33,11 +33,12 @@ from dataops.anonymize.engines.common import (
 from dataops.anonymize.engines.pieces import (
     DEFLATE_END,
     MODE_DEFLATE,
-    OrderedPool,
     PieceResult,
+    Pool,
     adler32_combine,
     default_jobs,
     encode_piece,
+    make_pool,
     piece_mode,
     row_pieces,
     transform_piece,
@@ -63,6 +64,7 @@ from dataops.anonymize.formats.pgarchive import (
     read_stream,
     skip_stream,
 )
+from dataops.anonymize.speedups import count_lines
 
 if TYPE_CHECKING:
     from dataops.anonymize.engine_api import EngineJob
@@ -145,7 +147,10 @@ def anonymize_custom(
     ends = block_ends(archive.entries)
     seen: set[int] = set()
     try:
-        with OrderedPool(jobs if planned.any_transform else 1, plan) as pool:
+        transformed = [
+            t for i, t in planned.tables.items() if planned.actions[i] is TableAction.TRANSFORM
+        ]
+        with make_pool(jobs if planned.any_transform else 1, plan, transformed) as pool:
             while (block := read_block_header(reader)) is not None:
                 blk, dump_id = block
                 if dump_id in seen:
@@ -265,7 +270,7 @@ def _empty_blobs(reader: Reader, out: BinaryIO, method: Compression, level: int)
 def _table_block(
     reader: Reader,
     writer: CustomWriter,
-    pool: OrderedPool,
+    pool: Pool,
     action: TableAction,
     block: tuple[int, int],
     table: TableData,
@@ -307,7 +312,7 @@ def _table_block(
                     pool.then(timer.stop)  # the table is done when its last piece is written
                 else:
                     pool.submit(transform_piece, (table, piece, mode, level, rows), sink.add)
-                    rows += piece.count(b"\n")
+                    rows += count_lines(piece)
         except ArchiveError as exc:
             raise ArchiveError(f"TOC entry {dump_id} ({table.qualified}): {exc}") from exc
     stats.bytes_in += reader.pos - start

@@ -48,10 +48,11 @@ from dataops.anonymize.engines.common import (
     preview,
 )
 from dataops.anonymize.engines.pieces import (
-    OrderedPool,
     PieceResult,
+    Pool,
     default_jobs,
     encode_piece,
+    make_pool,
     piece_mode,
     row_pieces,
     transform_piece,
@@ -67,6 +68,7 @@ from dataops.anonymize.formats.pgarchive import (
     decompressor,
     read_toc_file,
 )
+from dataops.anonymize.speedups import count_lines
 from dataops.errors import ConfigError, OperationError
 
 if TYPE_CHECKING:
@@ -299,7 +301,10 @@ def anonymize_directory(
         handled = {"toc.dat"}
         shutil.copyfile(src / "toc.dat", tmp / "toc.dat")
         consumed = [0]
-        with OrderedPool(jobs if planned.any_transform else 1, plan) as pool:
+        transformed = [
+            t for i, t in planned.tables.items() if planned.actions[i] is TableAction.TRANSFORM
+        ]
+        with make_pool(jobs if planned.any_transform else 1, plan, transformed) as pool:
             for entry in archive.entries:
                 table = planned.tables.get(entry.dump_id)
                 if table is None:
@@ -390,7 +395,7 @@ def _level(archive: Archive, method: Compression) -> int:
 
 
 def _table_file(
-    pool: OrderedPool,
+    pool: Pool,
     archive: Archive,
     action: TableAction,
     table: TableData,
@@ -424,7 +429,7 @@ def _table_file(
                     pool.then(timer.stop)  # the table is done when its last piece is written
                 else:
                     pool.submit(transform_piece, (table, piece, sink.mode, level, rows), sink.add)
-                    rows += piece.count(b"\n")
+                    rows += count_lines(piece)
         except ArchiveError as exc:
             sink.abort()
             raise ArchiveError(f"{src.name} ({table.qualified}): {exc}") from exc

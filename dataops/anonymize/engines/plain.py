@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from dataops.anonymize.engine_api import TableAction, TableData, TableStats, check_unambiguous
 from dataops.anonymize.formats.ddl import Catalog
 from dataops.anonymize.plan import Plan
+from dataops.anonymize.speedups import count_lines
 
 if TYPE_CHECKING:
     from dataops.anonymize.engine_api import EngineJob
@@ -80,7 +81,7 @@ class _Input:
     def _fill(self) -> bool:
         if self.eof:
             return False
-        chunk = self._read(BLOCK)
+        chunk = self._read_block()
         if not chunk:
             self.eof = True
             return False
@@ -90,6 +91,23 @@ class _Input:
         else:
             self.buf += chunk
         return True
+
+    def _read_block(self) -> bytes:
+        """Up to :data:`BLOCK` bytes, at least half of it unless the input ends: a pipe
+        hands out what it holds (64 KB by default), and every short read would cost a
+        copy of the buffered rest and a trip through the loops below."""
+        chunk = self._read(BLOCK)
+        if len(chunk) >= BLOCK // 2 or not chunk:
+            return chunk
+        parts = [chunk]
+        size = len(chunk)
+        while size < BLOCK // 2:
+            more = self._read(BLOCK - size)
+            if not more:
+                break
+            parts.append(more)
+            size += len(more)
+        return b"".join(parts)
 
     def readline(self) -> bytes:
         while True:
@@ -128,7 +146,7 @@ class _Input:
                 data = buf[pos : end + 1]
                 self.pos = end + 1 + len(TERMINATOR)
                 self.consumed += len(data) + len(TERMINATOR)
-                self.lineno += data.count(b"\n") + 1
+                self.lineno += count_lines(data) + 1
                 yield data
                 return
             cut = buf.rfind(b"\n", pos)
@@ -136,7 +154,7 @@ class _Input:
                 data = buf[pos : cut + 1]
                 self.pos = cut + 1
                 self.consumed += len(data)
-                self.lineno += data.count(b"\n")
+                self.lineno += count_lines(data)
                 yield data
                 continue
             if not self._fill():
@@ -152,7 +170,7 @@ class _Input:
             data = rest[:-2]
             if data:
                 self.consumed += len(data)
-                self.lineno += data.count(b"\n")
+                self.lineno += count_lines(data)
                 yield data
             self.pos = len(self.buf)
             self.consumed += 2
@@ -164,7 +182,7 @@ class _Input:
                 data = rest[: cut + 1]
                 self.pos += cut + 1
                 self.consumed += len(data)
-                self.lineno += data.count(b"\n")
+                self.lineno += count_lines(data)
                 yield data
         return False
 
@@ -186,18 +204,18 @@ class _Input:
             if end >= 0:
                 self.pos = end + 1 + len(TERMINATOR)
                 self.consumed += end + 1 - pos + len(TERMINATOR)
-                self.lineno += buf.count(b"\n", pos, end + 1) + 1
+                self.lineno += count_lines(buf, pos, end + 1) + 1
                 yield memoryview(buf)[pos : end + 1]
                 return
             cut = buf.rfind(b"\n", pos)
             if cut >= pos:
                 self.consumed += cut + 1 - pos
-                self.lineno += buf.count(b"\n", pos, cut + 1)
+                self.lineno += count_lines(buf, pos, cut + 1)
                 self.pos = cut + 1
                 yield memoryview(buf)[pos : cut + 1]
             # the buffer now holds at most a partial line: join it with the next read's start
             rest = self.buf[self.pos :]
-            chunk = b"" if self.eof else self._read(BLOCK)
+            chunk = b"" if self.eof else self._read_block()
             if not chunk:
                 self.eof = True
                 if (yield from self._copy_data_eof()):
@@ -600,7 +618,7 @@ class _PlainEngine:
         self.progress = progress
         self.rows_done = 0
         self.jobs = 1
-        self.pool: Any = None
+        self.pools: dict[str, Any] = {}  # "threads" / "processes" -> a pool (engines/pieces)
         self.pending: list[bytes] | None = []  # output held back until the plan is checked
         self.stats: list[TableStats] = []
         self.tables_seen: list[TableData] = []
@@ -612,19 +630,26 @@ class _PlainEngine:
         self.role_passwords_dropped = 0
         self._last_progress = 0.0
 
-    def _get_pool(self) -> Any:
-        if self.pool is None and self.jobs > 1:
-            from dataops.anonymize.engines.pieces import OrderedPool
+    def _get_pool(self, table: TableData) -> Any:
+        """Worker threads for a table transformed wholly in C (it releases the GIL), else
+        worker processes; None with one job."""
+        if self.jobs <= 1:
+            return None
+        from dataops.anonymize.engines.pieces import OrderedPool, ThreadPool
 
+        threads = bool(getattr(self.plan.transformer(table), "gil_free", False))
+        kind = "threads" if threads else "processes"
+        if kind not in self.pools:
             prepare = getattr(self.plan, "prepare", None)
             if prepare is not None:
-                prepare()  # Faker pools etc. built once, inherited by the forked workers
-            self.pool = OrderedPool(self.jobs, self.plan)
-        return self.pool
+                prepare()  # Faker pools etc. built once (inherited by forked workers)
+            pool_type = ThreadPool if threads else OrderedPool
+            self.pools[kind] = pool_type(self.jobs, self.plan)
+        return self.pools[kind]
 
     def close_pool(self, ok: bool) -> None:
-        if self.pool is not None:
-            pool, self.pool = self.pool, None
+        pools, self.pools = self.pools, {}
+        for pool in pools.values():
             if ok:
                 pool.close()
             else:
@@ -721,7 +746,7 @@ class _PlainEngine:
         try:
             if action is TableAction.TRANSFORM:
                 stats.columns_transformed = self.plan.transformed_columns(table)
-                pool = self._get_pool()
+                pool = self._get_pool(table)
                 if pool is not None:
                     out_bytes = self._transform_parallel(pool, table, stats)
                 else:
@@ -778,18 +803,19 @@ class _PlainEngine:
 
         parts: list[bytes | memoryview] = []  # whole rows, views into the reads
         size = 0
-        first = self.src.lineno  # rows submitted so far: input lines since the header
+        piece_size = getattr(pool, "piece_size", BLOCK // 2)
+        first = self.src.lineno
+        rows_before = 0  # rows submitted so far: input lines since the header
         for view in self.src.copy_views():
             parts.append(view)
             size += len(view)
-            if size >= BLOCK // 2:  # a slice: one copy of the rows (a row spanning two
+            if size >= piece_size:  # a slice: one copy of the rows (a row spanning two
                 piece = bytes(view) if len(parts) == 1 else b"".join(parts)  # reads: joined)
-                rows_before = self.src.lineno - first - piece.count(b"\n")
                 pool.submit(transform_piece, (table, piece, MODE_RAW, 0, rows_before), deliver)
+                rows_before = self.src.lineno - first  # counted by copy_views already
                 parts, size = [], 0
         if parts:
             piece = b"".join(parts)
-            rows_before = self.src.lineno - first - 1 - piece.count(b"\n")
             pool.submit(transform_piece, (table, piece, MODE_RAW, 0, rows_before), deliver)
         pool.drain()
         return written[0]
