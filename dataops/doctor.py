@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from sqlalchemy import text
@@ -58,10 +59,16 @@ def check_database(settings: Settings) -> Check:
     where = db.masked_url(url)
     try:
         engine = db.engine(url)
+        path = engine.url.database
+        local = engine.dialect.name == "sqlite" and path and path != ":memory:"
+        if local and not Path(str(path)).is_file():  # connecting would create an empty one
+            engine.dispose()
+            return Check("database", "database", "failed", f"{where}: no such file", True)
         with engine.connect() as conn:
             backend = engine.dialect.name
             if backend == "sqlite":
                 version = "SQLite " + str(conn.execute(text("select sqlite_version()")).scalar())
+                conn.execute(text("select count(*) from sqlite_master"))  # a database at all?
             else:
                 version = str(conn.execute(text("select version()")).scalar())
         engine.dispose()
@@ -91,10 +98,12 @@ def check_storage(settings: Settings) -> Check:
 
 
 def check_tool(name: str, settings: Settings) -> Check:
-    override = settings.walg_bin if name == "wal-g" and settings.walg_bin != "wal-g" else None
+    configured = {"wal-g": settings.walg_bin, "pgbackrest": settings.pgbackrest_bin}.get(name)
+    override = configured if configured not in (None, name) else None
     try:
         path = tools.find(name, override, settings.pg_bin_dir)
-        version = tool_version([path, "--version"])
+        # pgBackRest has no --version option (exit 31): its `version` command
+        version = tool_version([path, "version" if name == "pgbackrest" else "--version"])
     except DataopsError as exc:
         return Check(name, "tool", "missing", exc.message, required=override is not None)
     return Check(name, "tool", "ok", f"{version} ({path})")

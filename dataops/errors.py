@@ -100,7 +100,7 @@ class LockTimeoutError(OperationError):
 
     def __init__(self, what: str, timeout: float) -> None:
         super().__init__(
-            f"timeout: can't acquire database lock ({what}) within {timeout:g} s",
+            f"timeout: can't acquire database lock ({what}) within {round(timeout, 1):g} s",
             details=[
                 "another `dataops migrate` or `migrate` process holds it; "
                 "raise --lock-timeout or check for a stuck migration"

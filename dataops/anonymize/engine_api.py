@@ -126,7 +126,7 @@ class EngineJob:
     :data:`dataops.anonymize.run.ENGINES`.
     """
 
-    plan: Any  # a DumpPlan (Plan, or PreviewPlan in preview mode)
+    plan: Any  # a DumpPlan (the anonymize Plan)
     input_path: Path | None  # None when reading a stream
     stream: BinaryIO | None  # the (decompressed) input stream; None for directories
     output: BinaryIO | None  # the (compressing) output stream; None for directories
@@ -137,7 +137,8 @@ class EngineJob:
     # the dump's DDL when it is known before the data (``--source`` reads the schema
     # first); otherwise the engine collects it (plain: a pre-scan of a regular file)
     catalog: CatalogLike | None = None
-    # preview: (table, rows in, rows out) as COPY text, for engines that preview natively
+    # --preview (``preview_rows`` set): every engine hands (table, rows in, rows out) as
+    # COPY text for the first rows of each transformed table to this hook, writes no rows
     row_hook: Callable[[TableData, bytes, bytes], None] | None = None
     role_passwords: str = "drop"  # plain: ALTER ROLE ... PASSWORD lines (drop | keep)
     drop_unreferenced: bool = False  # archives: drop data the TOC does not explain

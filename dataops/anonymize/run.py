@@ -36,7 +36,7 @@ from dataops.anonymize.atomic import (
 )
 from dataops.anonymize.engine_api import CatalogLike, EngineFn, EngineJob, TableStats
 from dataops.anonymize.formats import compression
-from dataops.anonymize.output.preview import PreviewCollector, PreviewPlan
+from dataops.anonymize.output.preview import PreviewCollector
 from dataops.anonymize.output.progress import ProgressReporter
 from dataops.anonymize.output.report import Report
 from dataops.anonymize.plan import Plan
@@ -331,12 +331,7 @@ def _run_stream(
     engine = get_engine(fmt)
     if fmt == "directory":
         raise ConfigError("the directory format cannot be read from a stream")
-    collector = PreviewCollector(options.preview) if options.preview is not None else None
-    job_plan: Any = plan
-    if collector is not None:
-        collector.plan = plan
-        if fmt == "plain":
-            job_plan = PreviewPlan(plan, collector)
+    collector = PreviewCollector(options.preview, plan) if options.preview is not None else None
     progress = _progress(options, total)
     report = Report(fmt, str(input_path or "stdin"), _output_name(options))
     if commit is not None:
@@ -349,7 +344,7 @@ def _run_stream(
     try:
         with _open_output(options, before_commit) as out:
             job = EngineJob(
-                plan=job_plan,
+                plan=plan,
                 input_path=input_path,
                 stream=stream,
                 output=out,
@@ -390,9 +385,7 @@ def _run_directory(
     engine = get_engine("directory")
     if options.preview is None and options.output in ("-", ""):
         raise ConfigError("a directory archive needs -o OUTPUT_DIRECTORY")
-    collector = PreviewCollector(options.preview) if options.preview is not None else None
-    if collector is not None:
-        collector.plan = plan
+    collector = PreviewCollector(options.preview, plan) if options.preview is not None else None
     total = sum(p.stat().st_size for p in input_path.iterdir() if p.is_file())
     progress = _progress(options, total)
     report = Report("directory", str(input_path), _output_name(options))

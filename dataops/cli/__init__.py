@@ -110,6 +110,11 @@ def run(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return 130
+    except OSError as exc:  # a path or permission the user or the environment named
+        log.debug("os_error", exc_info=True)
+        error = _os_error(exc)
+        _report(error)
+        return error.exit_code
     except Exception as exc:  # a bug: say so without dumping a traceback on the user
         log.error("internal_error", exc_info=True)
         _capture(exc)
@@ -118,6 +123,26 @@ def run(argv: list[str] | None = None) -> int:
     finally:
         _flush()
     return 0
+
+
+def _os_error(exc: OSError) -> DataopsError:
+    """An OSError nobody turned into a clear error: one line naming the path, no
+    traceback; exit 2 for a path or permission problem, 3 for a network one, else 1."""
+    import errno
+
+    from dataops.errors import ConfigError, DependencyError, OperationError
+
+    names = [str(n) for n in (exc.filename, exc.filename2) if n is not None]
+    message = f"{exc.strerror or exc}" + (f": {' -> '.join(names)}" if names else "")
+    path_problems = {
+        errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EEXIST, errno.EACCES,
+        errno.EPERM, errno.EROFS, errno.ENAMETOOLONG, errno.ELOOP,
+    }  # fmt: skip
+    if isinstance(exc, ConnectionError | TimeoutError):
+        return DependencyError(message)
+    if exc.errno in path_problems:
+        return ConfigError(message)
+    return OperationError(message)
 
 
 def _report(exc: DataopsError) -> None:

@@ -8,7 +8,7 @@ import click
 
 from dataops.cli.context import app
 from dataops.cli.output import echo_json, echo_table, human_size
-from dataops.errors import DependencyError, OperationError
+from dataops.errors import ConfigError, DependencyError, OperationError
 from dataops.locks import command_lock
 
 
@@ -244,6 +244,8 @@ def restore_cmd(
     """
     from dataops.backup.actions.pg_restore import parse_target_time, restore
 
+    if port is not None and not start:
+        raise ConfigError("--port is only used with --start (the port of the started server)")
     when = parse_target_time(target_time) if target_time else None
     result = restore(
         app(ctx).settings(),

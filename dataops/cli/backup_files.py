@@ -218,12 +218,18 @@ def key_export_cmd(ctx: click.Context, paper: bool, output: Path | None) -> None
     off-site copy cannot be read.
     """
     from dataops.backup.files.key_export import key_export
+    from dataops.errors import ConfigError, OperationError
 
+    if output is not None and not output.parent.is_dir():
+        raise ConfigError(f"-o {output}: the folder {output.parent} does not exist")
     result = key_export(app(ctx).settings(), paper=paper)
     if output is None:
         click.echo(result.text.decode("utf-8"), nl=False)
         return
     from dataops.backup.files.offsite import write_private_atomic
 
-    write_private_atomic(output, result.text)
+    try:
+        write_private_atomic(output, result.text)
+    except OSError as exc:
+        raise OperationError(f"cannot write {output}: {exc.strerror}") from None
     click.echo(f"key written to {output} (mode 0600)", err=True)

@@ -114,7 +114,10 @@ def infer_cmd(
     `demo load` accepts it unchanged.
     """
     from dataops.demo.infer import InferOptions, infer
+    from dataops.errors import ConfigError
 
+    if output is not None and not output.parent.is_dir():  # before connecting
+        raise ConfigError(f"-o {output}: the folder {output.parent} does not exist")
     report = infer(
         app(ctx).settings(),
         InferOptions(

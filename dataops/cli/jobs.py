@@ -85,7 +85,10 @@ def _request(url: str, *, token: str | None = None, method: str = "GET") -> Any:
             detail = json.loads(exc.read()).get("error", exc.reason)
         except ValueError:
             detail = exc.reason
-        raise OperationError(f"the sidecar refused: {exc.code} {detail}") from None
+        message = f"the sidecar refused: {exc.code} {detail}"
+        if exc.code in (400, 401, 403, 404):  # a bad name or variant, a wrong token
+            raise ConfigError(message) from None
+        raise OperationError(message) from None
     except (urllib.error.URLError, OSError) as exc:
         raise DependencyError(
             f"the sidecar at {url} is not reachable: {exc} "
@@ -118,7 +121,9 @@ def run_cmd(
 
     By default the running sidecar does it (POST /jobs/NAME/run on DATAOPS_HTTP_ADDR with
     DATAOPS_ADMIN_TOKEN) and this command waits for the outcome; --local runs it here.
-    Exit 0 on success, 1 if it failed or could not start (a lock is busy).
+    Exit 0 on success, 1 if it failed or could not start (a lock is busy), 2 for an
+    unknown job or variant or a token the sidecar refused, 3 if the sidecar is not
+    reachable.
     """
     from dataops.sidecar.jobs import JOBS
 
@@ -147,9 +152,11 @@ def _run_local(settings: Any, config_path: Path | None, name: str, variant: str 
     if name in sidecar.missing:
         raise OperationError(sidecar.missing[name])
     variants = job.variants() or [""]
+    allowed = [*variants, *(("full", "incremental") if job.incremental else ())]
+    if variant is not None and variant not in allowed:
+        names = ", ".join(v for v in dict.fromkeys(allowed) if v) or "none"
+        raise ConfigError(f"{name} has no variant {variant!r} (variants: {names})")
     chosen = variant if variant is not None else variants[0]
-    if chosen not in (*variants, "full", "incremental") or (chosen and not job.incremental):
-        chosen = "" if not job.incremental else chosen
     return sidecar.runner.run(name, chosen, trigger="cli").as_dict()
 
 

@@ -33,7 +33,10 @@ def serve(ctx: click.Context, config_path: Path | None, check: bool) -> None:
     settings = app(ctx).settings()
     logctx.install_on_root()
     if check:
+        from dataops.sidecar.http import parse_addr
+
         config = load_sidecar_config(settings, config_path)
+        parse_addr(settings.http_addr)  # what `serve` would refuse, --check refuses too
         for job in config.enabled():
             schedules = [s.text for s in (job.schedule, job.incremental_schedule) if s]
             click.echo(f"{job.name}: {', '.join(schedules)} (timeout {job.timeout:g} s)")

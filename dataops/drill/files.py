@@ -47,7 +47,7 @@ from dataops.backup.files.scratch import pull_into
 from dataops.config.settings import Settings
 from dataops.drill.options import FilesDrillOptions
 from dataops.drill.report import Check, CheckFailed, CheckResult, DrillReport, DrillRun, Objectives
-from dataops.drill.scratch import blocked_interrupts, create_scratch, interrupts
+from dataops.drill.scratch import blocked_interrupts, create_scratch, interrupts, scratch_base
 from dataops.errors import ConfigError, DataopsError
 
 log = logging.getLogger(__name__)
@@ -250,6 +250,7 @@ def drill_files(settings: Settings, options: FilesDrillOptions) -> DrillReport:
     Ctrl-C and SIGTERM remove the scratch folder and propagate.
     """
     # configuration problems are exit 2 before anything runs
+    scratch_base(settings)
     require_passphrase(settings)
     if options.local:
         require_repo(settings)

@@ -59,6 +59,7 @@ from dataops.drill.scratch import (
     new_server,
     os_user,
     pg_program,
+    scratch_base,
 )
 from dataops.errors import DataopsError
 
@@ -348,6 +349,7 @@ def drill_pg(settings: Settings, options: PgDrillOptions) -> DrillReport:
     SIGTERM tear the scratch server down and propagate.
     """
     checks = checkfile.load(options.checks_file) if options.checks_file else checkfile.EMPTY
+    scratch_base(settings)
     engine = open_engine(settings)
     timeout = options.timeout or settings.drill_timeout
     target = options.target

@@ -407,8 +407,9 @@ def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def create_scratch(settings: Settings, owner: str, purpose: str = "pg") -> Path:
-    """A fresh 0700 folder for the drill, owned by ``owner``; never near production data."""
+def scratch_base(settings: Settings) -> Path:
+    """Where scratch folders go; ConfigError when DATAOPS_DRILL_SCRATCH_DIR is unusable
+    (the drills call it first, so that a bad setting is exit 2 before any work)."""
     base = Path(settings.drill_scratch_dir) if settings.drill_scratch_dir else None
     if base is not None and not base.is_dir():
         raise ConfigError(f"DATAOPS_DRILL_SCRATCH_DIR={base} is not a directory")
@@ -418,6 +419,12 @@ def create_scratch(settings: Settings, owner: str, purpose: str = "pg") -> Path:
             f"the drill scratch folder {base} is inside the production data directory "
             f"{settings.pg_data}; set DATAOPS_DRILL_SCRATCH_DIR elsewhere"
         )
+    return base
+
+
+def create_scratch(settings: Settings, owner: str, purpose: str = "pg") -> Path:
+    """A fresh 0700 folder for the drill, owned by ``owner``; never near production data."""
+    base = scratch_base(settings)
     root = Path(tempfile.mkdtemp(prefix=f"dataops-drill-{purpose}-", dir=base))
     root.chmod(0o700)
     if os.geteuid() == 0 and owner != "root":

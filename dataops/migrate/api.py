@@ -25,7 +25,7 @@ Tool = Literal["migrate", "alembic"]  # as in the dataops_migrations history's `
 Revision = int | str  # a golang-migrate version (int) or an Alembic revision id (str)
 Position = int | list[str]  # a golang-migrate version (-1: none) or the Alembic heads
 Mode = Literal["transaction", "no-transaction", "empty"]
-FileState = Literal["applied", "pending", "out-of-order"]
+FileState = Literal["applied", "pending", "out-of-order", "dirty"]
 Checksum = Literal["ok", "changed", "unknown", "missing", "-"]
 
 

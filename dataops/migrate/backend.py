@@ -272,6 +272,10 @@ class SQLiteBackend(Backend):
     def connect(self) -> None:
         self.conn = self._raw()
         self.conn.isolation_level = None  # autocommit; we issue BEGIN IMMEDIATE ourselves
+        try:  # sqlite3 opens any file; the first read finds one that is no database
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise DependencyError(f"cannot use {self.masked}: {exc}") from None
         self.server_version = sqlite3.sqlite_version
         self.current_database = self.database_name or ":memory:"
         self._interrupt_lock = threading.Lock()

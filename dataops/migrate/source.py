@@ -168,6 +168,8 @@ def create(
     if digits <= 0:
         raise ConfigError("Digits must be positive")
     ext = "." + ext.lstrip(".")
+    if ext == "." or "/" in ext or os.sep in ext:
+        raise ConfigError(f"invalid migration file extension {ext[1:]!r}")
     directory = Path(directory)
     if seq:
         existing = sorted(p.name for p in directory.glob("*" + ext)) if directory.is_dir() else []

@@ -28,7 +28,7 @@ from dataops.sidecar.jobs import JOBS, Job
 from dataops.sidecar.jobs.base import FAILED, SUCCESS, Outcome, run_key
 from dataops.sidecar.runner import Runner, new_run_id
 from dataops.sidecar.schedule import Schedule
-from dataops.sidecar.state import StateStore
+from dataops.sidecar.state import RunRecord, StateStore
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -115,16 +115,25 @@ class Sidecar:
         return out
 
     def replay_state(self) -> None:
-        """Metrics from the state file: each key's last success, then its last attempt."""
+        """Metrics from the state file: each key's last success, then its last attempt.
+
+        A job's ``last_run`` metrics come from its newest run that ended in success or
+        failure, over every variant, as the runner sets them: a success only seen in a
+        repository listing, a skipped or an interrupted run is no run result.
+        """
+        newest: dict[str, RunRecord] = {}
         for key, record in self.state.all().items():
             name, _, variant = key.partition(":")
             job = self.jobs.get(name)
             if job is None or not job.config.enabled or name in self.missing:
                 continue
             if record.last_success:
+                started = record.last_success
+                if record.last_result == SUCCESS and record.last_attempt == record.last_success:
+                    started = record.last_started or started  # the run's real duration
                 job.record(
                     self.metrics,
-                    Outcome(name, variant, "", SUCCESS, record.last_success, record.last_success,
+                    Outcome(name, variant, "", SUCCESS, started, record.last_success,
                             facts=record.facts),
                     replay=True,
                 )  # fmt: skip
@@ -137,11 +146,15 @@ class Sidecar:
                             record.last_error, facts=failure),
                     replay=True,
                 )  # fmt: skip
-            if record.last_attempt:
-                self.metrics.job_last_run.labels(name).set(record.last_attempt)
-                self.metrics.job_last_run_success.labels(name).set(
-                    1 if record.last_result == SUCCESS else 0
-                )
+            if record.last_attempt and record.last_result in (SUCCESS, FAILED):
+                known = newest.get(name)
+                if known is None or (known.last_attempt or 0) < record.last_attempt:
+                    newest[name] = record
+        for name, record in newest.items():
+            self.metrics.job_last_run.labels(name).set(record.last_attempt or 0)
+            self.metrics.job_last_run_success.labels(name).set(
+                1 if record.last_result == SUCCESS else 0
+            )
 
     def refresh_from_repositories(self) -> None:
         """Read "last success" of every backup kind back from the repositories."""

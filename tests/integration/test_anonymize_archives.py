@@ -403,3 +403,38 @@ def test_cli_plain_custom_directory_agree(source: Source, tmp_path: Path) -> Non
     finally:
         for db in restored.values():
             source.pg.drop_database(db)
+
+
+def test_preview_is_the_same_in_every_format(source: Source, tmp_path: Path) -> None:
+    """``--preview`` goes through each engine's row hook: the same rows before and after
+    for the same database dumped as plain, custom and directory, and nothing written."""
+    from dataops.anonymize.run import AnonymizeOptions
+    from dataops.anonymize.run import anonymize as anonymize_action
+    from dataops.config.settings import Settings
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(TRICKY_RULES)
+    previews = {}
+    for fmt, args in {"plain": ("-Fp",), "custom": ("-Fc",), "directory": ("-Fd",)}.items():
+        dump = source.dump(f"preview-{fmt}", *args)
+        before = sorted(p.name for p in source.workdir.iterdir())
+        out = tmp_path / f"{fmt}.anon"
+        report = anonymize_action(
+            Settings(),
+            AnonymizeOptions(config=rules, input=str(dump), output=str(out), preview=2),
+        )
+        assert report.format == fmt
+        assert not out.exists()
+        assert sorted(p.name for p in source.workdir.iterdir()) == before
+        assert report.preview is not None
+        previews[fmt] = report.preview
+    assert previews["custom"] == previews["plain"]
+    assert previews["directory"] == previews["plain"]
+    tables = {table.replace('"', "") for table, _ in TRANSFORMED}
+    assert tables <= set(previews["plain"])
+    for table, rows in previews["plain"].items():
+        assert 1 <= len(rows) <= 2, table
+    customer = previews["plain"]["public.customer"]
+    first = {c.column: c for c in customer[0]}
+    assert first["FirstName"].before is not None
+    assert first["FirstName"].after != first["FirstName"].before

@@ -71,3 +71,29 @@ def test_config_show_masks_secrets(run_cli: RunCli, tmp_path: Path) -> None:
     assert shown["AWS_SECRET_ACCESS_KEY"] == "***"
     assert "S3cr3t" not in done.stdout + done.stderr
     assert "aws-secret-from-file" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "env_key"),
+    [
+        (("jobs", "list"), "DATAOPS_STATE_DIR"),  # a state "dir" that is a file
+        (("backup", "pg", "push"), "DATAOPS_LOCK_DIR"),  # a lock "dir" that is a file
+    ],
+)
+def test_a_bad_path_is_one_clear_error_not_a_traceback(
+    run_cli: RunCli, tmp_path: Path, args: tuple[str, ...], env_key: str
+) -> None:
+    """An OSError no command turned into a message was 'internal error' + traceback
+    (exit 1); it is one line naming the path, exit 2."""
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    env = {
+        env_key: str(a_file),
+        "DATAOPS_PG_BACKUP_ENGINE": "pgbackrest",
+        "DATAOPS_S3_BUCKET": "b",
+        "DATAOPS_PG_DATA": str(tmp_path),
+    }
+    done = run_cli(*args, env=env)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert str(a_file) in done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -52,6 +53,9 @@ def test_everything_up(run_cli: RunCli, pg: PgServer, minio: MinioServer, bucket
     # wal-g is optional (the Go module proxy does not serve it): reported either way.
     assert checks["wal-g"]["status"] == ("ok" if walg_binary() else "missing")
     assert checks["pg_dump"]["status"] == "ok"
+    # pgBackRest has no --version: its `version` command names it
+    assert checks["pgbackrest"]["status"] == "ok", checks["pgbackrest"]
+    assert checks["pgbackrest"]["detail"].startswith("pgBackRest 2.")
     assert pg.password not in done.stdout + done.stderr
     assert minio.secret_key not in done.stdout + done.stderr
     # the probe object was removed again
@@ -87,3 +91,18 @@ def test_mariadb_and_sqlite_urls(run_cli: RunCli, tmp_path: object) -> None:
     database = json.loads(done.stdout)["checks"][0]
     assert database["status"] == "ok"
     assert "SQLite" in database["detail"]
+
+
+def test_sqlite_missing_or_not_a_database_exit_3(run_cli: RunCli, tmp_path: Path) -> None:
+    """doctor created an empty file for a missing SQLite database and called a file that
+    is no database "ok"."""
+    missing = tmp_path / "missing.db"
+    done = run_cli("doctor", env={"DATAOPS_DATABASE_URL": f"sqlite:///{missing}"})
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "no such file" in done.stdout
+    assert not missing.exists()
+    bogus = tmp_path / "bogus.db"
+    bogus.write_text("not a database\n" * 100)
+    done = run_cli("doctor", env={"DATAOPS_DATABASE_URL": f"sqlite:///{bogus}"})
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "not a database" in done.stdout

@@ -223,3 +223,13 @@ def test_check_prints_the_schedules(tmp_path: Path, run_cli) -> None:  # type: i
     assert "--local" in result.stderr and "Traceback" not in result.stderr
     for args in (("serve", "--help"), ("jobs", "--help"), ("jobs", "run", "--help")):
         assert run_cli(*args).returncode == 0
+
+
+def test_check_validates_the_http_address(run_cli) -> None:  # type: ignore[no-untyped-def]
+    """`serve --check` refuses what `serve` would refuse (exit 2), not print "ok"."""
+    example = REPO / "configs" / "sidecar.example.yaml"
+    env = {"DATAOPS_HTTP_ADDR": "127.0.0.1:99999"}
+    result = run_cli("serve", "--config", str(example), "--check", env=env)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "DATAOPS_HTTP_ADDR='127.0.0.1:99999'" in result.stderr
+    assert result.stdout == ""

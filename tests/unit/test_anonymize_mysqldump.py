@@ -601,3 +601,26 @@ def test_account_password_hashes_are_refused_unless_kept() -> None:
     anonymize_mysql(
         plan, io.BytesIO(grant_only), io.BytesIO(), prescan=my.scan(io.BytesIO(grant_only))
     )
+
+
+def test_preview_through_the_action_writes_nothing(tmp_path: Path) -> None:
+    src = tmp_path / "dump.sql"
+    src.write_bytes(
+        b"CREATE TABLE `p` (`id` int, `name` varchar(20));\n"
+        b"INSERT INTO `p` VALUES (1,'Ann'),(2,'Bob'),(3,'Cy');\n"
+    )
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "version: 1\nsecret: unit-test-secret\ntables:\n  p:\n    columns:\n"
+        "      id: keep\n      name: {transform: constant, value: 'X'}\n"
+    )
+    out = tmp_path / "anon.sql"
+    report = anonymize(
+        Settings(), AnonymizeOptions(config=rules, input=str(src), output=str(out), preview=2)
+    )
+    assert report.format == "mysql" and not out.exists()
+    assert report.preview is not None
+    assert [[(c.column, c.before, c.after) for c in row] for row in report.preview["p"]] == [
+        [("name", "Ann", "X")],
+        [("name", "Bob", "X")],
+    ]

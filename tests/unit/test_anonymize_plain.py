@@ -188,3 +188,42 @@ def test_failed_run_leaves_no_output_and_preview_writes_nothing(tmp_path: Path) 
         ("E-Mail", "alice@corp.example"),
     ]
     assert rows[0][0].after not in (None, "Alice Secretname")
+
+
+def _preview(
+    dump: bytes, rows: int
+) -> tuple[list[tuple[str, bytes, bytes]], dict[str, int], bytes]:
+    seen: list[tuple[str, bytes, bytes]] = []
+
+    def hook(table: object, before: bytes, after: bytes) -> None:
+        seen.append((table.qualified, before, after))  # type: ignore[attr-defined]
+
+    out = io.BytesIO()
+    stats = anonymize_plain(
+        plan(), io.BytesIO(dump), out, prescan=None, row_hook=hook, preview_rows=rows
+    )
+    return seen, {s.table: s.rows for s in stats}, out.getvalue()
+
+
+def test_preview_hands_the_first_rows_to_the_row_hook_and_writes_no_row() -> None:
+    seen, rows, out = _preview(DUMP, 2)
+    person_rows = PERSON.split(b"\n")[1:3]
+    full = run(DUMP)
+    anonymized = full[len(PRE) :].split(b"\n")[1:3]
+    assert seen == [
+        ("public.person", b"\n".join(person_rows) + b"\n", b"\n".join(anonymized) + b"\n")
+    ]
+    assert rows == {"public.person": 3, "public.film": 2}  # every data line is counted
+    assert b"Secretname" not in out and b"Alice" not in out
+    assert PERSON.split(b"\n")[0] + b"\n\\.\n" in out  # header and terminator, no rows
+
+
+def test_preview_of_a_block_spanning_many_reads() -> None:
+    n = 120_000  # a few MB: the block arrives in several reads
+    data = b"".join(b"%d\tName %d\tm%d@corp.example\n" % (i, i, i) for i in range(n))
+    person = b'COPY public.person (id, name, "E-Mail") FROM stdin;\n' + data + b"\\.\n"
+    seen, rows, _ = _preview(PRE + person + b"\n" + FILM + POST, 5)
+    assert len(seen) == 1
+    assert seen[0][1] == b"".join(data.splitlines(keepends=True)[:5])
+    assert len(seen[0][2].splitlines()) == 5 and b"Name 0" not in seen[0][2]
+    assert rows["public.person"] == n

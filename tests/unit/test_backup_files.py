@@ -350,3 +350,14 @@ def test_local_writer_id(tmp_path: Path) -> None:
     offsite.write_local_writer(tmp_path, None, takeover=True)
     fresh, takeover = offsite.read_local_writer(tmp_path)
     assert fresh != writer and takeover
+
+
+def test_key_export_to_a_missing_folder_exits_2(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """A typo in -o is bad input (exit 2, named), checked before Borg runs: no traceback."""
+    target = tmp_path / "no-such-folder" / "key.txt"
+    env = {"DATAOPS_BORG_REPO": str(tmp_path / "repo"), "DATAOPS_BORG_PASSPHRASE": "p" * 12}
+    out = run_cli("backup", "files", "key", "export", "-o", str(target), env=env)
+    assert out.returncode == 2, out.stderr
+    assert f"the folder {target.parent} does not exist" in out.stderr
+    assert "Traceback" not in out.stderr and "internal error" not in out.stderr
+    assert not target.parent.exists()

@@ -189,3 +189,12 @@ def test_every_command_has_help(command: list[str]) -> None:
 def test_restore_requires_target_dir_and_retain_full() -> None:
     assert CliRunner().invoke(backup, ["pg", "restore"]).exit_code == 2
     assert CliRunner().invoke(backup, ["pg", "retain", "--full", "0"]).exit_code == 2
+
+
+def test_port_without_start_is_refused(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """`--port` only means something with `--start`: exit 2 instead of silently ignoring it."""
+    target = tmp_path / "restore"
+    out = run_cli("backup", "pg", "restore", "--target-dir", str(target), "--port", "5999")
+    assert out.returncode == 2, out.stderr
+    assert "--port is only used with --start" in out.stderr
+    assert not target.exists()

@@ -63,3 +63,13 @@ def test_missing_spec_and_database(
     assert run(["demo", "load", "--config", str(spec)]) == 2
     assert "no database: set DATAOPS_DATABASE_URL or pass --db" in capsys.readouterr().err
     assert run(["demo", "infer"]) == 2
+
+
+def test_infer_output_in_a_missing_folder_is_exit_2_before_connecting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "never-created.db"
+    out = tmp_path / "no-such-folder" / "spec.yaml"
+    assert run(["demo", "infer", "--db", f"sqlite:///{db}", "-o", str(out)]) == 2
+    assert f"the folder {out.parent} does not exist" in capsys.readouterr().err
+    assert not db.exists() and not out.parent.exists()

@@ -67,3 +67,22 @@ def test_files_drill_configuration_is_checked_first(run_cli: RunCli, tmp_path: P
     proc = run_cli("drill", "files", "--local")
     assert proc.returncode == 2
     assert "DATAOPS_BORG_PASSPHRASE" in proc.stderr
+
+
+@pytest.mark.parametrize("drill", ["pg", "files"])
+def test_bad_scratch_dir_is_exit_2_before_any_work(
+    run_cli: RunCli, tmp_path: Path, drill: str
+) -> None:
+    """An unusable DATAOPS_DRILL_SCRATCH_DIR is bad configuration, found before the engine,
+    the repository or the storage are touched (a missing wal-g would otherwise be exit 3)."""
+    missing = tmp_path / "no-such-scratch"
+    env = {
+        "DATAOPS_DRILL_SCRATCH_DIR": str(missing),
+        "DATAOPS_S3_BUCKET": "b",
+        "DATAOPS_WALG_BIN": str(tmp_path / "no-wal-g"),
+        "DATAOPS_BORG_PASSPHRASE": "x" * 12,
+        "DATAOPS_BORG_REPO": str(tmp_path / "repo"),
+    }
+    proc = run_cli("drill", drill, env=env)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert f"DATAOPS_DRILL_SCRATCH_DIR={missing} is not a directory" in proc.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,46 @@ def test_plan_goto(mig: GolangMigrator) -> None:
     assert mig.plan_goto(3, 3) == []
     with pytest.raises(OperationError, match="no migration found for version 4"):
         mig.plan_goto(1, 4)
+
+
+@pytest.mark.parametrize("ext", ["../sql", "a/b", ".", ""])
+def test_create_refuses_a_bad_extension(tmp_path: Path, ext: str, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """`migrate create --ext ../sql` was an internal error (FileNotFoundError): exit 2."""
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    env = {"DATAOPS_MIGRATIONS_PATH": str(folder)}
+    out = run_cli("migrate", "create", "x", "--seq", "--ext", ext, env=env)
+    assert out.returncode == 2, out.stderr
+    assert "invalid migration file extension" in out.stderr
+    assert "Traceback" not in out.stderr and list(folder.iterdir()) == []
+
+
+def test_a_file_that_is_no_sqlite_database_is_a_clear_error(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """Was `internal error: DatabaseError: file is not a database` with a traceback."""
+    bogus = tmp_path / "app.db"
+    bogus.write_text("this is not a database\n" * 100)
+    (tmp_path / "migrations").mkdir()
+    env = {"DATAOPS_MIGRATIONS_PATH": str(tmp_path / "migrations")}
+    for command in ("version", "up", "status"):
+        out = run_cli("migrate", "--db", f"sqlite:///{bogus}", command, env=env)
+        assert out.returncode == 3, (command, out.stderr)
+        assert "file is not a database" in out.stderr
+        assert "internal error" not in out.stderr and "Traceback" not in out.stderr
+    assert bogus.read_text() == "this is not a database\n" * 100
+
+
+def test_status_of_a_dirty_version_says_dirty(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """A migration that failed outside a transaction left the version dirty; `status`
+    listed it as "applied" by "other" (another tool) with an unknown checksum."""
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "1_a.up.sql").write_text("CREATE TABLE t (id int);\n")
+    (folder / "2_b.up.sql").write_text("CREATE TABLE u (id int);\nVACUUM;\nSELECT nope FROM t;\n")
+    env = {"DATAOPS_MIGRATIONS_PATH": str(folder)}
+    db = f"sqlite:///{tmp_path / 'app.db'}"
+    assert run_cli("migrate", "--db", db, "up", env=env).returncode == 1
+    assert run_cli("migrate", "--db", db, "version", env=env).stdout.strip() == "2 (dirty)"
+    out = run_cli("migrate", "--db", db, "--json", "status", env=env)
+    files = {f["version"]: f for f in json.loads(out.stdout)["files"]}
+    assert files[1]["state"] == "applied"
+    assert files[2]["state"] == "dirty" and files[2]["applied_by"] == "dataops", files[2]

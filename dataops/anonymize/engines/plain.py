@@ -42,6 +42,7 @@ from dataops.anonymize.speedups import count_lines
 
 if TYPE_CHECKING:
     from dataops.anonymize.engine_api import EngineJob
+    from dataops.anonymize.engines.common import RowHook
 from dataops.anonymize.formats.psqlscript import Lexer, decode_line
 from dataops.anonymize.formats.sqlscan import (
     StatementSplitter,
@@ -347,6 +348,8 @@ def anonymize_plain(
     progress: Progress | None = None,
     jobs: int | None = 1,
     role_passwords: str = "drop",
+    row_hook: RowHook | None = None,
+    preview_rows: int | None = None,
 ) -> list[TableStats]:
     """Stream ``source`` (a plain dump) to ``out``; return per-table statistics.
 
@@ -355,9 +358,12 @@ def anonymize_plain(
     in that many worker processes, in slices, and written back in order.
     ``role_passwords="drop"`` removes the ``PASSWORD '...'`` clauses of the
     ``CREATE/ALTER ROLE`` statements pg_dumpall writes (``keep``: pass them through).
+    With ``preview_rows`` (``--preview``), the first rows of each transformed table go
+    through the transformer and to ``row_hook``, and no row is written.
     """
     engine = _PlainEngine(plan, source, out, prescan, progress, role_passwords)
     engine.jobs = _default_jobs() if jobs is None else max(1, jobs)
+    engine.preview_rows, engine.row_hook = preview_rows, row_hook
     try:
         stats = engine.run()
         if engine.role_passwords_dropped:
@@ -400,6 +406,8 @@ def engine(job: EngineJob) -> list[TableStats]:
         progress=job.progress,
         jobs=job.jobs,
         role_passwords=job.role_passwords,
+        row_hook=job.row_hook,
+        preview_rows=job.preview_rows,
     )
 
 
@@ -432,6 +440,8 @@ class _PlainEngine:
         self.held: list[bytes] | None = None  # a role statement, until it is complete
         self.role_passwords_dropped = 0
         self._last_progress = 0.0
+        self.preview_rows: int | None = None  # --preview: rows per table to the row hook
+        self.row_hook: RowHook | None = None
 
     def _get_pool(self, table: TableData) -> Any:
         """Worker threads for a table transformed wholly in C (it releases the GIL), else
@@ -549,8 +559,10 @@ class _PlainEngine:
         try:
             if action is TableAction.TRANSFORM:
                 stats.columns_transformed = self.plan.transformed_columns(table)
-                pool = self._get_pool(table)
-                if pool is not None:
+                pool = None if self.preview_rows is not None else self._get_pool(table)
+                if self.preview_rows is not None:
+                    stats.rows = self._preview(table, self.preview_rows)
+                elif pool is not None:
                     out_bytes = self._transform_parallel(pool, table, stats)
                 else:
                     transformer = self.plan.transformer(table)
@@ -592,6 +604,22 @@ class _PlainEngine:
             "anonymize.table",
             extra={"table": table.qualified, "action": action.value, "rows": stats.rows},
         )
+
+    def _preview(self, table: TableData, rows: int) -> int:
+        """--preview: the block's first ``rows`` rows through :func:`common.preview` (to
+        the row hook), nothing written; returns the block's data lines."""
+        from dataops.anonymize.engines.common import preview
+
+        first = self.src.lineno
+        head = bytearray()
+        lines_before = 0  # data lines before the current view
+        for view in self.src.copy_views():
+            if lines_before < rows:
+                head += view
+            lines_before = self.src.lineno - first
+            self._tick(table.qualified, lines_before)
+        preview(self.plan, table, bytes(head), rows, self.row_hook)
+        return self.src.lineno - first - 1  # less the terminator line
 
     def _transform_parallel(self, pool: Any, table: TableData, stats: TableStats) -> int:
         from dataops.anonymize.engines.pieces import MODE_RAW, transform_piece

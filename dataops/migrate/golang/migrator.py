@@ -16,6 +16,7 @@ import contextlib
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 from dataops.errors import ConfigError, DirtyError, VerificationError
 from dataops.migrate import audit, source, version_table
@@ -116,7 +117,8 @@ class GolangMigrator:
     def inspect(self, backend: Backend) -> Inspection:
         src = self.source
         cur, dirty = version_table.read(backend)
-        latest = audit.latest_successful(audit.history(backend, tool="migrate"))
+        history = audit.history(backend, tool="migrate")
+        latest = audit.latest_successful(history)
         applied_by_us = [
             v for v, r in latest.items() if r.direction in audit.APPLIED_DIRECTIONS and v <= cur
         ]
@@ -156,6 +158,10 @@ class GolangMigrator:
                         f"{name}: version {v} is lower than the current version {cur} "
                         "and was never applied (out of order)"
                     )
+                elif dirty and v == cur:  # a failed (or interrupted) run: not applied
+                    ours = any(r.version == v for r in history)
+                    by: Literal["dataops", "other"] = "dataops" if ours else "other"
+                    files.append(FileStatus(v, name, "dirty", None, "-", by))
                 else:
                     files.append(FileStatus(v, name, "applied", None, "unknown", "other"))
                     adopt.append(v)
