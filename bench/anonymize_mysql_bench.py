@@ -92,7 +92,9 @@ def timed(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--jobs", default="1")
+    parser.add_argument(
+        "--jobs", default=None, help="--jobs for dataops (default: its own, one per CPU)"
+    )
     args = parser.parse_args()
     users = int(1_000_000 * args.scale)
     orders = int(3_000_000 * args.scale)
@@ -136,8 +138,7 @@ def main() -> None:
             "--config",
             str(rules),
             "--no-progress",
-            "--jobs",
-            args.jobs,
+            *(["--jobs", args.jobs] if args.jobs else []),
         ]
         timed([*base, str(dump), "-o", str(work / "warm.sql")], env=env)  # warm the pool cache
         secs, rss, cpu = timed([*base, str(dump), "-o", str(work / "anon.sql")], env=env)
