@@ -8,15 +8,13 @@ real run does), and tables the DDL declares without any INSERT come last, empty.
 
 from __future__ import annotations
 
-import contextlib
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
 from dataops.anonymize.engine_api import TableData
 from dataops.anonymize.formats import compression
 from dataops.anonymize.formats import mysqldump as my
-from dataops.anonymize.scan.source import Row, SourceColumn, SourceTable, decode
+from dataops.anonymize.scan.source import Row, SourceColumn, SourceTable, decode, open_dump
 from dataops.errors import ConfigError
 
 
@@ -55,17 +53,8 @@ class MyDump:
     def catalog(self) -> my.MySQLCatalog:
         return self._catalog
 
-    @contextlib.contextmanager
-    def _open(self) -> Iterator[io.BufferedReader]:
-        try:
-            raw = self.path.open("rb", buffering=0)
-        except OSError as exc:
-            raise ConfigError(f"cannot read {self.path}: {exc.strerror}") from None
-        with raw:
-            yield compression.reader(raw, str(self.path))
-
     def tables(self) -> Iterator[SourceTable]:
-        with self._open() as stream:
+        with open_dump(self.path) as stream:
             reader = my.DumpReader(stream, name=self.name)
             events = reader.events()
             pending: list[my.InsertStart] = []

@@ -7,7 +7,6 @@ decompressors; so a dump scan or audit reads is a dump the real run accepts.
 
 from __future__ import annotations
 
-import contextlib
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,6 @@ from typing import BinaryIO
 from dataops.anonymize.engine_api import TableData, check_unambiguous
 from dataops.anonymize.engines import plain as plain_engine
 from dataops.anonymize.engines.common import is_table_data, load_catalog, table_of
-from dataops.anonymize.formats import compression
 from dataops.anonymize.formats.ddl import Catalog
 from dataops.anonymize.formats.pgarchive import (
     ArchiveError,
@@ -30,7 +28,7 @@ from dataops.anonymize.formats.pgarchive import (
     skip_stream,
 )
 from dataops.anonymize.formats.psqlscript import Lexer
-from dataops.anonymize.scan.source import CopyRows, SourceColumn, SourceTable
+from dataops.anonymize.scan.source import CopyRows, SourceColumn, SourceTable, open_dump
 from dataops.errors import ConfigError
 
 BLK_DATA = 1
@@ -68,27 +66,18 @@ class PgDump:
         elif fmt == "directory":
             raise ConfigError("the directory format needs a directory as INPUT")
         else:
-            with self._open() as stream:
+            with open_dump(self.path) as stream:
                 self.format = "custom" if stream.peek(5)[:5] == b"PGDMP" else "plain"
 
     @property
     def catalog(self) -> Catalog:
         return self._catalog
 
-    @contextlib.contextmanager
-    def _open(self) -> Iterator[io.BufferedReader]:
-        try:
-            raw = self.path.open("rb", buffering=0)
-        except OSError as exc:
-            raise ConfigError(f"cannot read {self.path}: {exc.strerror}") from None
-        with raw:
-            yield compression.reader(raw, str(self.path))
-
     def tables(self) -> Iterator[SourceTable]:
         if self.format == "directory":
             yield from self._directory()
             return
-        with self._open() as stream:
+        with open_dump(self.path) as stream:
             if self.format == "custom":
                 yield from self._custom(stream)
             else:

@@ -11,13 +11,15 @@ decoded as UTF-8 with ``surrogateescape`` so no byte is lost.
 from __future__ import annotations
 
 import contextlib
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from dataops.anonymize.coltypes import ColType
 from dataops.anonymize.engine_api import TableData
-from dataops.anonymize.formats import copytext
+from dataops.anonymize.formats import compression, copytext
 from dataops.errors import ConfigError
 
 Row = list[str | None]
@@ -119,3 +121,14 @@ class CopyRows:
             self.count -= 3
         elif tail.endswith(b"\\.\n"):
             self.count -= 1
+
+
+@contextlib.contextmanager
+def open_dump(path: Path) -> Iterator[io.BufferedReader]:
+    """A dump file read through its compression (none, gzip, zstd…); unreadable: ConfigError."""
+    try:
+        raw = path.open("rb", buffering=0)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    with raw:
+        yield compression.reader(raw, str(path))
